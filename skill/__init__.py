@@ -1,0 +1,1 @@
+"""Lump Relief Guide: an Alexa skill that helps mothers ease hard breast lumps, hands-free."""
