@@ -1,0 +1,44 @@
+"""Every handler and interceptor, registered in the one place that builds the Alexa skill."""
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.content import ContentLibrary
+from skill.handlers import interceptors
+from skill.handlers.answers import YesNoHandler
+from skill.handlers.can_fulfill import CanFulfillHandler
+from skill.handlers.errors import ApologyExceptionHandler
+from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
+from skill.handlers.memory import ForgetMeHandler
+from skill.handlers.screen import ScreenButtonHandler
+from skill.handlers.session import (
+    FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
+)
+from skill.handlers.steps import NextStepHandler, PreviousStepHandler, WalkStepsHandler
+from skill.handlers.topics import topic_handlers
+from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler
+
+
+def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:
+    """Wire the handlers in the order they are tried; the fallback comes last."""
+    builder = CustomSkillBuilder(persistence_adapter=persistence)
+    for handler in (
+        CanFulfillHandler(),
+        LaunchHandler(),
+        *topic_handlers(),
+        WalkStepsHandler(), NextStepHandler(), PreviousStepHandler(), StartOverHandler(),
+        SymptomCheckHandler(), ReportSymptomHandler(),
+        YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
+        ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
+        SessionEndedHandler(), FallbackHandler(),
+    ):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ApologyExceptionHandler())
+    builder.add_global_request_interceptor(interceptors.TurnLogger())
+    builder.add_global_request_interceptor(interceptors.ContentInterceptor(library))
+    builder.add_global_request_interceptor(interceptors.ConversationLoader())
+    builder.add_global_request_interceptor(interceptors.MemoryLoader())
+    builder.add_global_response_interceptor(interceptors.ConversationSaver())
+    return builder.create()

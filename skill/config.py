@@ -1,0 +1,47 @@
+"""Settings: defaults, then environment variables, then whatever a test passes in.
+
+Every variable here is documented in the README's "Settings" table.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Comma-separated Alexa skill ids allowed to call us; empty accepts any (logged loudly).
+    "SKILL_ID": "",
+    # Signature and timestamp checks; only ever off for the console, tunnels and local tests.
+    "ALEXA_VERIFY_REQUESTS": True,
+    # Where her place in the steps is remembered: sqlite:///file.db or dynamodb://TABLE.
+    "SKILL_STORE": "sqlite:///lump-relief.db",
+    # Alexa requests are a few KB; anything far larger is refused with 413 before it is read.
+    "MAX_CONTENT_LENGTH": 128 * 1024,
+    # Logging level for the service's own logs (JSON lines on stderr).
+    "LOG_LEVEL": "INFO",
+}
+
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Read the settings the operator set, converting each to the type of its default."""
+    settings: dict[str, Any] = {}
+    for name, default in DEFAULTS.items():
+        if name not in environ:
+            continue
+        raw = environ[name].strip()
+        if isinstance(default, bool):
+            settings[name] = raw.lower() not in FALSE_WORDS
+        elif isinstance(default, int):
+            settings[name] = int(raw)
+        else:
+            settings[name] = raw
+    return settings
+
+
+def skill_ids(value: str | frozenset[str] | set[str]) -> frozenset[str]:
+    """`SKILL_ID` may list several skills (a dev and a live skill share one service)."""
+    if isinstance(value, str):
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+    return frozenset(value)

@@ -1,0 +1,184 @@
+"""Load every locale's words once at start-up and refuse to start on a broken entry.
+
+A clinician edits TOML, not Python; a typo there must stop the service with the file and key
+named, never surface at 3 a.m. as a half-spoken answer.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import string
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skill.content import schema
+
+CONTENT_DIR = Path(__file__).parent
+BASE_FILE = "en.toml"
+DEFAULT_LOCALE = "en-US"
+FORBIDDEN_CHARACTERS = re.compile(r"[&<>]")
+
+
+class ContentError(Exception):
+    """A content file is missing, malformed or breaks a rule; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class LocaleContent:
+    """One market's words: the English base with that market's overrides applied."""
+
+    locale: str
+    data: dict[str, Any]
+    origin: dict[str, str] = field(default_factory=dict)  # dotted key -> file it came from
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            node = node[part]
+        return node
+
+    def text(self, key: str, **values: Any) -> str:
+        """A whole sentence with its runtime placeholders ({step_number}...) filled."""
+        return self.get(key).format(**values) if values else self.get(key)
+
+    @property
+    def steps(self) -> list[dict[str, str]]:
+        return self.data["steps"]
+
+    def topic_title(self, topic: str) -> str:
+        return self.get(f"topics.{topic}.title")
+
+
+class ContentLibrary:
+    """All locales, loaded and checked once; requests only look things up."""
+
+    def __init__(self, locales: dict[str, LocaleContent]):
+        self._locales = locales
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(sorted(self._locales))
+
+    def for_locale(self, locale: str | None) -> LocaleContent:
+        """The market's content, or the default English one for a locale we do not ship."""
+        return self._locales.get(locale or DEFAULT_LOCALE) or self._locales[DEFAULT_LOCALE]
+
+
+def load_library(directory: Path = CONTENT_DIR) -> ContentLibrary:
+    """Read the base and every `<locale>.toml` override beside it, validating each merged result."""
+    base_path = directory / BASE_FILE
+    base = read_toml(base_path)
+    locales: dict[str, LocaleContent] = {}
+    for override_path in sorted(directory.glob("en-*.toml")):
+        origin = {key: base_path.name for key in flatten(base)}
+        merged = merge(copy.deepcopy(base), read_toml(override_path), origin, override_path.name)
+        content = LocaleContent(locale=override_path.stem, data=merged, origin=origin)
+        validate(content, base_path.name)
+        locales[content.locale] = content
+    if DEFAULT_LOCALE not in locales:
+        raise ContentError(f"{directory}: no {DEFAULT_LOCALE}.toml, the default market")
+    return ContentLibrary(locales)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ContentError(f"{path.name}: file is missing") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"{path.name}: not valid TOML: {error}") from error
+
+
+def merge(base: dict[str, Any], override: dict[str, Any], origin: dict[str, str],
+          override_name: str, prefix: str = "") -> dict[str, Any]:
+    """Apply an override key by key; steps merge by their `key` so a market may reword one."""
+    merged = dict(base)
+    for key, value in override.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = merge(base[key], value, origin, override_name, f"{dotted}.")
+        elif key == "steps" and isinstance(value, list) and isinstance(base.get(key), list):
+            merged[key] = merge_steps(base[key], value, origin, override_name)
+        else:
+            merged[key] = value
+            for leaf in flatten({key: value}, prefix):
+                origin[leaf] = override_name
+    return merged
+
+
+def merge_steps(base: list[dict[str, Any]], override: list[dict[str, Any]], origin: dict[str, str],
+                override_name: str) -> list[dict[str, Any]]:
+    by_key = {step.get("key"): step for step in override}
+    merged = []
+    for index, step in enumerate(base):
+        change = by_key.get(step.get("key"), {})
+        for name in change:
+            origin[f"steps.{index}.{name}"] = override_name
+        merged.append({**step, **change})
+    return merged
+
+
+def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    """Dotted key -> leaf value, lists indexed by position."""
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list):
+        items = ((str(index), value) for index, value in enumerate(node))
+    else:
+        return {prefix.rstrip("."): node}
+    leaves: dict[str, Any] = {}
+    for key, value in items:
+        leaves.update(flatten(value, f"{prefix}{key}."))
+    return leaves
+
+
+def validate(content: LocaleContent, base_name: str) -> None:
+    """Check presence, placeholders and spoken limits, then fill the [terms] in place."""
+    leaves = flatten(content.data)
+
+    def fail(key: str, problem: str) -> ContentError:
+        return ContentError(f"{content.origin.get(key, base_name)} ({content.locale}): {key}: {problem}")
+
+    for key in schema.REQUIRED:
+        value = leaves.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, "missing or empty")
+    steps = content.data.get("steps")
+    if not isinstance(steps, list) or [s.get("key") for s in steps] != list(schema.STEP_KEYS):
+        raise fail("steps", f"must be {len(schema.STEP_KEYS)} entries keyed {', '.join(schema.STEP_KEYS)}")
+    for index, step in enumerate(steps):
+        for name in schema.STEP_FIELDS:
+            if not isinstance(step.get(name), str) or not step[name].strip():
+                raise fail(f"steps.{index}.{name}", "missing or empty")
+
+    terms = {name: content.data["terms"][name] for name in schema.TERMS}
+    allowed = set(terms) | schema.RUNTIME_PLACEHOLDERS
+    for key, value in leaves.items():
+        if not isinstance(value, str) or key.startswith("terms."):
+            continue
+        placeholders = {name for _, name, _, _ in string.Formatter().parse(value) if name}
+        unknown = placeholders - allowed
+        if unknown:
+            raise fail(key, f"unknown placeholder {{{sorted(unknown)[0]}}}")
+        filled = value.format(**terms, **{name: f"{{{name}}}" for name in schema.RUNTIME_PLACEHOLDERS})
+        if key.rsplit(".", 1)[-1] in schema.SPOKEN_FIELDS or key.startswith("prompts."):
+            if FORBIDDEN_CHARACTERS.search(filled):
+                raise fail(key, "spoken text may not contain &, < or >")
+            words = len(filled.split())
+            if words > schema.SPOKEN_WORD_LIMIT:
+                raise fail(key, f"{words} words, over the {schema.SPOKEN_WORD_LIMIT}-word limit")
+        assign(content.data, key, " ".join(filled.split()))
+
+
+def assign(data: dict[str, Any], dotted: str, value: str) -> None:
+    *path, last = dotted.split(".")
+    node: Any = data
+    for part in path:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value

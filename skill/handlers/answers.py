@@ -1,0 +1,77 @@
+""""Yes" and "no" answer the question the skill just asked, and only that one."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation import Question, conversation_of
+from skill.handlers.memory import forget_reply, kept_reply
+from skill.handlers.steps import step_reply
+from skill.handlers.triage import check_answer_reply
+from skill.render import Reply, render
+
+Answer = Callable[[HandlerInput, LocaleContent], Reply]
+
+
+def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    text = content.text("prompts.declined")
+    return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
+
+
+def declined_resume(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    conversation_of(handler_input).stop_walking()
+    return declined(handler_input, content)
+
+
+def go_to_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    conversation = conversation_of(handler_input)
+    return step_reply(content, conversation, conversation.step or 0)
+
+
+def first_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return step_reply(content, conversation_of(handler_input), 0)
+
+
+def check_yes(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return check_answer_reply(content, conversation_of(handler_input), yes=True)
+
+
+def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return check_answer_reply(content, conversation_of(handler_input), yes=False)
+
+
+# For each question the skill can ask: what "yes" does, and what "no" does.
+ANSWERS: dict[Question, tuple[Answer, Answer]] = {
+    Question.WALK: (first_step, declined),
+    Question.RETURN: (go_to_step, declined),
+    Question.RESUME: (go_to_step, declined_resume),
+    Question.CHECK: (check_yes, check_no),
+    Question.FORGET: (lambda handler_input, _: forget_reply(handler_input, content_of(handler_input)),
+                      lambda _, content: kept_reply(content)),
+}
+
+
+def nothing_asked(content: LocaleContent) -> Reply:
+    return Reply(speech=[content.text("system.no_question.speech")],
+                 reprompt=content.text("system.no_question.reprompt"))
+
+
+class YesNoHandler(AbstractRequestHandler):
+    """Handles AMAZON.YesIntent and AMAZON.NoIntent against the pending question."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content = content_of(handler_input)
+        question = conversation_of(handler_input).question
+        if question is None:
+            return render(handler_input, nothing_asked(content))
+        on_yes, on_no = ANSWERS[question]
+        answer = on_yes if is_intent_name("AMAZON.YesIntent")(handler_input) else on_no
+        return render(handler_input, answer(handler_input, content))

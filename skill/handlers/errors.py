@@ -1,0 +1,28 @@
+"""The last line of defence: any failure becomes a short apology, never a 500 or silence."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.content import content_of
+from skill.handlers.launch import system_reply
+from skill.render import render
+
+log = logging.getLogger(__name__)
+
+
+class ApologyExceptionHandler(AbstractExceptionHandler):
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        request = handler_input.request_envelope.request
+        intent = getattr(getattr(request, "intent", None), "name", None)
+        log.error("handler failed", exc_info=exception,
+                  extra={"request_type": request.object_type, "intent": intent, "outcome": "apology"})
+        reply = system_reply(content_of(handler_input), "error")
+        reply.remember_for_repeat = False
+        return render(handler_input, reply)

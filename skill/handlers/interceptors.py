@@ -1,0 +1,67 @@
+"""Work every turn needs: bind the market's words, load and store her place, log the turn."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_model import Response
+
+from skill import content, conversation, memory
+from skill.content import ContentLibrary, content_of
+from skill.conversation import Conversation
+
+log = logging.getLogger(__name__)
+# Request types that start or continue a conversation with her (so her memory matters).
+CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
+
+
+class ContentInterceptor(AbstractRequestInterceptor):
+    """Picks the words for the request's locale once, before any handler runs."""
+
+    def __init__(self, library: ContentLibrary):
+        self.library = library
+
+    def process(self, handler_input: HandlerInput) -> None:
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        handler_input.attributes_manager.request_attributes[content.REQUEST_KEY] = self.library.for_locale(locale)
+
+
+class ConversationLoader(AbstractRequestInterceptor):
+    def process(self, handler_input: HandlerInput) -> None:
+        session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
+        record = Conversation.from_session(session or {})
+        handler_input.attributes_manager.request_attributes[conversation.SESSION_KEY] = record
+
+
+class MemoryLoader(AbstractRequestInterceptor):
+    """Reads her stored place once per session; name-free and session-end requests read nothing."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if get_request_type(handler_input) in CONVERSATIONAL and handler_input.request_envelope.session:
+            handler_input.attributes_manager.request_attributes[memory.REQUEST_KEY] = memory.recall(handler_input)
+
+
+class ConversationSaver(AbstractResponseInterceptor):
+    """Stores the record in the session, and her place in the store when it changed."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        if not handler_input.request_envelope.session:
+            return
+        manager = handler_input.attributes_manager
+        record = conversation.conversation_of(handler_input)
+        manager.session_attributes[conversation.SESSION_KEY] = record.to_session()
+        remembered = manager.request_attributes.get(memory.REQUEST_KEY)
+        if remembered is not None:
+            steps = len(content_of(handler_input).steps)
+            memory.remember(handler_input, remembered, record.step, record.topic, steps)
+
+
+class TurnLogger(AbstractRequestInterceptor):
+    """One line per turn: request type and intent only, never ids or what she said."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        request_type = get_request_type(handler_input)
+        intent = get_intent_name(handler_input) if request_type in ("IntentRequest", "CanFulfillIntentRequest") else None
+        log.info("turn", extra={"request_type": request_type, "intent": intent})

@@ -1,0 +1,49 @@
+"""Opening the skill: a full welcome the first time, a short one after, and an offer to resume."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation import Question, conversation_of
+from skill.memory import Memory, memory_of
+from skill.render import Reply, render
+
+
+def system_reply(content: LocaleContent, name: str, **values: int | str) -> Reply:
+    return Reply(speech=[content.text(f"system.{name}.speech", **values)],
+                 reprompt=content.text(f"system.{name}.reprompt", **values))
+
+
+def welcome_reply(handler_input: HandlerInput, content: LocaleContent, memory: Memory) -> Reply:
+    if not memory.returning:
+        return system_reply(content, "welcome")
+    if memory.step is None or not 0 <= memory.step < len(content.steps):
+        return system_reply(content, "welcome_back")
+    conversation = conversation_of(handler_input)
+    conversation.step = memory.step
+    reply = system_reply(content, "welcome_back_resume", step_number=memory.step + 1,
+                         step_count=len(content.steps), topic_title=content.steps[memory.step]["title"])
+    reply.question = Question.RESUME
+    return reply
+
+
+class LaunchHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        reply = welcome_reply(handler_input, content_of(handler_input), memory_of(handler_input))
+        return render(handler_input, reply)
+
+
+class NavigateHomeHandler(AbstractRequestHandler):
+    """"Home" on a screen device: back to the short welcome, her step kept."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.NavigateHomeIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, system_reply(content_of(handler_input), "welcome_back"))

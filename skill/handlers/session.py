@@ -1,0 +1,85 @@
+"""Help, repeat, start over, stop, fallback and the end of a session."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
+
+from skill.content import content_of
+from skill.conversation import Question, conversation_of
+from skill.handlers.launch import system_reply
+from skill.handlers.steps import step_reply
+from skill.handlers.triage import start_check_reply
+from skill.render import Reply, render
+
+
+class HelpHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, system_reply(content_of(handler_input), "help"))
+
+
+class RepeatHandler(AbstractRequestHandler):
+    """Says exactly what was said last, question included, without moving her."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        last = conversation_of(handler_input).last_reply
+        if last is None:
+            return render(handler_input, system_reply(content_of(handler_input), "nothing_to_repeat"))
+        return render(handler_input, Reply.from_dict(last))
+
+
+class StartOverHandler(AbstractRequestHandler):
+    """Starts again what she is doing: the check if mid-check, otherwise the steps."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.StartOverIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if conversation.question is Question.CHECK:
+            return render(handler_input, start_check_reply(content, conversation))
+        return render(handler_input, step_reply(content, conversation, 0))
+
+
+class StopHandler(AbstractRequestHandler):
+    """Stop and cancel: a short goodbye; her place is kept for next time."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        goodbye = content_of(handler_input).text("system.goodbye.speech")
+        return render(handler_input, Reply(speech=[goodbye], end_session=True, remember_for_repeat=False))
+
+
+class FallbackHandler(AbstractRequestHandler):
+    """Something she said did not match: say what the skill can do, keep any question open.
+
+    Registered last, it also answers intents this skill does not know (an old model, a test tool).
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        reply = system_reply(content_of(handler_input), "fallback")
+        reply.question = conversation_of(handler_input).question
+        reply.remember_for_repeat = False
+        return render(handler_input, reply)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """Alexa closed the session: nothing may be spoken."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return handler_input.response_builder.response

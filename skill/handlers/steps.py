@@ -1,0 +1,78 @@
+"""Walking her through the relief steps one at a time: next, go back, start over."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation import Conversation, conversation_of
+from skill.render import Reply, render
+
+
+def step_reply(content: LocaleContent, conversation: Conversation, index: int,
+               lead: list[str] | None = None) -> Reply:
+    """Say step `index`, with its number and how to move on; moves her to that step."""
+    conversation.walk_to(index)
+    step = content.steps[index]
+    count = len(content.steps)
+    numbers = {"step_number": index + 1, "step_count": count}
+    heading = content.text("prompts.step_heading", **numbers)
+    hint = content.text("prompts.last_step" if index == count - 1 else "prompts.step_hint")
+    return Reply(
+        speech=[*(lead or []), heading, step["speech"], hint],
+        reprompt=hint,
+        card_title=f"{heading} {step['title']}",
+        card_text=step["card"],
+        step_number=index + 1,
+        step_count=count,
+        step_label=heading,
+    )
+
+
+def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """Next moves one step on; outside a walk it starts one, after the last it says so."""
+    if not conversation.walking:
+        return step_reply(content, conversation, 0)
+    if conversation.step >= len(content.steps) - 1:
+        hint = content.text("prompts.last_step")
+        return Reply(speech=[hint], reprompt=hint)
+    return step_reply(content, conversation, conversation.step + 1)
+
+
+def previous_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """Go back moves one step back; at the first step it says so and reads it again."""
+    if not conversation.walking:
+        text = content.text("prompts.nothing_before")
+        return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
+    if conversation.step == 0:
+        return step_reply(content, conversation, 0, lead=[content.text("prompts.first_step")])
+    return step_reply(content, conversation, conversation.step - 1)
+
+
+class WalkStepsHandler(AbstractRequestHandler):
+    """"Take me through the steps" starts at the first one."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("WalkStepsIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        reply = step_reply(content_of(handler_input), conversation_of(handler_input), 0)
+        return render(handler_input, reply)
+
+
+class NextStepHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.NextIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, next_reply(content_of(handler_input), conversation_of(handler_input)))
+
+
+class PreviousStepHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.PreviousIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, previous_reply(content_of(handler_input), conversation_of(handler_input)))

@@ -1,0 +1,43 @@
+"""JSON log lines carrying Alexa's request id, and never her ids, words or the request body."""
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+from typing import Any
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+# The only extra fields a log line may carry; anything else passed in `extra` is dropped.
+ALLOWED_FIELDS = ("request_type", "intent", "outcome", "check", "status", "path", "duration_ms")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if request_id.get():
+            line["request_id"] = request_id.get()
+        for name in ALLOWED_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                line[name] = value
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send the service's logs to stderr as JSON lines; safe to call once per app."""
+    root = logging.getLogger("skill")
+    root.setLevel(level.upper())
+    if not any(getattr(handler, "lump_relief", False) for handler in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        handler.lump_relief = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.propagate = False

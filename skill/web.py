@@ -1,0 +1,102 @@
+"""The only code that knows HTTP: raw body in, verify, dispatch to the skill, JSON out.
+
+Every failure is a short JSON error with the right status and one log line naming the check
+that failed; nothing the caller sends can produce a 500 or a stack trace.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from skill import logs
+from skill.persistence import is_reachable
+from skill.verification import RequestVerifier, VerificationError
+
+log = logging.getLogger(__name__)
+alexa = Blueprint("alexa", __name__)
+SERIALIZER = DefaultSerializer()
+# Said if even the skill's own apology fails; keeps her session rather than going silent.
+LAST_RESORT = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {"type": "SSML", "ssml": "<speak>Sorry, something went wrong. Please try again.</speak>"},
+        "shouldEndSession": False,
+    },
+}
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the endpoint needs, built once by create_app."""
+
+    skill: CustomSkill
+    verifier: RequestVerifier
+    persistence: Any
+
+
+def services() -> Services:
+    return current_app.extensions["lump_relief"]
+
+
+def json_response(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(payload, separators=(",", ":")), status=status, mimetype="application/json")
+
+
+def refuse(status: int, error: str, check: str) -> Response:
+    log.warning("request refused", extra={"status": status, "check": check})
+    return json_response({"error": error}, status)
+
+
+@alexa.post("/")
+def alexa_request() -> Response:
+    started = time.perf_counter()
+    logs.request_id.set(None)
+    body = request.get_data(cache=False)
+    try:
+        envelope = services().verifier.verify(request.headers, body)
+    except VerificationError as error:
+        return refuse(400, "request could not be verified", error.reason)
+    logs.request_id.set(str(envelope.get("request", {}).get("requestId", ""))[:120] or None)
+    try:
+        request_envelope = SERIALIZER.deserialize(json.dumps(envelope), RequestEnvelope)
+    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError) as error:
+        return refuse(400, "not an Alexa request", f"envelope: {type(error).__name__}")
+    if request_envelope.request is None or request_envelope.context is None:
+        return refuse(400, "not an Alexa request", "envelope: unknown request type")
+    try:
+        answer = SERIALIZER.serialize(services().skill.invoke(request_envelope, None))
+    except Exception:  # the skill's own exception handler failed too: log it, keep her session
+        log.exception("skill failed", extra={"outcome": "last resort"})
+        answer = LAST_RESORT
+    log.info("answered", extra={"status": 200, "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+    return json_response(answer)
+
+
+@alexa.get("/healthz")
+def health() -> Response:
+    """Up, and able to reach where her place is stored (503 when not, so a balancer moves on)."""
+    if is_reachable(services().persistence):
+        return json_response({"status": "ok", "store": "reachable"})
+    log.warning("store unreachable", extra={"status": 503, "check": "health"})
+    return json_response({"status": "unavailable", "store": "unreachable"}, 503)
+
+
+def http_error(error: HTTPException) -> Response:
+    """405, 404, 413...: the same short JSON as every other refusal."""
+    return refuse(error.code or 400, error.name.lower(), f"http: {error.name}")
+
+
+def init_web(app: Flask, service: Services) -> None:
+    app.extensions["lump_relief"] = service
+    app.register_blueprint(alexa)
+    app.register_error_handler(HTTPException, http_error)
