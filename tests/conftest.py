@@ -1,0 +1,167 @@
+"""Fixtures: a fresh app per test on a real store, and `alexa`, which plays her turns like a device.
+
+A test reads as a transcript:  turn = alexa.say("next"); assert "Step 2 of 4" in turn.speech
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask
+
+from skill.app import create_app
+from skill.envelopes import SPEAKER, Device, Session
+from skill.understanding import understanding_for
+from skill.verification import RequestVerifier
+
+pytest_plugins = ["tests.stores"]
+SERIALIZER = DefaultSerializer()
+
+
+def spoken_text(ssml: str | None) -> str:
+    """What Alexa would say: the SSML's text with tags stripped and spaces folded."""
+    if not ssml:
+        return ""
+    return " ".join(" ".join(ElementTree.fromstring(ssml).itertext()).split())
+
+
+@dataclass
+class Turn:
+    """One answer from the skill, read the way she would experience it."""
+
+    status: int
+    body: dict[str, Any]
+    speech: str = ""
+    reprompt: str = ""
+    ended: bool | None = None
+    card: dict[str, Any] | None = None
+    directives: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_http(cls, status: int, body: dict[str, Any]) -> Turn:
+        response = body.get("response", {})
+        return cls(
+            status=status,
+            body=body,
+            speech=spoken_text(response.get("outputSpeech", {}).get("ssml")),
+            reprompt=spoken_text(response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")),
+            ended=response.get("shouldEndSession"),
+            card=response.get("card"),
+            directives=response.get("directives", []),
+        )
+
+    @property
+    def ssml(self) -> str:
+        return self.body["response"]["outputSpeech"]["ssml"]
+
+    @property
+    def stays_open(self) -> bool:
+        return self.ended is False
+
+    def has(self, *phrases: str) -> bool:
+        """True when every phrase is spoken (case-insensitive); keeps assertions to key phrases."""
+        return all(phrase.lower() in self.speech.lower() for phrase in phrases)
+
+
+class Alexa:
+    """Her device: sends each turn to the app and carries the session over, as Alexa does."""
+
+    def __init__(self, make_app: Callable[[], Flask], locale: str = "en-US", device: Device = SPEAKER,
+                 user_id: str = "amzn1.ask.account.test-mother"):
+        self.make_app = make_app
+        self.app = make_app()
+        self.locale = locale
+        self.device = device
+        self.user_id = user_id
+        self.session = self._new_session()
+        self.turns: list[Turn] = []
+
+    def _new_session(self) -> Session:
+        return Session(user_id=self.user_id, locale=self.locale, device=self.device)
+
+    def send(self, envelope: dict[str, Any]) -> Turn:
+        response = self.app.test_client().post("/", data=json.dumps(envelope), content_type="application/json")
+        turn = Turn.from_http(response.status_code, response.get_json(silent=True) or {})
+        if "sessionAttributes" in turn.body:
+            self.session.attributes = turn.body["sessionAttributes"] or {}
+        if turn.ended:
+            self.session = self._new_session()
+        self.turns.append(turn)
+        return turn
+
+    def launch(self) -> Turn:
+        return self.send(self.session.launch())
+
+    def say(self, words: str) -> Turn:
+        """She speaks; the words are understood through the interaction model's samples."""
+        understood = understanding_for(self.locale).understand(words)
+        return self.intent(understood.intent, {name: dict(slot) for name, slot in understood.slots.items()})
+
+    def intent(self, name: str, slots: dict[str, Any] | None = None) -> Turn:
+        return self.send(self.session.intent(name, slots))
+
+    def touch(self, button: str) -> Turn:
+        return self.send(self.session.user_event([button]))
+
+    def walk_away(self) -> Turn:
+        """She stops talking: Alexa ends the session; her next visit is a new session."""
+        turn = self.send(self.session.session_ended("EXCEEDED_MAX_REPROMPTS"))
+        self.session = self._new_session()
+        return turn
+
+    def restart_service(self) -> None:
+        """A new process on the same store: nothing carried over but what was stored."""
+        self.app = self.make_app()
+        self.session = self._new_session()
+
+    @property
+    def stored(self) -> dict[str, Any]:
+        """What the store holds for her now, read straight from the backend."""
+        adapter = self.app.extensions["lump_relief"].persistence
+        envelope = Session(user_id=self.user_id, locale=self.locale).launch()
+        return adapter.get_attributes(SERIALIZER.deserialize(json.dumps(envelope), RequestEnvelope))
+
+
+@pytest.fixture
+def app_factory() -> Callable[..., Callable[[], Flask]]:
+    """Build apps on a given store with verification off (verification has its own tests)."""
+
+    def factory(store_url: str, **overrides: Any) -> Callable[[], Flask]:
+        def make() -> Flask:
+            return create_app({
+                "SKILL_STORE": store_url,
+                "VERIFIER": RequestVerifier(check_signature=False),
+                "TESTING": True,
+                **overrides,
+            })
+        return make
+
+    return factory
+
+
+@pytest.fixture
+def alexa(app_factory, sqlite_store_url: str) -> Alexa:
+    """Her Echo on a speaker, on a fresh SQLite store."""
+    return Alexa(app_factory(sqlite_store_url))
+
+
+@pytest.fixture
+def alexa_on_each_store(app_factory, store_url: str) -> Alexa:
+    """The same conversation, once on SQLite and once on DynamoDB (dynalite)."""
+    return Alexa(app_factory(store_url))
+
+
+@pytest.fixture
+def make_alexa(app_factory, sqlite_store_url: str) -> Callable[..., Alexa]:
+    """Another market or device: make_alexa(locale="en-GB", device=ECHO_SHOW)."""
+
+    def make(**options: Any) -> Alexa:
+        return Alexa(app_factory(sqlite_store_url), **options)
+
+    return make
