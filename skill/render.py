@@ -77,6 +77,13 @@ def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:
     return words
 
 
+def plain_text(ssml: str | None) -> str:
+    """What a listener hears, as text: tags stripped, spaces folded (for the console and tests)."""
+    if not ssml:
+        return ""
+    return " ".join(" ".join(ElementTree.fromstring(ssml).itertext()).split())
+
+
 def render(handler_input: HandlerInput, reply: Reply) -> Response:
     """Build the response and remember it, so "repeat" says exactly this again."""
     builder = handler_input.response_builder

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from xml.etree import ElementTree
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
@@ -17,18 +16,12 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.envelopes import SPEAKER, Device, Session
+from skill.render import plain_text
 from skill.understanding import understanding_for
 from skill.verification import RequestVerifier
 
 pytest_plugins = ["tests.stores"]
 SERIALIZER = DefaultSerializer()
-
-
-def spoken_text(ssml: str | None) -> str:
-    """What Alexa would say: the SSML's text with tags stripped and spaces folded."""
-    if not ssml:
-        return ""
-    return " ".join(" ".join(ElementTree.fromstring(ssml).itertext()).split())
 
 
 @dataclass
@@ -49,8 +42,8 @@ class Turn:
         return cls(
             status=status,
             body=body,
-            speech=spoken_text(response.get("outputSpeech", {}).get("ssml")),
-            reprompt=spoken_text(response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")),
+            speech=plain_text(response.get("outputSpeech", {}).get("ssml")),
+            reprompt=plain_text(response.get("reprompt", {}).get("outputSpeech", {}).get("ssml")),
             ended=response.get("shouldEndSession"),
             card=response.get("card"),
             directives=response.get("directives", []),
