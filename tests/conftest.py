@@ -57,6 +57,11 @@ class Turn:
     def stays_open(self) -> bool:
         return self.ended is False
 
+    def leads_with(self, phrase: str) -> bool:
+        """True when the first sentence she hears carries the phrase (safety advice comes first)."""
+        first_sentence = self.speech.split(". ")[0]
+        return phrase.lower() in first_sentence.lower()
+
     def has(self, *phrases: str) -> bool:
         """True when every phrase is spoken (case-insensitive); keeps assertions to key phrases."""
         return all(phrase.lower() in self.speech.lower() for phrase in phrases)
