@@ -1,0 +1,119 @@
+"""Bad input at the HTTP edge: a short JSON error with the right status, one log line, never a 500."""
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skill.envelopes import Session
+from skill.verification import RequestVerifier
+
+
+@pytest.fixture
+def app(app_factory, sqlite_store_url: str) -> Flask:
+    return app_factory(sqlite_store_url)()
+
+
+@pytest.fixture
+def verifying_app(app_factory, sqlite_store_url: str) -> Flask:
+    """Signature checks on; a chain download would fail, as it does with no network."""
+    def no_network(url: str) -> bytes:
+        raise OSError("no network in tests")
+    return app_factory(sqlite_store_url, VERIFIER=RequestVerifier(fetch_chain=no_network))()
+
+
+def post(app: Flask, body: bytes | str, **headers: str):
+    return app.test_client().post("/", data=body, headers=headers, content_type="application/json")
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe\x00", b"[1, 2]", b'"a string"', b"{}",
+                                  b'{"request": "nope"}'])
+def test_a_body_that_is_not_an_alexa_request_gets_400_with_a_json_error(app: Flask, body: bytes) -> None:
+    response = post(app, body)
+    assert response.status_code == 400
+    assert set(response.get_json()) == {"error"}
+
+
+def test_an_unknown_request_type_gets_400(app: Flask) -> None:
+    envelope = Session().envelope({"type": "Some.New.Request"})
+    response = post(app, json.dumps(envelope))
+    assert response.status_code in (200, 400)  # accepted by the SDK or refused cleanly, never 500
+    assert response.is_json
+
+
+def test_a_huge_body_gets_413_before_it_is_read(app: Flask) -> None:
+    response = post(app, b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1))
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "request entity too large"}
+
+
+def test_the_wrong_method_gets_405(app: Flask) -> None:
+    response = app.test_client().get("/")
+    assert response.status_code == 405
+    assert "error" in response.get_json()
+
+
+def test_an_unknown_path_gets_404_json(app: Flask) -> None:
+    response = app.test_client().post("/admin")
+    assert response.status_code == 404 and response.is_json
+
+
+def test_an_unsigned_request_gets_400_when_verification_is_on(verifying_app: Flask,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    response = post(verifying_app, json.dumps(Session().launch()))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "request could not be verified"}
+    refusals = [record for record in caplog.records if record.message == "request refused"]
+    assert len(refusals) == 1 and "header" in refusals[0].check.lower()
+
+
+def test_logs_never_carry_her_ids_her_words_or_the_body(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    session = Session(user_id="amzn1.ask.account.SECRET-USER", device=Session().device)
+    session.device.device_id = "amzn1.ask.device.SECRET-DEVICE"
+    envelope = session.intent("ReportSymptomIntent", {"symptom": "a fever"})
+    post(app, json.dumps(envelope))
+    post(app, b"{broken SECRET-BODY")
+    logged = "\n".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    for secret in ("SECRET-USER", "SECRET-DEVICE", "SECRET-BODY", "a fever"):
+        assert secret not in logged
+
+
+header_names = st.sampled_from(["SignatureCertChainUrl", "Signature-256", "Signature", "Content-Type", "X-Any"])
+header_values = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=512), st.builds(lambda d: json.dumps(d).encode(),
+                                                         st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                                                                      lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+                                                                      max_leaves=12))),
+       headers=st.dictionaries(header_names, header_values, max_size=4))
+def test_no_body_and_no_headers_make_the_endpoint_fail_with_500(app: Flask, verifying_app: Flask,
+                                                                 body: bytes, headers: dict[str, str]) -> None:
+    for target in (app, verifying_app):
+        response = target.test_client().post("/", data=body, headers=headers)
+        assert response.status_code in (200, 400, 413)
+        assert response.is_json
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(request=st.fixed_dictionaries({
+    "type": st.sampled_from(["LaunchRequest", "IntentRequest", "SessionEndedRequest", "CanFulfillIntentRequest",
+                             "Alexa.Presentation.APL.UserEvent", "Weird"]),
+    "intent": st.fixed_dictionaries({"name": st.text(max_size=30),
+                                     "slots": st.dictionaries(st.text(max_size=8), st.fixed_dictionaries({"name": st.text(max_size=8), "value": st.text(max_size=8)}), max_size=2)}),
+    "arguments": st.lists(st.text(max_size=8), max_size=2),
+}), attributes=st.dictionaries(st.sampled_from(["conversation", "memory", "other"]),
+                               st.recursive(st.none() | st.integers() | st.text(max_size=10),
+                                            lambda inner: st.dictionaries(st.sampled_from(["step", "question", "check_position", "last_reply", "visits", "speech"]), inner, max_size=4),
+                                            max_leaves=8), max_size=3))
+def test_odd_but_well_formed_alexa_requests_never_fail_with_500(app: Flask, request: dict, attributes: dict) -> None:
+    session = Session(attributes=attributes)
+    response = post(app, json.dumps(session.envelope(dict(request))))
+    assert response.status_code in (200, 400)
+    assert response.is_json

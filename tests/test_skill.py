@@ -1,0 +1,123 @@
+"""The skill answers her questions end to end: every intent, one-shot use, session end, failures."""
+from __future__ import annotations
+
+import pytest
+
+from skill.handlers import topics
+from skill.handlers.topics import TOPIC_INTENTS
+from skill.render import check_ssml
+from tests.conftest import Alexa
+
+TOPIC_KEY_PHRASES = {
+    "relieve": "cold pack",
+    "food": "special diet",
+    "massage": "never press hard",
+    "hygiene": "warm water",
+    "doctor": "today",
+    "why": "milk",
+    "risks": "fever",
+    "reassurance": "common",
+    "weaning": "two to three days",
+}
+
+
+def test_the_health_check_answers(alexa: Alexa) -> None:
+    response = alexa.app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["store"] == "reachable"
+
+
+def test_opening_the_skill_welcomes_her_and_says_what_she_can_ask(alexa: Alexa) -> None:
+    turn = alexa.launch()
+    assert turn.status == 200
+    assert turn.has("not medical advice", "check my symptoms")
+    assert turn.stays_open and turn.reprompt
+
+
+@pytest.mark.parametrize("intent", sorted(TOPIC_INTENTS))
+def test_every_topic_is_answered_briefly_with_a_card_and_a_next_step(alexa: Alexa, intent: str) -> None:
+    topic = TOPIC_INTENTS[intent]
+    turn = alexa.intent(intent)
+    assert turn.has(TOPIC_KEY_PHRASES[topic])
+    assert turn.card and turn.card["title"] and turn.card["content"]
+    assert turn.stays_open and turn.reprompt
+    assert check_ssml(turn.ssml) <= 75
+
+
+def test_one_shot_when_should_i_see_a_doctor_answers_directly(alexa: Alexa) -> None:
+    turn = alexa.say("when should I see a doctor")  # the first request of a new session
+    assert alexa.turns == [turn]
+    assert turn.leads_with("contact your doctor or midwife today")
+    assert turn.has("911")
+
+
+def test_one_shot_how_do_i_relieve_a_hard_lump_covers_the_four_steps(alexa: Alexa) -> None:
+    turn = alexa.say("how do I relieve a hard lump")
+    assert turn.has("armpit", "express", "cold pack", "rest", "clean", "see your doctor")
+
+
+def test_help_explains_how_to_move_around(alexa: Alexa) -> None:
+    turn = alexa.say("help")
+    assert turn.has("next", "repeat") and turn.stays_open
+
+
+@pytest.mark.parametrize("words", ["stop", "cancel"])
+def test_stop_and_cancel_say_a_short_goodbye_and_end_the_session(alexa: Alexa, words: str) -> None:
+    turn = alexa.say(words)
+    assert turn.ended is True
+    assert 0 < len(turn.speech.split()) <= 15
+
+
+def test_words_the_skill_does_not_cover_get_the_fallback(alexa: Alexa) -> None:
+    turn = alexa.say("what is the capital of peru")
+    assert turn.has("I can") and turn.stays_open
+
+
+def test_an_intent_the_skill_does_not_know_gets_the_fallback_not_an_error(alexa: Alexa) -> None:
+    turn = alexa.intent("OrderPizzaIntent")
+    assert turn.status == 200
+    assert turn.has("I can") and turn.stays_open
+
+
+def test_a_symptom_report_with_no_slot_starts_the_check(alexa: Alexa) -> None:
+    turn = alexa.intent("ReportSymptomIntent")
+    assert turn.has("chills") and turn.stays_open
+
+
+def test_a_symptom_that_did_not_resolve_starts_the_check(alexa: Alexa) -> None:
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "purple spots", "id": None}})
+    assert turn.has("chills")
+
+
+def test_session_end_gets_no_speech(alexa: Alexa) -> None:
+    alexa.launch()
+    turn = alexa.walk_away()
+    assert turn.status == 200
+    assert "outputSpeech" not in turn.body["response"]
+
+
+def test_a_handler_that_fails_gets_an_apology_and_the_failure_is_logged(
+        alexa: Alexa, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("content lookup exploded")
+
+    monkeypatch.setattr(topics, "topic_reply", broken)
+    turn = alexa.say("what should I eat")
+    assert turn.status == 200
+    assert turn.has("sorry") and turn.stays_open
+    assert any(record.message == "handler failed" and record.exc_info for record in caplog.records)
+
+
+def test_an_apology_keeps_her_place(alexa: Alexa, monkeypatch: pytest.MonkeyPatch) -> None:
+    alexa.say("take me through the steps")
+    alexa.say("next")
+    monkeypatch.setattr(topics, "topic_reply", lambda *args: 1 / 0)
+    alexa.say("what should I eat")
+    assert alexa.say("next").has("Step 3 of 4")
+
+
+def test_a_broken_store_still_answers_her(app_factory, tmp_path) -> None:
+    alexa = Alexa(app_factory(f"sqlite:///{tmp_path}/missing-dir/skill.db"))
+    turn = alexa.launch()
+    assert turn.status == 200 and turn.has("not medical advice")
+    assert alexa.say("take me through the steps").has("Step 1 of 4")
