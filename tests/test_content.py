@@ -1,0 +1,107 @@
+"""The content files are checked once at start-up; a broken entry stops start-up naming file and key."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skill import app as app_module
+from skill.app import create_app
+from skill.content.loader import CONTENT_DIR, ContentError, load_library
+from skill.content.schema import SPOKEN_WORD_LIMIT
+from skill.verification import RequestVerifier
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A copy of the real content a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_content_loads_for_all_five_markets() -> None:
+    assert load_library().locales == ("en-AU", "en-CA", "en-GB", "en-IN", "en-US")
+
+
+def test_an_unknown_market_falls_back_to_us_english() -> None:
+    assert load_library().for_locale("fr-FR").locale == "en-US"
+
+
+def test_each_market_fills_in_its_own_emergency_number() -> None:
+    library = load_library()
+    numbers = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+    for locale, number in numbers.items():
+        assert number in library.for_locale(locale).text("check.outcomes.emergency.speech")
+
+
+def test_a_missing_entry_stops_start_up_naming_the_file_and_key(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", "[topics.food]", "[topics.food_renamed]")
+    with pytest.raises(ContentError, match=r"en\.toml.*topics\.food\.title"):
+        load_library(content_dir)
+
+
+def test_malformed_toml_stops_start_up_naming_the_file(content_dir: Path) -> None:
+    (content_dir / "en-GB.toml").write_text("[terms\nemergency_number = ", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"en-GB\.toml: not valid TOML"):
+        load_library(content_dir)
+
+
+def test_an_unknown_placeholder_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", "{clinician_short}", "{surgeon}")
+    with pytest.raises(ContentError, match=r"unknown placeholder \{surgeon\}"):
+        load_library(content_dir)
+
+
+def test_an_override_that_breaks_a_rule_is_blamed_on_the_override(content_dir: Path) -> None:
+    long_text = " ".join(["word"] * (SPOKEN_WORD_LIMIT + 1))
+    with (content_dir / "en-AU.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[topics.why]\nspeech = "{long_text}"\n')
+    with pytest.raises(ContentError, match=r"en-AU\.toml \(en-AU\): topics\.why\.speech: 51 words"):
+        load_library(content_dir)
+
+
+def test_markup_characters_in_speech_are_refused(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", 'title = "Eating, drinking and rest"\nspeech = "', 'title = "Eating, drinking and rest"\nspeech = "Food & ')
+    with pytest.raises(ContentError, match=r"topics\.food\.speech: spoken text may not contain"):
+        load_library(content_dir)
+
+
+def test_steps_out_of_order_are_refused(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", 'key = "comfort"', 'key = "kneading"')
+    with pytest.raises(ContentError, match=r"steps: must be 4 entries"):
+        load_library(content_dir)
+
+
+def test_a_broken_content_file_stops_the_app_from_starting(content_dir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (content_dir / "en.toml").unlink()
+    monkeypatch.setattr(app_module, "load_library", lambda: load_library(content_dir))
+    with pytest.raises(ContentError, match=r"en\.toml: file is missing"):
+        create_app({"SKILL_STORE": f"sqlite:///{tmp_path}/s.db", "VERIFIER": RequestVerifier(check_signature=False)})
+
+
+def test_markets_do_not_leak_into_each_other() -> None:
+    library = load_library()
+    assert "999" not in library.for_locale("en-US").text("topics.doctor.speech")
+    assert "911" not in library.for_locale("en-GB").text("topics.doctor.speech")
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_no_spoken_text_names_a_dose_or_tells_her_to_empty_or_knead(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    spoken = [content.text(f"topics.{name}.speech") for name in ("relieve", "food", "massage", "hygiene", "weaning")]
+    spoken += [step["speech"] for step in content.steps]
+    for text in spoken:
+        lowered = text.lower()
+        assert " mg" not in lowered and "milligram" not in lowered
+        for risky in ("knead", "empty", "deep"):
+            if risky in lowered:
+                assert any(guard in lowered for guard in ("never", "not", "don't")), f"{locale}: {text}"
