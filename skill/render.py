@@ -6,6 +6,7 @@ answer on every device is well-formed SSML of a length she can hear in one go.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,9 @@ PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 75  # one answer (at most 50 words) plus the prompt that offers the next step
 APL_DIR = Path(__file__).parent / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
+# Emergency and advice lines are read digit by digit ("nine one one"), never as "nine hundred...".
+PHONE_NUMBER = re.compile(r"\b(000|111|112|911|999)\b")
+DIGITS = r'<say-as interpret-as="digits">\1</say-as>'
 
 
 class SpeechLimitError(ValueError):
@@ -62,7 +66,8 @@ class Reply:
 
 def speech_ssml(sentences: list[str]) -> str:
     """Sentences become SSML with a short pause between them; text is escaped, never trusted."""
-    return f"<speak>{PAUSE.join(escape(sentence) for sentence in sentences if sentence)}</speak>"
+    spoken = PAUSE.join(escape(sentence) for sentence in sentences if sentence)
+    return f"<speak>{PHONE_NUMBER.sub(DIGITS, spoken)}</speak>"
 
 
 def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:

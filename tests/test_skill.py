@@ -121,3 +121,8 @@ def test_a_broken_store_still_answers_her(app_factory, tmp_path) -> None:
     turn = alexa.launch()
     assert turn.status == 200 and turn.has("not medical advice")
     assert alexa.say("take me through the steps").has("Step 1 of 4")
+
+
+def test_the_emergency_number_is_read_digit_by_digit(alexa: Alexa) -> None:
+    turn = alexa.say("I feel very unwell and confused")
+    assert '<say-as interpret-as="digits">911</say-as>' in turn.ssml
