@@ -1,0 +1,59 @@
+"""Pick the store for persistent attributes from one URL, so the backend is configuration, not code."""
+from __future__ import annotations
+
+import re
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+
+from skill.persistence.sqlite import SQLitePersistenceAdapter
+
+DEFAULT_STORE_URL = "sqlite:///lump-relief.db"
+SQLITE_PREFIX = "sqlite:///"
+DYNAMODB_PREFIX = "dynamodb://"
+ACCEPTED_FORMS = ("sqlite:///relative/path.db (from the working directory), "
+                  "sqlite:////absolute/path.db, or dynamodb://TABLE_NAME")
+# DynamoDB's rule for table names.
+TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+
+__all__ = ["DEFAULT_STORE_URL", "SQLitePersistenceAdapter", "build_persistence_adapter", "is_reachable"]
+
+
+def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
+    """An adapter for the URL; building it opens no file and no connection."""
+    if store_url.startswith(SQLITE_PREFIX):
+        path = store_url.removeprefix(SQLITE_PREFIX)
+        if not path or path.endswith("/") or "?" in path or "#" in path:
+            raise ValueError(f"A sqlite store URL needs a file path; use {ACCEPTED_FORMS}")
+        return SQLitePersistenceAdapter(path)
+    if store_url.startswith(DYNAMODB_PREFIX):
+        table_name = store_url.removeprefix(DYNAMODB_PREFIX)
+        if not TABLE_NAME.fullmatch(table_name):
+            raise ValueError("A dynamodb store URL needs a table name of 3-255 letters, digits, '_', '-' "
+                             f"or '.'; use {ACCEPTED_FORMS}")
+        return build_dynamodb_store(table_name)
+    scheme = store_url.partition("://")[0] if "://" in store_url else "no scheme"
+    # Name only the scheme: a URL of another kind may carry a password.
+    raise ValueError(f"Unsupported store URL ({scheme}); use {ACCEPTED_FORMS}")
+
+
+def build_dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
+    """Import the DynamoDB module only now: the SDK's adapter module needs an AWS region to import."""
+    from botocore.exceptions import NoRegionError
+    try:
+        from skill.persistence.dynamodb import build_dynamodb_adapter
+        return build_dynamodb_adapter(table_name)
+    except NoRegionError as e:
+        raise PersistenceException("A DynamoDB store needs a region: set AWS_REGION or AWS_DEFAULT_REGION") from e
+
+
+def is_reachable(adapter: AbstractPersistenceAdapter) -> bool:
+    """Whether the store answers right now; for health checks, so it never raises a store error."""
+    ping = getattr(adapter, "ping", None)
+    if ping is None:
+        raise TypeError(f"{type(adapter).__name__} has no ping(); build it with build_persistence_adapter")
+    try:
+        ping()
+    except PersistenceException:
+        return False
+    return True
