@@ -1,0 +1,366 @@
+"""The attribute stores, against real resources: temp SQLite files and a real dynalite."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.attributes_manager import AttributesManager
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_dynamodb.partition_keygen import device_id_partition_keygen
+from ask_sdk_model import RequestEnvelope
+
+from skill.envelopes import Device, Session
+from skill.persistence import (
+    DEFAULT_STORE_URL,
+    SQLitePersistenceAdapter,
+    build_persistence_adapter,
+    is_reachable,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SERIALIZER = DefaultSerializer()
+PROGRESS = {"step": 3, "red_flags": ["fever"], "care_route": None, "warm_compress": True,
+            "minutes": 10, "temperature": 38.5, "note": "Schwellung, bitte ruhen"}
+
+
+def envelope_for(user_id: str, device: Device | None = None) -> RequestEnvelope:
+    session = Session(user_id=user_id, device=device or Device())
+    return SERIALIZER.deserialize(json.dumps(session.launch()), "ask_sdk_model.RequestEnvelope")
+
+
+def sqlite_path(store_url: str) -> Path:
+    return Path(store_url.removeprefix("sqlite:///"))
+
+
+def rows_in(path: Path, user_id: str) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT id, attributes, updated_at FROM attributes WHERE id = ?",
+                                  (user_id,)).fetchall()
+
+
+def closed_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Both backends -----------------------------------------------------------------------------------
+
+def test_an_unknown_user_has_no_attributes(store_url):
+    adapter = build_persistence_adapter(store_url)
+    assert adapter.get_attributes(envelope_for("amzn1.ask.account.stranger")) == {}
+
+
+def test_saved_attributes_come_back_unchanged(store_url):
+    adapter = build_persistence_adapter(store_url)
+    envelope = envelope_for("amzn1.ask.account.ada")
+    adapter.save_attributes(envelope, PROGRESS)
+    assert adapter.get_attributes(envelope) == PROGRESS
+    assert type(adapter.get_attributes(envelope)["minutes"]) is int
+
+
+def test_saving_again_replaces_what_was_stored(store_url):
+    adapter = build_persistence_adapter(store_url)
+    envelope = envelope_for("amzn1.ask.account.ada")
+    adapter.save_attributes(envelope, PROGRESS)
+    adapter.save_attributes(envelope, {"step": 4})
+    assert adapter.get_attributes(envelope) == {"step": 4}
+
+
+def test_deleting_forgets_everything_about_the_user(store_url):
+    adapter = build_persistence_adapter(store_url)
+    envelope = envelope_for("amzn1.ask.account.ada")
+    adapter.save_attributes(envelope, PROGRESS)
+    adapter.delete_attributes(envelope)
+    assert adapter.get_attributes(envelope) == {}
+    if store_url.startswith("sqlite"):
+        assert rows_in(sqlite_path(store_url), "amzn1.ask.account.ada") == []
+
+
+def test_deleting_a_user_who_never_saved_is_harmless(store_url):
+    adapter = build_persistence_adapter(store_url)
+    adapter.delete_attributes(envelope_for("amzn1.ask.account.stranger"))
+
+
+def test_two_users_never_see_each_other_s_attributes(store_url):
+    adapter = build_persistence_adapter(store_url)
+    ada, grace = envelope_for("amzn1.ask.account.ada"), envelope_for("amzn1.ask.account.grace")
+    adapter.save_attributes(ada, {"step": 1})
+    adapter.save_attributes(grace, {"step": 2})
+    adapter.delete_attributes(ada)
+    assert adapter.get_attributes(ada) == {}
+    assert adapter.get_attributes(grace) == {"step": 2}
+
+
+def test_attributes_that_are_not_json_are_refused_with_a_persistence_exception(store_url):
+    adapter = build_persistence_adapter(store_url)
+    with pytest.raises(PersistenceException, match="JSON"):
+        adapter.save_attributes(envelope_for("amzn1.ask.account.ada"), {"red_flags": {"fever"}})
+
+
+def test_the_sdk_attributes_manager_loads_and_saves_through_the_adapter(store_url):
+    adapter = build_persistence_adapter(store_url)
+    envelope = envelope_for("amzn1.ask.account.ada")
+    first_turn = AttributesManager(envelope, persistence_adapter=adapter)
+    first_turn.persistent_attributes = {"step": 2}
+    first_turn.save_persistent_attributes()
+    next_turn = AttributesManager(envelope, persistence_adapter=adapter)
+    assert next_turn.persistent_attributes == {"step": 2}
+
+
+def test_a_running_store_is_reachable(store_url):
+    assert is_reachable(build_persistence_adapter(store_url))
+
+
+# SQLite ------------------------------------------------------------------------------------------
+
+def test_building_a_sqlite_adapter_creates_no_file(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    build_persistence_adapter(sqlite_store_url)
+    assert not path.exists()
+
+
+def test_first_use_creates_the_schema_in_a_fresh_file(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(attributes)")]
+    assert columns == ["id", "attributes", "updated_at"]
+
+
+def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_saved_row_holds_json_and_when_it_changed(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    build_persistence_adapter(sqlite_store_url).save_attributes(envelope_for("amzn1.ask.account.ada"),
+                                                                {"step": 3})
+    [(_, document, updated_at)] = rows_in(path, "amzn1.ask.account.ada")
+    assert json.loads(document) == {"step": 3}
+    assert abs(datetime.now(timezone.utc) - datetime.fromisoformat(updated_at)) < timedelta(minutes=1)
+
+
+def test_a_file_that_is_not_a_database_raises_persistence_exception(tmp_path):
+    path = tmp_path / "skill.db"
+    path.write_bytes(b"this is no database " * 200)
+    adapter = SQLitePersistenceAdapter(path)
+    with pytest.raises(PersistenceException) as raised:
+        adapter.save_attributes(envelope_for("amzn1.ask.account.ada"), {"step": 1})
+    assert isinstance(raised.value.__cause__, sqlite3.DatabaseError)
+    assert not is_reachable(adapter)
+
+
+def test_a_path_in_a_missing_directory_raises_persistence_exception(tmp_path):
+    adapter = SQLitePersistenceAdapter(tmp_path / "missing" / "skill.db")
+    with pytest.raises(PersistenceException) as raised:
+        adapter.get_attributes(envelope_for("amzn1.ask.account.ada"))
+    assert isinstance(raised.value.__cause__, sqlite3.Error)
+
+
+def test_errors_never_mention_the_user_id(tmp_path):
+    adapter = SQLitePersistenceAdapter(tmp_path / "missing" / "skill.db")
+    with pytest.raises(PersistenceException) as raised:
+        adapter.save_attributes(envelope_for("amzn1.ask.account.secret-user"), {"step": 1})
+    assert "secret-user" not in str(raised.value)
+
+
+@pytest.mark.parametrize("location", ["missing directory", "read-only /proc"])
+def test_a_store_that_cannot_open_its_file_is_unreachable(tmp_path, location):
+    path = tmp_path / "missing" / "skill.db" if location == "missing directory" else "/proc/lump-relief.db"
+    assert is_reachable(SQLitePersistenceAdapter(path)) is False
+
+
+def test_the_key_function_is_pluggable(sqlite_store_url):
+    adapter = SQLitePersistenceAdapter(sqlite_path(sqlite_store_url),
+                                       partition_keygen=device_id_partition_keygen)
+    kitchen = Device(device_id="amzn1.ask.device.kitchen")
+    adapter.save_attributes(envelope_for("amzn1.ask.account.ada", kitchen), {"step": 5})
+    assert adapter.get_attributes(envelope_for("amzn1.ask.account.grace", kitchen)) == {"step": 5}
+    assert rows_in(sqlite_path(sqlite_store_url), "amzn1.ask.device.kitchen")
+
+
+def test_threads_sharing_one_adapter_each_get_their_own_connection(sqlite_store_url):
+    adapter = build_persistence_adapter(sqlite_store_url)
+
+    def save_and_load(n: int) -> dict:
+        envelope = envelope_for(f"amzn1.ask.account.thread-{n}")
+        adapter.save_attributes(envelope, {"step": n})
+        return adapter.get_attributes(envelope)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(save_and_load, range(32))) == [{"step": n} for n in range(32)]
+
+
+def _save_in_forked_child(adapter: SQLitePersistenceAdapter, inherited: sqlite3.Connection) -> None:
+    adapter.save_attributes(envelope_for("amzn1.ask.account.child"), {"step": 7})
+    sys.exit(0 if adapter._local.connection is not inherited else 3)
+
+
+def test_a_forked_worker_opens_its_own_connection(sqlite_store_url):
+    adapter = build_persistence_adapter(sqlite_store_url)
+    adapter.get_attributes(envelope_for("amzn1.ask.account.parent"))
+    child = multiprocessing.get_context("fork").Process(
+        target=_save_in_forked_child, args=(adapter, adapter._local.connection))
+    child.start()
+    child.join(timeout=20)
+    assert child.exitcode == 0
+    assert adapter.get_attributes(envelope_for("amzn1.ask.account.child")) == {"step": 7}
+
+
+# Several worker processes at once ----------------------------------------------------------------
+
+WRITER = """
+import json, pathlib, sys, time
+from ask_sdk_core.serialize import DefaultSerializer
+from skill.envelopes import Session
+from skill.persistence import build_persistence_adapter
+
+store_url, worker, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), pathlib.Path(sys.argv[4])
+adapter = build_persistence_adapter(store_url)
+serializer = DefaultSerializer()
+envelopes = [
+    serializer.deserialize(json.dumps(Session(user_id=f"amzn1.ask.account.w{worker}-u{n}").launch()),
+                           "ask_sdk_model.RequestEnvelope")
+    for n in range(count)
+]
+print("ready", flush=True)
+deadline = time.monotonic() + 20
+while not go.exists() and time.monotonic() < deadline:
+    time.sleep(0.005)
+for n, envelope in enumerate(envelopes):
+    adapter.save_attributes(envelope, {"worker": worker, "step": n})
+"""
+
+
+def write_from_processes(store_url: str, workers: int, count: int, tmp_path: Path) -> None:
+    """Start every writer, wait until all are ready, then let them write at the same moment."""
+    go = tmp_path / "go"
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, store_url, str(w), str(count), str(go)],
+                                cwd=REPO, env=environment, stdout=subprocess.PIPE, text=True)
+               for w in range(workers)]
+    try:
+        for writer in writers:
+            assert writer.stdout.readline().strip() == "ready"
+        go.touch()
+        for writer in writers:
+            assert writer.wait(timeout=30) == 0
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+            writer.stdout.close()
+
+
+def assert_every_write_landed(store_url: str, workers: int, count: int) -> None:
+    adapter = build_persistence_adapter(store_url)
+    found = {(w, n): adapter.get_attributes(envelope_for(f"amzn1.ask.account.w{w}-u{n}"))
+             for w in range(workers) for n in range(count)}
+    assert found == {(w, n): {"worker": w, "step": n} for w in range(workers) for n in range(count)}
+
+
+def test_four_worker_processes_writing_one_sqlite_file_at_once_lose_nothing(sqlite_store_url, tmp_path):
+    write_from_processes(sqlite_store_url, workers=4, count=50, tmp_path=tmp_path)
+    assert_every_write_landed(sqlite_store_url, workers=4, count=50)
+
+
+def test_four_worker_processes_writing_to_dynamodb_at_once_lose_nothing(dynamodb_store_url, tmp_path):
+    assert is_reachable(build_persistence_adapter(dynamodb_store_url))
+    write_from_processes(dynamodb_store_url, workers=4, count=10, tmp_path=tmp_path)
+    assert_every_write_landed(dynamodb_store_url, workers=4, count=10)
+
+
+# Choosing the store from a URL -------------------------------------------------------------------
+
+def test_three_slashes_make_a_sqlite_path_relative_to_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    adapter = build_persistence_adapter("sqlite:///data/lump-relief.db")
+    assert isinstance(adapter, SQLitePersistenceAdapter)
+    assert adapter.path == str(tmp_path / "data" / "lump-relief.db")
+
+
+def test_four_slashes_make_a_sqlite_path_absolute(tmp_path):
+    adapter = build_persistence_adapter(f"sqlite:///{tmp_path}/skill.db")
+    assert adapter.path == str(tmp_path / "skill.db")
+
+
+def test_the_default_store_is_a_sqlite_file_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    adapter = build_persistence_adapter(DEFAULT_STORE_URL)
+    assert adapter.path == str(tmp_path / "lump-relief.db")
+
+
+def test_a_dynamodb_url_builds_the_sdk_adapter_for_that_table_without_connecting(monkeypatch):
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
+    adapter = build_persistence_adapter("dynamodb://lump-relief-progress")
+    assert isinstance(adapter, DynamoDbAdapter)
+    assert adapter.table_name == "lump-relief-progress"
+    assert adapter.create_table is True
+
+
+def test_a_dynamodb_url_without_a_region_says_which_variable_to_set(monkeypatch, tmp_path):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    with pytest.raises(PersistenceException, match="AWS_REGION"):
+        build_persistence_adapter("dynamodb://lump-relief-progress")
+
+
+@pytest.mark.parametrize("store_url", [
+    "", "lump-relief.db", "sqlite://", "sqlite:///", "sqlite://host/skill.db", "sqlite:///skill.db?mode=ro",
+    "postgres://nurse:hunter2@db.example/skill", "dynamodb://", "dynamodb://ab", "dynamodb://a/b",
+])
+def test_an_unsupported_store_url_is_refused_naming_the_accepted_forms(store_url):
+    with pytest.raises(ValueError) as raised:
+        build_persistence_adapter(store_url)
+    message = str(raised.value)
+    assert "sqlite:///" in message and "sqlite:////" in message and "dynamodb://" in message
+    assert "hunter2" not in message
+
+
+def test_importing_the_persistence_package_needs_no_aws_configuration():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    environment.update(PYTHONPATH=str(REPO), AWS_CONFIG_FILE="/nonexistent")
+    subprocess.run([sys.executable, "-c", "import skill.persistence"], env=environment, check=True,
+                   timeout=30)
+
+
+# Health ------------------------------------------------------------------------------------------
+
+def test_a_dynamodb_endpoint_nobody_listens_on_is_unreachable_within_seconds(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    adapter = build_persistence_adapter("dynamodb://lump-relief-progress")
+    started = time.monotonic()
+    assert is_reachable(adapter) is False
+    assert time.monotonic() - started < 5
+
+
+def test_a_dynamodb_store_whose_endpoint_is_down_raises_persistence_exception(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    adapter = build_persistence_adapter("dynamodb://lump-relief-progress")
+    with pytest.raises(PersistenceException):
+        adapter.get_attributes(envelope_for("amzn1.ask.account.ada"))
