@@ -1,0 +1,7 @@
+"""Checks that a request really comes from Alexa for this skill, before any handler reads it."""
+from __future__ import annotations
+
+from .errors import MalformedRequest, VerificationError
+from .verifier import RequestVerifier
+
+__all__ = ["MalformedRequest", "RequestVerifier", "VerificationError"]
