@@ -1,0 +1,361 @@
+"""Lint every response the skill can produce, in every market, found by exploring the conversation.
+
+Breadth-first from a new session, each state is sent every intent of the market's model (the
+symptom report once per SymptomType id, resolved), a LaunchRequest and both screen touches, with
+the session attributes Alexa would carry. What comes back must be SSML Alexa accepts, with only
+its supported tags, and short enough to hear in one go.
+
+A state is the `conversation` session attribute minus what does not change what she hears next:
+`last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
+`check_position` unless a check question is pending (it is reset when a check starts). Keyed on
+the raw record, the same few dozen states multiply to several hundred. A new session's state is
+what the store remembers about her: whether she has been before, and the step she stopped at.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from flask import Flask
+
+from skill.app import create_app
+from skill.content import load_library
+from skill.content.schema import SPOKEN_FIELDS, SPOKEN_WORD_LIMIT
+from skill.conversation import Question
+from skill.envelopes import ECHO_SHOW, Session
+from skill.handlers.screen import BUTTONS
+from skill.render import RESPONSE_WORD_LIMIT
+from skill.verification import RequestVerifier
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+STATE_BOUND = 60
+USER_ID = "amzn1.ask.account.speech-lint"
+SERIALIZER = DefaultSerializer()
+AMAZON_NAMESPACE = "urn:lint:amazon-ssml"  # Alexa takes amazon:... tags without declaring the prefix
+
+# "Supported SSML tags", Alexa Skills Kit SSML reference
+# (developer.amazon.com/docs/custom-skills/speech-synthesis-markup-language-ssml-reference.html).
+ALEXA_SSML_TAGS = frozenset({
+    "speak", "break", "say-as", "emphasis", "prosody", "p", "s", "sub", "phoneme", "lang", "audio",
+    "voice", "w", "amazon:domain", "amazon:effect", "amazon:emotion",
+})
+SAY_AS_KINDS = frozenset({
+    "characters", "spell-out", "cardinal", "number", "ordinal", "digits", "fraction", "unit", "date",
+    "time", "telephone", "address", "interjection", "expletive",
+})
+BREAK_TIME = re.compile(r"^(\d+(\.\d+)?)(ms|s)$")
+MAX_BREAK_SECONDS = 10
+
+
+@dataclass
+class Heard:
+    """One response, and the first place in the exploration it was heard."""
+
+    where: str
+    ssml: str | None
+    reprompt: str | None
+    ended: bool | None
+
+
+@dataclass
+class Exploration:
+    locale: str
+    states: list[str] = field(default_factory=list)
+    responses: list[Heard] = field(default_factory=list)
+    session_ends: list[Heard] = field(default_factory=list)
+    bound_hit: bool = False
+
+    def distinct(self, part: str) -> dict[str, str]:
+        """Each distinct SSML (speech or reprompt) -> where it was first heard."""
+        found: dict[str, str] = {}
+        for heard in self.responses:
+            ssml = getattr(heard, part)
+            if ssml is not None:
+                found.setdefault(ssml, heard.where)
+        return found
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    kind: str  # "intent", "launch" or "touch"
+    name: str = ""
+    slots: dict[str, Any] | None = None
+
+    def envelope(self, session: Session) -> dict[str, Any]:
+        if self.kind == "launch":
+            return session.launch()
+        if self.kind == "touch":
+            return session.user_event([self.name])
+        return session.intent(self.name, self.slots)
+
+
+def actions_for(locale: str) -> list[Action]:
+    model = json.loads((MODEL_DIR / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    types = {kind["name"]: kind["values"] for kind in model.get("types", [])}
+    actions = [Action("LaunchRequest", "launch"), *(Action(f"touch {button}", "touch", button) for button in BUTTONS)]
+    for intent in model["intents"]:
+        slots = intent.get("slots", [])
+        if not slots:
+            actions.append(Action(intent["name"], "intent", intent["name"]))
+            continue
+        slot = slots[0]
+        for value in types[slot["type"]]:
+            resolved = {slot["name"]: {"value": value["name"]["value"], "id": value["id"]}}
+            actions.append(Action(f"{intent['name']}({value['id']})", "intent", intent["name"], resolved))
+    return actions
+
+
+def in_session_state(attributes: dict[str, Any]) -> str:
+    record = dict(attributes.get("conversation") or {})
+    record.pop("last_reply", None)
+    record.pop("topic", None)
+    if record.get("question") != Question.CHECK.value:
+        record.pop("check_position", None)
+    return json.dumps(record, sort_keys=True)
+
+
+def new_session_state(stored: dict[str, Any]) -> str:
+    return json.dumps({"new session": True, "been before": bool(stored.get("visits")),
+                       "stopped at step": stored.get("step")}, sort_keys=True)
+
+
+class Explorer:
+    """One app on one SQLite file; her store is set to each new-session state before it is tried."""
+
+    def __init__(self, app: Flask, locale: str):
+        self.app, self.locale = app, locale
+        self.client = app.test_client()
+        self.actions = actions_for(locale)
+        self.store = app.extensions["lump_relief"].persistence
+        self.her = SERIALIZER.deserialize(json.dumps(Session(user_id=USER_ID, locale=locale).launch()),
+                                          RequestEnvelope)
+
+    def post(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.post("/", data=json.dumps(envelope), content_type="application/json")
+        assert response.status_code == 200, f"{self.locale}: HTTP {response.status_code}"
+        return response.get_json()
+
+    def session(self, attributes: dict[str, Any]) -> Session:
+        return Session(user_id=USER_ID, locale=self.locale, device=ECHO_SHOW,
+                       attributes=dict(attributes), new=not attributes)
+
+    def remember(self, stored: dict[str, Any]) -> None:
+        self.store.delete_attributes(self.her)
+        if stored:
+            self.store.save_attributes(self.her, stored)
+
+    def explore(self) -> Exploration:
+        found = Exploration(self.locale)
+        start = new_session_state({})
+        queue: deque[tuple[str, dict[str, Any], dict[str, Any]]] = deque([(start, {}, {})])
+        seen = {start}
+        while queue:
+            state, attributes, stored = queue.popleft()
+            found.states.append(state)
+            for action in self.actions:
+                if not attributes:
+                    self.remember(stored)
+                body = self.post(action.envelope(self.session(attributes)))
+                response = body.get("response", {})
+                found.responses.append(Heard(
+                    where=f"{self.locale} {state} + {action.label}",
+                    ssml=response.get("outputSpeech", {}).get("ssml"),
+                    reprompt=response.get("reprompt", {}).get("outputSpeech", {}).get("ssml"),
+                    ended=response.get("shouldEndSession"),
+                ))
+                after = body.get("sessionAttributes") or {}
+                if response.get("shouldEndSession"):
+                    remembered = after.get("memory") or {}
+                    successor = (new_session_state(remembered), {}, remembered)
+                else:
+                    successor = (in_session_state(after), after, {})
+                if successor[0] not in seen:
+                    if len(seen) >= STATE_BOUND:
+                        found.bound_hit = True
+                        continue
+                    seen.add(successor[0])
+                    queue.append(successor)
+            if attributes:
+                body = self.post(self.session(attributes).session_ended("USER_INITIATED"))
+                response = body.get("response", {})
+                found.session_ends.append(Heard(f"{self.locale} {state} + SessionEndedRequest",
+                                                response.get("outputSpeech", {}).get("ssml"),
+                                                response.get("reprompt", {}).get("outputSpeech", {}).get("ssml"),
+                                                response.get("shouldEndSession")))
+        return found
+
+
+@pytest.fixture(scope="module", params=LOCALES)
+def explored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Exploration:
+    locale = request.param
+    store = tmp_path_factory.mktemp(f"lint-{locale}") / "skill.db"
+    app = create_app({"SKILL_STORE": f"sqlite:///{store}", "VERIFIER": RequestVerifier(check_signature=False),
+                      "TESTING": True})
+    return Explorer(app, locale).explore()
+
+
+# --- SSML helpers ----------------------------------------------------------------------------------
+
+def parse(ssml: str) -> ElementTree.Element:
+    """Parse as Alexa would; the amazon: prefix is bound so its tags parse and can be checked."""
+    if "amazon:" in ssml:
+        ssml = ssml.replace("<speak", f'<speak xmlns:amazon="{AMAZON_NAMESPACE}"', 1)
+    return ElementTree.fromstring(ssml)
+
+
+def tag_name(element: ElementTree.Element) -> str:
+    return element.tag.replace(f"{{{AMAZON_NAMESPACE}}}", "amazon:")
+
+
+def spoken_parts(root: ElementTree.Element) -> list[str]:
+    """The text between pauses: each part is one piece of content or one prompt."""
+    parts = [""]
+
+    def visit(node: ElementTree.Element) -> None:
+        if tag_name(node) == "break":
+            parts.append("")
+            return
+        parts[-1] += node.text or ""
+        for child in node:
+            visit(child)
+            parts[-1] += child.tail or ""
+
+    visit(root)
+    return [part for part in parts if part.strip()]
+
+
+def ssml_problems(ssml: str) -> Iterator[str]:
+    try:
+        root = parse(ssml)
+    except ElementTree.ParseError as error:
+        yield f"not well-formed ({error})"
+        return
+    if tag_name(root) != "speak":
+        yield f"root is <{tag_name(root)}>, not <speak>"
+    for element in root.iter():
+        name = tag_name(element)
+        if name not in ALEXA_SSML_TAGS:
+            yield f"<{name}> is not an Alexa SSML tag"
+        if name == "break":
+            time = BREAK_TIME.match(element.get("time", "0ms"))
+            seconds = float(time.group(1)) / (1000 if time.group(3) == "ms" else 1) if time else None
+            if seconds is None or seconds > MAX_BREAK_SECONDS:
+                yield f'<break time="{element.get("time")}"> is not a pause Alexa takes (at most 10s)'
+        if name == "say-as" and element.get("interpret-as") not in SAY_AS_KINDS:
+            yield f'<say-as interpret-as="{element.get("interpret-as")}"> is not an Alexa kind'
+    text = "".join(root.itertext())
+    if re.search(r"[&<>]", text):
+        yield "spoken text contains &, < or >"
+    if not text.strip():
+        yield "says nothing"
+
+
+@pytest.mark.parametrize("ssml, problem", [
+    ("<speak>Rest & drink.</speak>", "not well-formed"),
+    ("<speak>Rest <b>now</b>.</speak>", "<b> is not an Alexa SSML tag"),
+    ('<speak>Rest.<break time="20s"/>Drink.</speak>', "is not a pause Alexa takes"),
+    ('<speak>Call <say-as interpret-as="shout">911</say-as>.</speak>', "is not an Alexa kind"),
+    ("<speak>Rest &lt;now&gt;.</speak>", "contains &, < or >"),
+    ("<p>Rest.</p>", "not <speak>"),
+    ("<speak> </speak>", "says nothing"),
+])
+def test_the_lint_catches_what_alexa_would_reject(ssml: str, problem: str) -> None:
+    assert any(problem in found for found in ssml_problems(ssml))
+
+
+def test_the_lint_accepts_alexas_own_tags() -> None:
+    ssml = ('<speak><amazon:emotion name="excited" intensity="low">Well done.</amazon:emotion>'
+            '<break time="300ms"/>Call <say-as interpret-as="digits">999</say-as>.</speak>')
+    assert list(ssml_problems(ssml)) == []
+    assert [len(part.split()) for part in spoken_parts(parse(ssml))] == [2, 2]
+
+
+# --- the exploration itself --------------------------------------------------------------------------
+
+def test_the_exploration_reaches_every_state_within_the_bound(explored: Exploration) -> None:
+    assert not explored.bound_hit, f"{explored.locale}: more than {STATE_BOUND} states; raise the bound or fix the key"
+    assert len(explored.states) == len(set(explored.states))
+    in_session = [json.loads(state) for state in explored.states if "new session" not in state]
+    assert {record.get("question") for record in in_session} == {None, *(q.value for q in Question)}
+    assert {record.get("step") for record in in_session} == {None, 0, 1, 2, 3}
+    assert {record.get("check_position") for record in in_session if record.get("question") == "check"} == {0, 1, 2}
+    assert any('"been before": true' in state and '"stopped at step": 1' in state for state in explored.states)
+
+
+# --- every response ----------------------------------------------------------------------------------
+
+def test_every_response_is_ssml_alexa_accepts(explored: Exploration) -> None:
+    problems = [f"{where}: {problem}: {ssml}"
+                for part in ("ssml", "reprompt")
+                for ssml, where in explored.distinct(part).items()
+                for problem in ssml_problems(ssml)]
+    assert not problems, "\n".join(problems[:10])
+
+
+def test_every_answer_part_and_every_whole_response_fits_the_word_budget(explored: Exploration) -> None:
+    over = []
+    for part in ("ssml", "reprompt"):
+        for ssml, where in explored.distinct(part).items():
+            pieces = spoken_parts(parse(ssml))
+            longest = max((len(piece.split()) for piece in pieces), default=0)
+            total = sum(len(piece.split()) for piece in pieces)
+            if longest > SPOKEN_WORD_LIMIT:
+                over.append(f"{where}: a {part} part of {longest} words (limit {SPOKEN_WORD_LIMIT})")
+            if total > RESPONSE_WORD_LIMIT:
+                over.append(f"{where}: {part} of {total} words (limit {RESPONSE_WORD_LIMIT})")
+    assert not over, "\n".join(over[:10])
+
+
+def test_an_open_session_always_says_something_and_has_a_reprompt(explored: Exploration) -> None:
+    silent = [heard.where for heard in explored.responses if heard.ended is False
+              and not (heard.ssml and "".join(parse(heard.ssml).itertext()).strip()
+                       and heard.reprompt and "".join(parse(heard.reprompt).itertext()).strip())]
+    assert not silent, f"open sessions with no speech or no reprompt: {silent[:10]}"
+
+
+def test_every_turn_answers_and_says_whether_the_session_stays_open(explored: Exploration) -> None:
+    undecided = [heard.where for heard in explored.responses if heard.ended is None or heard.ssml is None]
+    assert not undecided, f"turns with no speech or no shouldEndSession: {undecided[:10]}"
+
+
+def test_a_session_that_alexa_ended_gets_no_speech(explored: Exploration) -> None:
+    assert explored.session_ends
+    spoken = [heard.where for heard in explored.session_ends if heard.ssml or heard.reprompt]
+    assert not spoken, f"SessionEndedRequest answered with speech: {spoken[:10]}"
+
+
+# --- the content itself --------------------------------------------------------------------------------
+
+def spoken_texts(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from spoken_texts(value, f"{path}{key}.")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from spoken_texts(value, f"{path}{index}.")
+    elif isinstance(node, str):
+        key = path.rstrip(".")
+        if key.rsplit(".", 1)[-1] in SPOKEN_FIELDS or key.startswith("prompts."):
+            yield key, node
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_spoken_content_text_fits_the_answer_budget(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    assert content.locale == locale
+    filled = {"step_number": 4, "step_count": 4, "topic_title": "When to get checked"}
+    over = [f"{key} ({len(text.format(**filled).split())} words)"
+            for key, text in spoken_texts(content.data)
+            if len(text.format(**filled).split()) > SPOKEN_WORD_LIMIT]
+    assert not over, f"{locale}: over {SPOKEN_WORD_LIMIT} words: {', '.join(over)}"
