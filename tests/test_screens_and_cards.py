@@ -112,9 +112,6 @@ def test_the_emergency_card_says_who_to_call(alexa: Alexa) -> None:
     assert "Call 911 now" in turn.card["content"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "skill/content/loader.py validate(): `' '.join(filled.split())` folds every leaf, so card "
-    "texts lose their line breaks and the '- ' bullets run together on the card and the screen"))
 def test_a_card_keeps_the_line_breaks_of_its_list(alexa: Alexa) -> None:
     turn = alexa.say("can I massage it")
     assert "\n- Never press hard or knead" in turn.card["content"]
@@ -253,9 +250,6 @@ PACKAGE_OF_RESOURCE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "skill/content/apl/answer.json uses @viewportProfile, @hubRoundSmall, @hubLandscapeSmall and "
-    "@marginHorizontal but defines none of them and imports neither alexa-viewport-profiles nor alexa-styles"))
 def test_every_resource_the_screen_uses_is_defined_or_imported(document: dict[str, Any]) -> None:
     defined = {name for block in document.get("resources", []) for kind, values in block.items()
                if kind != "when" and isinstance(values, dict) for name in values}

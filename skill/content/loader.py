@@ -164,13 +164,21 @@ def validate(content: LocaleContent, base_name: str) -> None:
         if unknown:
             raise fail(key, f"unknown placeholder {{{sorted(unknown)[0]}}}")
         filled = value.format(**terms, **{name: f"{{{name}}}" for name in schema.RUNTIME_PLACEHOLDERS})
-        if key.rsplit(".", 1)[-1] in schema.SPOKEN_FIELDS or key.startswith("prompts."):
+        spoken = key.rsplit(".", 1)[-1] in schema.SPOKEN_FIELDS or key.startswith("prompts.")
+        if spoken:
             if FORBIDDEN_CHARACTERS.search(filled):
                 raise fail(key, "spoken text may not contain &, < or >")
             words = len(filled.split())
             if words > schema.SPOKEN_WORD_LIMIT:
                 raise fail(key, f"{words} words, over the {schema.SPOKEN_WORD_LIMIT}-word limit")
-        assign(content.data, key, " ".join(filled.split()))
+        assign(content.data, key, tidy(filled, spoken))
+
+
+def tidy(text: str, spoken: bool) -> str:
+    """Spoken text becomes one line; written text (cards, screens) keeps its line breaks."""
+    if spoken:
+        return " ".join(text.split())
+    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
 
 
 def assign(data: dict[str, Any], dotted: str, value: str) -> None:

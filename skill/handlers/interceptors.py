@@ -5,8 +5,8 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type
-from ask_sdk_model import Response
+from ask_sdk_core.utils import get_request_type
+from ask_sdk_model import Request, Response
 
 from skill import content, conversation, memory
 from skill.content import ContentLibrary, content_of
@@ -15,6 +15,11 @@ from skill.conversation import Conversation
 log = logging.getLogger(__name__)
 # Request types that start or continue a conversation with her (so her memory matters).
 CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
+
+
+def intent_name(request: Request) -> str | None:
+    """The intent of an IntentRequest or a name-free CanFulfillIntentRequest, else None."""
+    return getattr(getattr(request, "intent", None), "name", None)
 
 
 class ContentInterceptor(AbstractRequestInterceptor):
@@ -62,6 +67,5 @@ class TurnLogger(AbstractRequestInterceptor):
     """One line per turn: request type and intent only, never ids or what she said."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        request_type = get_request_type(handler_input)
-        intent = get_intent_name(handler_input) if request_type in ("IntentRequest", "CanFulfillIntentRequest") else None
-        log.info("turn", extra={"request_type": request_type, "intent": intent})
+        request = handler_input.request_envelope.request
+        log.info("turn", extra={"request_type": request.object_type, "intent": intent_name(request)})

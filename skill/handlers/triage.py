@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
@@ -77,8 +77,9 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
 
 
 def reported_symptom(handler_input: HandlerInput) -> str | None:
-    """The SymptomType id Alexa resolved her words to, if it resolved."""
-    slot = get_slot(handler_input, SYMPTOM_SLOT)
+    """The SymptomType id Alexa resolved her words to, if it resolved (name-free requests too)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slot = (getattr(intent, "slots", None) or {}).get(SYMPTOM_SLOT)
     resolutions = getattr(slot, "resolutions", None)
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
