@@ -51,8 +51,7 @@ ANSWERS: dict[Question, tuple[Answer, Answer]] = {
     Question.RETURN: (go_to_step, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
-    Question.FORGET: (lambda handler_input, _: forget_reply(handler_input, content_of(handler_input)),
-                      lambda _, content: kept_reply(content)),
+    Question.FORGET: (forget_reply, kept_reply),
 }
 
 

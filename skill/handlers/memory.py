@@ -21,7 +21,7 @@ def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return Reply(speech=[content.text("memory.done.speech")], end_session=True, remember_for_repeat=False)
 
 
-def kept_reply(content: LocaleContent) -> Reply:
+def kept_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return Reply(speech=[content.text("memory.kept.speech")], reprompt=content.text("memory.kept.reprompt"))
 
 
