@@ -11,20 +11,21 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from ask_sdk_core.exceptions import AskSdkException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import RequestEnvelope
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from skill import logs
+from skill.codec import EnvelopeCodec
 from skill.persistence import is_reachable
 from skill.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
 alexa = Blueprint("alexa", __name__)
-SERIALIZER = DefaultSerializer()
+# The SDK's serializer, compiled per model class once: the verifier's parsed dict goes straight in.
+CODEC = EnvelopeCodec()
 # Said if even the skill's own apology fails; keeps her session rather than going silent.
 LAST_RESORT = {
     "version": "1.0",
@@ -49,7 +50,15 @@ def services() -> Services:
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload, separators=(",", ":")), status=status, mimetype="application/json")
+    return Response(to_json(payload), status=status, mimetype="application/json")
+
+
+def to_json(payload: dict[str, Any]) -> bytes:
+    """orjson, ~20x faster than json; the standard library only for what orjson refuses (integers past 64 bits)."""
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def refuse(status: int, error: str, check: str) -> Response:
@@ -68,13 +77,13 @@ def alexa_request() -> Response:
         return refuse(400, "request could not be verified", error.reason)
     logs.request_id.set(str(envelope.get("request", {}).get("requestId", ""))[:120] or None)
     try:
-        request_envelope = SERIALIZER.deserialize(json.dumps(envelope), RequestEnvelope)
+        request_envelope = CODEC.request_envelope(envelope)
     except (AskSdkException, ValueError, TypeError, AttributeError, KeyError) as error:
         return refuse(400, "not an Alexa request", f"envelope: {type(error).__name__}")
     if request_envelope.request is None or request_envelope.context is None:
         return refuse(400, "not an Alexa request", "envelope: unknown request type")
     try:
-        answer = SERIALIZER.serialize(services().skill.invoke(request_envelope, None))
+        answer = CODEC.response_dict(services().skill.invoke(request_envelope, None))
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
         log.exception("skill failed", extra={"outcome": "last resort"})
         answer = LAST_RESORT
