@@ -1,0 +1,221 @@
+"""python -m skill serve: the production server with this repo's settings, so every host serves alike.
+
+Two servers share one set of settings: granian (the default: it served the full pipeline faster in
+bench/, see the README's "Performance") and gunicorn. Both get the same bind, worker count, time
+limits well under Alexa's 8 s, graceful shutdown on SIGTERM, and JSON logs whose access lines carry
+method, path, status and duration, never an address, query string, header or body.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from gunicorn.glogging import Logger as GunicornLogger
+
+from skill import logs
+
+SERVERS = ("granian", "gunicorn")
+DEFAULT_SERVER = "granian"
+APP_FACTORY = "skill.app:create_app"
+DEFAULT_HOST = "0.0.0.0"
+DEFAULT_PORT = 8080
+# Alexa gives up after 8 s; a gunicorn worker silent this long is killed and replaced.
+WORKER_TIMEOUT_SECONDS = 5
+# On SIGTERM, answers in flight get this long to finish before workers are stopped.
+GRACEFUL_TIMEOUT_SECONDS = 5
+# A client (or proxy) must finish sending its headers within this; stops slow-header attacks.
+HEADER_READ_TIMEOUT_MS = 5000
+# Each worker holds ~50 MB (README "Performance"); past this many, add machines, not workers.
+MAX_DEFAULT_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Everything `serve` needs; `app` is a 'module:factory' path so the benchmark can serve its own."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = 1
+    server: str = DEFAULT_SERVER
+    access_log: bool = True
+    app: str = APP_FACTORY
+
+
+def default_workers(cores: int) -> int:
+    """One worker per core plus one, so a worker waiting on the store never leaves a core idle."""
+    return max(1, min(cores + 1, MAX_DEFAULT_WORKERS))
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> ServeSettings:
+    """Command line first, then PORT and WEB_CONCURRENCY (as platforms set them), then the defaults."""
+    parser = argparse.ArgumentParser(prog="python -m skill serve", description="Start the production server.")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=int(environ.get("PORT", DEFAULT_PORT)),
+                        help=f"port to bind (default $PORT or {DEFAULT_PORT})")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default $WEB_CONCURRENCY or usable cores + 1, at most 8)")
+    parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER, help=f"default {DEFAULT_SERVER}")
+    parser.add_argument("--no-access-log", dest="access_log", action="store_false",
+                        help="leave out the one JSON line per request")
+    options = parser.parse_args(list(argv))
+    workers = options.workers or int(environ.get("WEB_CONCURRENCY", 0)) or default_workers(usable_cores())
+    if workers < 1:
+        parser.error("--workers must be 1 or more")
+    return ServeSettings(host=options.host, port=options.port, workers=workers,
+                         server=options.server, access_log=options.access_log)
+
+
+def main(argv: Sequence[str]) -> int:
+    return serve(parse_args(argv))
+
+
+def serve(settings: ServeSettings) -> int:
+    """Run the chosen server in the foreground until SIGTERM or SIGINT; returns its exit status."""
+    logs.configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
+    runner = run_granian if settings.server == "granian" else run_gunicorn
+    try:
+        runner(settings)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return 0
+
+
+def load_factory(path: str) -> Callable[[], Any]:
+    module_name, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+# gunicorn ---------------------------------------------------------------------------------------
+
+
+def run_gunicorn(settings: ServeSettings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        """gunicorn configured in code: nothing read from gunicorn.conf.py or GUNICORN_CMD_ARGS."""
+
+        def load_config(self) -> None:
+            for name, value in gunicorn_options(settings).items():
+                if name in self.cfg.settings:  # control_socket_disable exists from gunicorn 25.1 on
+                    self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return load_factory(settings.app)()
+
+    Application(prog="python -m skill serve").run()
+
+
+def gunicorn_options(settings: ServeSettings) -> dict[str, Any]:
+    """Sync workers (one request each, as behind a buffering proxy); the app is built once, before fork."""
+    return {
+        "bind": [f"{settings.host}:{settings.port}"],
+        "workers": settings.workers,
+        "worker_class": "sync",
+        "timeout": WORKER_TIMEOUT_SECONDS,
+        "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
+        "keepalive": 2,
+        # Content is loaded and checked once: a broken file stops the master, not every worker.
+        # The SQLite store opens its connection per process on first use, so forking after is safe.
+        "preload_app": True,
+        "logger_class": JsonGunicornLogger,
+        "accesslog": "-" if settings.access_log else None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("LOG_LEVEL", "INFO").lower(),
+        "proc_name": "lump-relief",
+        # No admin socket in $HOME: two servers on one host would fight over it, and it needs no remote control.
+        "control_socket_disable": True,
+    }
+
+
+class JsonGunicornLogger(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's own lines as JSON, and an access line built from four safe fields only."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(logs.JsonFormatter())
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        """One line per request; the request id the app set is attached, then cleared for the next request."""
+        if self.access_log_enabled:
+            status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+            self.access_log.info(
+                "%s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
+                extra={"status": int(status), "duration_ms": round(request_time.total_seconds() * 1000, 2)},
+            )
+        logs.request_id.set(None)
+
+
+# granian ----------------------------------------------------------------------------------------
+
+
+def run_granian(settings: ServeSettings) -> None:
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    Server(
+        settings.app,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        websockets=False,
+        factory=True,
+        workers=settings.workers,
+        # One thread runs Python per worker: with the GIL, more threads only add switching (bench/).
+        blocking_threads=1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
+        workers_kill_timeout=GRACEFUL_TIMEOUT_SECONDS,
+        # A worker that dies (content that fails its checks, say) stops the server: fail fast, let the
+        # supervisor (Docker, systemd) restart it, rather than respawn a broken worker forever.
+        respawn_failed_workers=False,
+        log_dictconfig=granian_log_config(),
+        log_level=os.environ.get("LOG_LEVEL", "INFO").lower(),
+        log_access=settings.access_log,
+        log_access_format="%(method)s %(path)s",
+    ).serve()
+
+
+def granian_log_config() -> dict[str, Any]:
+    """granian's server and access loggers, writing JSON lines to stderr like the app's own."""
+    formatter = {"()": f"{__name__}.JsonAccessFormatter"}
+    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json"}
+    return {
+        "formatters": {"json": formatter},
+        "handlers": {"json": handler},
+        "loggers": {
+            "_granian": {"handlers": ["json"], "propagate": False},
+            "granian.access": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+class JsonAccessFormatter(logs.JsonFormatter):
+    """Lifts status and duration out of granian's access record; its address and query never reach the line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "granian.access" and isinstance(record.args, dict):
+            fields = record.args
+            record.status = fields.get("status")
+            record.duration_ms = round(float(fields.get("dt_ms", 0.0)), 2)
+            record.msg, record.args = "%s %s", (fields.get("method"), fields.get("path"))
+        return super().format(record)
+
+
+def with_app(settings: ServeSettings, app: str) -> ServeSettings:
+    """The same settings serving another WSGI factory (the benchmark's signed-request and echo apps)."""
+    return replace(settings, app=app)

@@ -1,0 +1,206 @@
+"""The production server, for real: `python -m skill serve` in a subprocess on loopback, as `make serve` runs it.
+
+The server's process cannot reach the internet here: a sitecustomize (test-only, put on its
+PYTHONPATH) sends s3.amazonaws.com to a loopback port that accepts and never answers, and refuses
+every other outside name, so the certificate download path is exercised without leaving the machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skill import serving
+from skill.envelopes import Session
+from tests.stores import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 15.0
+OFFLINE_SITECUSTOMIZE = '''
+import os, socket
+_real = socket.getaddrinfo
+def getaddrinfo(host, port, *args, **kwargs):
+    if host == "s3.amazonaws.com":
+        return _real("127.0.0.1", int(os.environ["TEST_BLACKHOLE_PORT"]), *args, **kwargs)
+    if host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0", None):
+        raise socket.gaierror(socket.EAI_NONAME, "offline test machine")
+    return _real(host, port, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+'''
+
+
+class Server:
+    """One `python -m skill serve --port P --workers 1` process and what it wrote to stderr."""
+
+    def __init__(self, tmp: Path, blackhole_port: int, *, server: str | None = None, **environment: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp / f"server-{self.port}.log"
+        (tmp / "sitecustomize.py").write_text(OFFLINE_SITECUSTOMIZE)
+        env = {name: value for name, value in os.environ.items() if not name.startswith(("SKILL_", "ALEXA_", "AWS_"))}
+        env |= {"PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}", "TEST_BLACKHOLE_PORT": str(blackhole_port),
+                "SKILL_STORE": f"sqlite:///{tmp}/skill.db", **environment}
+        command = [sys.executable, "-m", "skill", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--workers", "1"]
+        if server:
+            command += ["--server", server]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(command, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
+                                            stdout=log, stderr=subprocess.STDOUT)
+        self.wait_until_answering()
+
+    def wait_until_answering(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"server exited with {self.process.returncode}:\n{self.log()}", pytrace=False)
+            try:
+                self.request("GET", "/healthz")
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        pytest.fail(f"server did not answer within {START_SECONDS:.0f} s:\n{self.log()}", pytrace=False)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, dict, float]:
+        """Status, JSON body and seconds taken; error statuses are answers here, not exceptions."""
+        started = time.monotonic()
+        request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, payload = error.code, error.read()
+        return status, json.loads(payload), time.monotonic() - started
+
+    def stop(self, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def blackhole() -> Iterator[int]:
+    """A loopback port that accepts connections and never says a word: S3 on a very bad day."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, blackhole: int) -> Iterator[Server]:
+    """The production defaults: verification on, SQLite store, the default server."""
+    running = Server(tmp_path_factory.mktemp("serve"), blackhole)
+    yield running
+    running.stop()
+
+
+def test_healthz_reports_the_store_reachable(server: Server) -> None:
+    assert server.request("GET", "/healthz")[:2] == (200, {"status": "ok", "store": "reachable"})
+
+
+def test_unsigned_request_is_refused_with_json_in_under_a_second(server: Server) -> None:
+    body = json.dumps(Session().launch()).encode()
+    status, payload, seconds = server.request("POST", "/", body, {"Content-Type": "application/json"})
+    assert (status, payload) == (400, {"error": "request could not be verified"})
+    assert seconds < 1
+
+
+def test_a_certificate_download_that_hangs_is_refused_within_five_seconds(server: Server) -> None:
+    body = json.dumps(Session().launch()).encode()
+    headers = {"Content-Type": "application/json", "Signature-256": "c2lnbmF0dXJl",
+               "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/unreachable.pem"}
+    status, payload, seconds = server.request("POST", "/", body, headers)
+    assert (status, payload) == (400, {"error": "request could not be verified"})
+    assert seconds < 5
+
+
+def test_wrong_method_gets_405_json(server: Server) -> None:
+    assert server.request("GET", "/")[:2] == (405, {"error": "method not allowed"})
+
+
+def test_huge_body_gets_413_json(server: Server) -> None:
+    status, payload, _ = server.request("POST", "/", b"{" + b" " * 300_000 + b"}", {"Content-Type": "application/json"})
+    assert (status, payload) == (413, {"error": "request entity too large"})
+
+
+def test_logs_are_json_lines_without_addresses_or_bodies(server: Server) -> None:
+    server.request("GET", "/healthz")
+    lines = [json.loads(line) for line in server.log().splitlines() if line.strip()]
+    access = [line for line in lines if line["message"] == "GET /healthz"]
+    assert access and access[-1]["status"] == 200 and "duration_ms" in access[-1]
+    assert "127.0.0.1:" not in server.log().replace(f"127.0.0.1:{server.port}", "")
+
+
+def test_answers_carry_alexas_request_id_into_the_logs(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        envelope = Session(user_id="amzn1.ask.account.SECRET-MOTHER").launch()
+        status, payload, _ = running.request("POST", "/", json.dumps(envelope).encode(),
+                                             {"Content-Type": "application/json"})
+    finally:
+        running.stop()
+    assert status == 200 and payload["response"]["outputSpeech"]["ssml"]
+    request_id = envelope["request"]["requestId"]
+    lines = [json.loads(line) for line in running.log().splitlines() if line.strip()]
+    assert any(line.get("request_id") == request_id and line["message"] == "answered" for line in lines)
+    assert "SECRET-MOTHER" not in running.log()
+
+
+def test_healthz_is_503_when_the_store_cannot_be_opened(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, SKILL_STORE=f"sqlite:///{tmp_path}/missing/dir/skill.db")
+    try:
+        assert running.request("GET", "/healthz")[:2] == (503, {"status": "unavailable", "store": "unreachable"})
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("server_name", serving.SERVERS)
+def test_sigterm_stops_each_server_gracefully_with_exit_code_0(tmp_path: Path, blackhole: int,
+                                                               server_name: str) -> None:
+    running = Server(tmp_path, blackhole, server=server_name)
+    assert running.request("GET", "/healthz")[0] == 200
+    started = time.monotonic()
+    assert running.stop() == 0
+    assert time.monotonic() - started < serving.GRACEFUL_TIMEOUT_SECONDS
+
+
+def test_defaults_bind_every_address_on_8080_with_a_worker_per_core_plus_one() -> None:
+    settings = serving.parse_args([], environ={})
+    assert (settings.host, settings.port, settings.server) == ("0.0.0.0", 8080, serving.DEFAULT_SERVER)
+    assert settings.workers == serving.default_workers(serving.usable_cores())
+    assert serving.default_workers(2) == 3 and serving.default_workers(64) == serving.MAX_DEFAULT_WORKERS
+
+
+def test_platform_variables_and_flags_override_the_defaults() -> None:
+    settings = serving.parse_args([], environ={"PORT": "9000", "WEB_CONCURRENCY": "2"})
+    assert (settings.port, settings.workers) == (9000, 2)
+    settings = serving.parse_args(["--port", "7000", "--workers", "1", "--server", "gunicorn"],
+                                  environ={"PORT": "9000", "WEB_CONCURRENCY": "2"})
+    assert (settings.port, settings.workers, settings.server) == (7000, 1, "gunicorn")
+
+
+def test_gunicorn_keeps_every_time_limit_under_alexas_eight_seconds() -> None:
+    options = serving.gunicorn_options(serving.ServeSettings())
+    assert options["timeout"] < 8 and options["graceful_timeout"] < 8
+    assert options["preload_app"] is True and options["worker_class"] == "sync"
