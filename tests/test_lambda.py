@@ -1,0 +1,58 @@
+"""The same skill on AWS Lambda: skill.lambda_handler(event, context) with no code change."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import skill
+from skill.envelopes import DEFAULT_SKILL_ID, Session
+from skill.render import plain_text
+from skill.verification import VerificationError
+
+
+@pytest.fixture
+def lambda_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """A Lambda container on a temp SQLite store; the skill is rebuilt for each test."""
+    monkeypatch.setenv("SKILL_STORE", f"sqlite:///{tmp_path}/lambda.db")
+    monkeypatch.delenv("SKILL_ID", raising=False)
+    skill._lambda_skill.cache_clear()
+    yield tmp_path
+    skill._lambda_skill.cache_clear()
+
+
+def speech(answer: dict) -> str:
+    return plain_text(answer["response"]["outputSpeech"]["ssml"])
+
+
+def test_launch_on_lambda_welcomes_her_and_keeps_the_session_open(lambda_environment: Path) -> None:
+    answer = skill.lambda_handler(Session().launch(), None)
+    assert answer["version"] == "1.0"
+    assert "lump" in speech(answer).lower()
+    assert answer["response"]["shouldEndSession"] is False
+    assert (lambda_environment / "lambda.db").is_file()
+
+
+def test_a_second_visit_on_lambda_is_remembered_in_the_store(lambda_environment: Path) -> None:
+    skill.lambda_handler(Session().launch(), None)
+    second = skill.lambda_handler(Session().launch(), None)
+    assert second["sessionAttributes"]["memory"]["visits"] == 2
+
+
+def test_the_skill_is_built_once_per_container(lambda_environment: Path) -> None:
+    skill.lambda_handler(Session().launch(), None)
+    built = skill._lambda_skill()
+    skill.lambda_handler(Session().intent("RelieveLumpIntent"), None)
+    assert skill._lambda_skill() is built
+
+
+def test_skill_id_when_set_refuses_events_for_another_skill(lambda_environment: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.someone-else")
+    skill._lambda_skill.cache_clear()
+    with pytest.raises(VerificationError):
+        skill.lambda_handler(Session().launch(), None)
+    monkeypatch.setenv("SKILL_ID", DEFAULT_SKILL_ID)
+    skill._lambda_skill.cache_clear()
+    assert speech(skill.lambda_handler(Session().launch(), None))
