@@ -1,0 +1,36 @@
+# The skill service as a container: `python -m skill serve` (the README's start command) on port 8080,
+# as a non-root user, with the health check the server already answers. TLS belongs in front of it
+# (README "Deployment"). Build: docker build -t lump-relief . ; run: docker run -p 8080:8080 -v lump-relief:/data lump-relief
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PORT=8080 \
+    SKILL_STORE=sqlite:////data/lump-relief.db
+
+WORKDIR /app
+
+# Only the requirements sections headed "# Runtime": the test and benchmark tools stay out of the image.
+COPY requirements.txt ./
+RUN awk '/^#/ { keep = /^# Runtime/; next } keep && NF' requirements.txt > /tmp/runtime.txt \
+ && pip install -r /tmp/runtime.txt \
+ && rm /tmp/runtime.txt
+
+COPY skill/ skill/
+COPY interaction_model/ interaction_model/
+
+# A system user with no shell and no home; it may write only /data, where the SQLite store lives.
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin skill \
+ && mkdir /data && chown skill /data
+USER skill
+VOLUME /data
+EXPOSE 8080
+
+# /healthz is 200 only while the store is reachable (503 otherwise); slim images have no curl.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('PORT', '8080') + '/healthz', timeout=2)"]
+
+# Workers default to one per usable core; set WEB_CONCURRENCY to override, SKILL_ID before going live.
+CMD ["python", "-m", "skill", "serve"]
