@@ -5,7 +5,7 @@ loads it before a turn and stores it after, so "next", "repeat" and "yes" always
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -52,9 +52,13 @@ class Conversation:
             return cls()
 
     def to_session(self) -> dict[str, Any]:
-        stored = asdict(self)
-        stored["question"] = self.question.value if self.question else None
-        return stored
+        return {
+            "step": self.step,
+            "topic": self.topic,
+            "question": self.question.value if self.question else None,
+            "check_position": self.check_position,
+            "last_reply": self.last_reply,
+        }
 
     # --- moves -------------------------------------------------------------------------------
 

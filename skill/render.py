@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,9 @@ class Reply:
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:
-        stored = asdict(self)
+        """Plain values for the session (copied field by field: asdict's deep copy is slow)."""
+        stored = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        stored["speech"] = list(self.speech)
         stored["question"] = self.question.value if self.question else None
         return stored
 

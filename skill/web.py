@@ -18,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from skill import logs
+from skill.handlers.interceptors import intent_name
 from skill.codec import EnvelopeCodec
 from skill.persistence import is_reachable
 from skill.verification import RequestVerifier, VerificationError
@@ -87,7 +88,10 @@ def alexa_request() -> Response:
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
         log.exception("skill failed", extra={"outcome": "last resort"})
         answer = LAST_RESORT
-    log.info("answered", extra={"status": 200, "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+    turn = request_envelope.request
+    log.info("answered", extra={"status": 200, "request_type": turn.object_type,
+                                "intent": intent_name(turn),
+                                "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     return json_response(answer)
 
 

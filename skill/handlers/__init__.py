@@ -36,7 +36,6 @@ def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter
     ):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyExceptionHandler())
-    builder.add_global_request_interceptor(interceptors.TurnLogger())
     builder.add_global_request_interceptor(interceptors.ContentInterceptor(library))
     builder.add_global_request_interceptor(interceptors.ConversationLoader())
     builder.add_global_request_interceptor(interceptors.MemoryLoader())

@@ -1,7 +1,5 @@
-"""Work every turn needs: bind the market's words, load and store her place, log the turn."""
+"""Work every turn needs: bind the market's words, and load and store her place."""
 from __future__ import annotations
-
-import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
@@ -12,7 +10,6 @@ from skill import content, conversation, memory
 from skill.content import ContentLibrary, content_of
 from skill.conversation import Conversation
 
-log = logging.getLogger(__name__)
 # Request types that start or continue a conversation with her (so her memory matters).
 CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
 
@@ -62,10 +59,3 @@ class ConversationSaver(AbstractResponseInterceptor):
             steps = len(content_of(handler_input).steps)
             memory.remember(handler_input, remembered, record.step, record.topic, steps)
 
-
-class TurnLogger(AbstractRequestInterceptor):
-    """One line per turn: request type and intent only, never ids or what she said."""
-
-    def process(self, handler_input: HandlerInput) -> None:
-        request = handler_input.request_envelope.request
-        log.info("turn", extra={"request_type": request.object_type, "intent": intent_name(request)})
