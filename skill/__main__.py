@@ -6,7 +6,7 @@ import sys
 USAGE = """usage: python -m skill COMMAND [options]
 
 commands:
-  serve     start the production server (gunicorn) with the repo's configuration
+  serve     start the production server (granian, or gunicorn) with the repo's configuration
   console   talk to the skill by typing; --say "..." answers one utterance
   package   write an ASK CLI skill-package/ for a given --endpoint
 """

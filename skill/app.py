@@ -1,4 +1,4 @@
-"""create_app(): the one place where the parts are wired, for gunicorn, tests and the console."""
+"""create_app(): the one place where the parts are wired, for the server, Lambda, tests and the console."""
 from __future__ import annotations
 
 import logging
