@@ -5,40 +5,35 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ask_sdk_core.skill import CustomSkill
+from typing import Any
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Lambda's entry point, doing what ask-sdk-core's SkillBuilder.lambda_handler() does, with the skill built once.
+    """Lambda's entry point: ask-sdk-core's own SkillBuilder.lambda_handler(), wired once per container.
 
-    The SDK's wrapper deserialises the event, invokes the skill and serialises the response envelope;
-    so does this, with the web service's compiled codec, and without rebuilding the skill per event.
     Signatures are Lambda's job (the Alexa trigger's skill id check); SKILL_ID, when set, is checked too.
     """
     from skill import logs
     from skill.verification.envelope import check_application_id
 
-    skill, codec, skill_ids = _lambda_skill()
+    handler, skill_ids = _lambda_entry()
     logs.request_id.set(str(event.get("request", {}).get("requestId", ""))[:120] or None)
     check_application_id(event, skill_ids)
-    return codec.response_dict(skill.invoke(codec.request_envelope(event), context))
+    return handler(event, context)
 
 
 @cache
-def _lambda_skill() -> tuple[CustomSkill, Any, frozenset[str]]:
+def _lambda_entry() -> tuple[Callable[[dict[str, Any], Any], dict[str, Any]], frozenset[str]]:
     """Load content, pick the store and wire the handlers once per Lambda container (the cold start)."""
     from skill import config
-    from skill.codec import EnvelopeCodec
     from skill.content import load_library
-    from skill.handlers import build_skill
+    from skill.handlers import skill_builder
     from skill.logs import configure_logging
     from skill.persistence import build_persistence_adapter
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    skill = build_skill(load_library(), build_persistence_adapter(settings["SKILL_STORE"]))
-    return skill, EnvelopeCodec(), config.skill_ids(settings["SKILL_ID"])
+    builder = skill_builder(load_library(), build_persistence_adapter(settings["SKILL_STORE"]))
+    return builder.lambda_handler(), config.skill_ids(settings["SKILL_ID"])

@@ -17,9 +17,9 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Itera
     """A Lambda container on a temp SQLite store; the skill is rebuilt for each test."""
     monkeypatch.setenv("SKILL_STORE", f"sqlite:///{tmp_path}/lambda.db")
     monkeypatch.delenv("SKILL_ID", raising=False)
-    skill._lambda_skill.cache_clear()
+    skill._lambda_entry.cache_clear()
     yield tmp_path
-    skill._lambda_skill.cache_clear()
+    skill._lambda_entry.cache_clear()
 
 
 def speech(answer: dict) -> str:
@@ -42,17 +42,17 @@ def test_a_second_visit_on_lambda_is_remembered_in_the_store(lambda_environment:
 
 def test_the_skill_is_built_once_per_container(lambda_environment: Path) -> None:
     skill.lambda_handler(Session().launch(), None)
-    built = skill._lambda_skill()
+    built = skill._lambda_entry()
     skill.lambda_handler(Session().intent("RelieveLumpIntent"), None)
-    assert skill._lambda_skill() is built
+    assert skill._lambda_entry() is built
 
 
 def test_skill_id_when_set_refuses_events_for_another_skill(lambda_environment: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.someone-else")
-    skill._lambda_skill.cache_clear()
+    skill._lambda_entry.cache_clear()
     with pytest.raises(VerificationError):
         skill.lambda_handler(Session().launch(), None)
     monkeypatch.setenv("SKILL_ID", DEFAULT_SKILL_ID)
-    skill._lambda_skill.cache_clear()
+    skill._lambda_entry.cache_clear()
     assert speech(skill.lambda_handler(Session().launch(), None))

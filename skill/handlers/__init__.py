@@ -22,7 +22,11 @@ from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler
 
 
 def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:
-    """Wire the handlers in the order they are tried; the fallback comes last."""
+    return skill_builder(library, persistence).create()
+
+
+def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkillBuilder:
+    """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself."""
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in (
         CanFulfillHandler(),
@@ -40,4 +44,4 @@ def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter
     builder.add_global_request_interceptor(interceptors.ConversationLoader())
     builder.add_global_request_interceptor(interceptors.MemoryLoader())
     builder.add_global_response_interceptor(interceptors.ConversationSaver())
-    return builder.create()
+    return builder
