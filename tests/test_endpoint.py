@@ -117,3 +117,33 @@ def test_odd_but_well_formed_alexa_requests_never_fail_with_500(app: Flask, requ
     response = post(app, json.dumps(session.envelope(dict(request))))
     assert response.status_code in (200, 400)
     assert response.is_json
+
+
+def test_without_skill_id_the_service_starts_and_warns_that_any_skill_is_accepted(
+        sqlite_store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    from skill.app import create_app
+    create_app({"SKILL_STORE": sqlite_store_url, "SKILL_ID": ""})
+    assert any("SKILL_ID is not set" in record.getMessage() and record.levelname == "WARNING"
+               for record in caplog.records)
+
+
+def test_turning_verification_off_is_logged_loudly(sqlite_store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    from skill.app import create_app
+    create_app({"SKILL_STORE": sqlite_store_url, "SKILL_ID": "amzn1.ask.skill.x", "ALEXA_VERIFY_REQUESTS": False})
+    messages = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert any("signature and timestamp checks are OFF" in message for message in messages)
+    assert not any("SKILL_ID is not set" in message for message in messages)
+
+
+def test_the_environment_sets_skill_ids_and_verification(monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill import config
+    settings = config.from_environment({"SKILL_ID": "a, b", "ALEXA_VERIFY_REQUESTS": "false", "MAX_CONTENT_LENGTH": "10"})
+    assert config.skill_ids(settings["SKILL_ID"]) == {"a", "b"}
+    assert settings["ALEXA_VERIFY_REQUESTS"] is False and settings["MAX_CONTENT_LENGTH"] == 10
+
+
+def test_a_request_from_another_skill_is_refused(app_factory, sqlite_store_url: str) -> None:
+    app = app_factory(sqlite_store_url, VERIFIER=RequestVerifier(skill_ids=frozenset({"amzn1.ask.skill.ours"}),
+                                                                  check_signature=False))()
+    response = post(app, json.dumps(Session(application_id="amzn1.ask.skill.theirs").launch()))
+    assert response.status_code == 400

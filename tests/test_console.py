@@ -1,0 +1,68 @@
+"""python -m skill console: try the skill by typing, without a device."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skill import console
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def console_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SKILL_STORE", f"sqlite:///{tmp_path}/console.db")
+    return tmp_path
+
+
+def run_console(*arguments: str, stdin: str = "") -> str:
+    out = io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        assert console.main(list(arguments), out=out) == 0
+    finally:
+        sys.stdin = old_stdin
+    return out.getvalue()
+
+
+def test_say_how_do_i_relieve_a_hard_lump_prints_the_four_steps(console_store: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "skill", "console", "--say", "how do I relieve a hard lump"],
+                            cwd=ROOT, env={**os.environ, "SKILL_STORE": f"sqlite:///{console_store}/c.db"},
+                            capture_output=True, text=True, timeout=60, check=True)
+    speech = result.stdout.splitlines()[0]
+    assert speech.startswith("Alexa: ")
+    for step in ("armpit", "express", "cold pack", "rest", "clean", "see your doctor"):
+        assert step in speech.lower()
+    assert "<speak>" not in result.stdout and "[card] Easing a hard lump" in result.stdout
+    assert "(session stays open" in result.stdout
+
+
+def test_say_when_should_i_see_a_doctor_prints_the_doctor_advice() -> None:
+    output = run_console("--say", "when should I see a doctor")
+    assert "Contact your doctor or midwife today" in output and "call 911" in output
+
+
+def test_the_console_speaks_each_market(console_store: Path) -> None:
+    assert "999" in run_console("--say", "I feel very unwell and confused", "--locale", "en-GB")
+
+
+def test_typed_turns_carry_the_session_like_a_device() -> None:
+    output = run_console(stdin="open\ntake me through the steps\nnext\nrepeat\nstop\n")
+    answers = [line for line in output.splitlines() if "Alexa:" in line]
+    assert "not medical advice" in answers[0]
+    assert "Step 2 of 4" in answers[2] and answers[3] == answers[2]
+    assert output.rstrip().endswith("(session ends)")
+
+
+def test_words_it_does_not_know_get_the_fallback() -> None:
+    assert "I can't help with that" in run_console("--say", "book me a taxi")
+
+
+def test_a_screen_device_shows_the_answer() -> None:
+    assert "[screen]" in run_console("--say", "what should I eat", "--screen")
