@@ -102,3 +102,20 @@ def test_command_defaults_to_the_current_directory(tmp_path: Path, monkeypatch: 
 
     assert main(["--endpoint", ENDPOINT]) == 0
     assert (tmp_path / "skill-package" / "skill.json").is_file()
+
+
+def test_python_m_skill_package_writes_the_folder(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-m", "skill", "package", "--endpoint", "https://example.org/alexa",
+                             "--out", str(tmp_path)], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json"))
+    assert written == ["skill-package/interactionModels/custom/en-AU.json",
+                       "skill-package/interactionModels/custom/en-CA.json",
+                       "skill-package/interactionModels/custom/en-GB.json",
+                       "skill-package/interactionModels/custom/en-IN.json",
+                       "skill-package/interactionModels/custom/en-US.json",
+                       "skill-package/skill.json"]
