@@ -126,3 +126,11 @@ def test_a_broken_store_still_answers_her(app_factory, tmp_path) -> None:
 def test_the_emergency_number_is_read_digit_by_digit(alexa: Alexa) -> None:
     turn = alexa.say("I feel very unwell and confused")
     assert '<say-as interpret-as="digits">911</say-as>' in turn.ssml
+
+
+def test_words_on_both_sides_of_a_pause_count_towards_the_limit() -> None:
+    from skill.render import SpeechLimitError, speech_ssml
+
+    sentences = ["word " * 37 + "end.", "start " + "word " * 37]  # 76 words once the pause splits them
+    with pytest.raises(SpeechLimitError, match="76 spoken words"):
+        check_ssml(speech_ssml(sentences))
