@@ -105,3 +105,27 @@ def test_no_spoken_text_names_a_dose_or_tells_her_to_empty_or_knead(locale: str)
         for risky in ("knead", "empty", "deep"):
             if risky in lowered:
                 assert any(guard in lowered for guard in ("never", "not", "don't")), f"{locale}: {text}"
+
+
+def test_a_triage_route_that_does_not_exist_is_refused(content_dir: Path) -> None:
+    from skill.handlers.triage import triage_rules
+    edit(content_dir / "triage.toml", 'FEVER = "today"', 'FEVER = "tomorrow"')
+    with pytest.raises(ContentError, match=r"triage\.toml: unknown route 'tomorrow'"):
+        triage_rules(content_dir / "triage.toml")
+
+
+def test_triage_questions_out_of_order_are_refused(content_dir: Path) -> None:
+    from skill.handlers.triage import triage_rules
+    edit(content_dir / "triage.toml", 'name = "fever"', 'name = "temperature"')
+    with pytest.raises(ContentError, match=r"triage\.toml: questions must be fever, redness, lasting"):
+        triage_rules(content_dir / "triage.toml")
+
+
+def test_malformed_triage_rules_stop_the_app_from_starting(content_dir: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill import handlers
+    from skill.handlers.triage import triage_rules
+    (content_dir / "triage.toml").write_text("[[questions]\n", encoding="utf-8")
+    monkeypatch.setattr(handlers, "triage_rules", lambda: triage_rules(content_dir / "triage.toml"))
+    with pytest.raises(ContentError, match=r"triage\.toml: not valid TOML"):
+        create_app({"SKILL_STORE": f"sqlite:///{tmp_path}/s.db", "VERIFIER": RequestVerifier(check_signature=False)})

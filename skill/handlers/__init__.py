@@ -18,7 +18,8 @@ from skill.handlers.session import (
 )
 from skill.handlers.steps import NextStepHandler, PreviousStepHandler, WalkStepsHandler
 from skill.handlers.topics import topic_handlers
-from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler
+from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler, triage_rules
+from skill.render import apl_document
 
 
 def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:
@@ -26,7 +27,12 @@ def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter
 
 
 def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkillBuilder:
-    """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself."""
+    """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself.
+
+    The triage rules and the screen document are read here, so a broken file stops start-up.
+    """
+    triage_rules()
+    apl_document()
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in (
         CanFulfillHandler(),

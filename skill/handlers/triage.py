@@ -4,7 +4,6 @@ Which answer leads where is data (content/triage.toml), so a clinician can chang
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,7 +14,8 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from skill.content import LocaleContent, content_of
+from skill.content import ContentError, LocaleContent, content_of, schema
+from skill.content.loader import read_toml
 from skill.conversation import Conversation, Question, conversation_of
 from skill.render import Reply, render
 
@@ -31,12 +31,21 @@ class Triage:
 
 @cache
 def triage_rules(path: Path = TRIAGE_FILE) -> Triage:
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
-    return Triage(
-        questions=tuple((question["name"], question["yes"]) for question in data["questions"]),
-        reported=dict(data["reported"]),
-    )
+    """Read and check the routing once (at start-up, see skill_builder); a mistake names the file."""
+    data = read_toml(path)
+    try:
+        rules = Triage(
+            questions=tuple((question["name"], question["yes"]) for question in data["questions"]),
+            reported=dict(data["reported"]),
+        )
+    except (KeyError, TypeError) as error:
+        raise ContentError(f"{path.name}: missing or malformed {error}") from error
+    if [name for name, _ in rules.questions] != list(schema.CHECK_QUESTIONS):
+        raise ContentError(f"{path.name}: questions must be {', '.join(schema.CHECK_QUESTIONS)}, in that order")
+    routes = {route for _, route in rules.questions} | set(rules.reported.values())
+    if unknown := routes - set(schema.CARE_ROUTES):
+        raise ContentError(f"{path.name}: unknown route {sorted(unknown)[0]!r}")
+    return rules
 
 
 def route_reply(content: LocaleContent, route: str) -> Reply:
