@@ -19,7 +19,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from skill.verification.envelope import check_application_id
 
     handler, skill_ids = _lambda_entry()
-    logs.request_id.set(str(event.get("request", {}).get("requestId", ""))[:120] or None)
+    logs.bind_request_id(event)
     check_application_id(event, skill_ids)
     return handler(event, context)
 

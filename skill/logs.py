@@ -12,6 +12,13 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 ALLOWED_FIELDS = ("request_type", "intent", "outcome", "check", "status", "path", "duration_ms")
 
 
+def bind_request_id(envelope: dict[str, Any]) -> None:
+    """Tag this request's log lines with Alexa's request id (an id of Amazon's, not hers)."""
+    request = envelope.get("request")
+    value = request.get("requestId") if isinstance(request, dict) else None
+    request_id.set(str(value)[:120] if value else None)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {

@@ -76,7 +76,7 @@ def alexa_request() -> Response:
         envelope = services().verifier.verify(request.headers, body)
     except VerificationError as error:
         return refuse(400, "request could not be verified", error.reason)
-    logs.request_id.set(str(envelope.get("request", {}).get("requestId", ""))[:120] or None)
+    logs.bind_request_id(envelope)
     try:
         request_envelope = CODEC.request_envelope(envelope)
     except (AskSdkException, ValueError, TypeError, AttributeError, KeyError) as error:
