@@ -69,11 +69,6 @@ class Conversation:
     def ask(self, question: Question | None) -> None:
         self.question = question
 
-    def take_answer(self) -> Question | None:
-        """The question a yes/no answers; answering clears it so a second "yes" is not re-used."""
-        question, self.question = self.question, None
-        return question
-
     def walk_to(self, index: int) -> None:
         self.step = index
         self.topic = None
@@ -84,10 +79,6 @@ class Conversation:
     def heard_topic(self, topic: str) -> None:
         """A topic answered mid-walk keeps her step so she can return to it."""
         self.topic = topic
-
-    def start_check(self) -> None:
-        self.check_position = 0
-        self.question = Question.CHECK
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:

@@ -47,9 +47,6 @@ class LocaleContent:
     def steps(self) -> list[dict[str, str]]:
         return self.data["steps"]
 
-    def topic_title(self, topic: str) -> str:
-        return self.get(f"topics.{topic}.title")
-
 
 class ContentLibrary:
     """All locales, loaded and checked once; requests only look things up."""
