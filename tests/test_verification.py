@@ -1,7 +1,7 @@
 """Alexa's certification cases for the request verifier, each valid case beside the invalid ones it guards.
 
 No test touches the network: chains come from tests/signing.py's TestPKI (or the stored Amazon chain in
-../shared/fixtures), and the default downloader is exercised against loopback sockets only.
+tests/fixtures), and the default downloader is exercised against loopback sockets only.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from skill.verification.url import checked_chain_url
 from tests.signing import CHAIN_URL, TestPKI, rsa_key, sign, signed_headers
 
 SKILL_ID = "amzn1.ask.skill.lump-relief-guide-test"
-AMAZON_CHAIN = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "amazon-echo-api-chain-2026.pem"
+AMAZON_CHAIN = Path(__file__).resolve().parent / "fixtures" / "amazon-echo-api-chain-2026.pem"
 
 
 @pytest.fixture
@@ -645,7 +645,7 @@ def test_without_signature_check_malformed_json_is_still_rejected(pki: TestPKI) 
 def amazon_chain_pem() -> bytes:
     if not AMAZON_CHAIN.is_file():
         pytest.fail(
-            f"Amazon's stored chain is missing at {AMAZON_CHAIN}: clone this repo next to shared/ (x/main, x/shared)"
+            f"Amazon's stored chain is missing at {AMAZON_CHAIN}: it is part of the repo, restore it from git"
         )
     return AMAZON_CHAIN.read_bytes()
 
