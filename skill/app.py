@@ -11,6 +11,7 @@ from skill import config
 from skill.content import load_library
 from skill.handlers import build_skill
 from skill.logs import configure_logging
+from skill.pages import init_pages
 from skill.persistence import build_persistence_adapter
 from skill.verification import RequestVerifier
 from skill.web import Services, init_web
@@ -36,6 +37,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         verifier=app.config.get("VERIFIER") or build_verifier(app.config),
         persistence=persistence,
     ))
+    init_pages(app)
     return app
 
 
