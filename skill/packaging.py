@@ -1,17 +1,37 @@
-"""Build the ASK CLI skill-package from interaction_model/, so a deploy ships the models we lint."""
+"""Build the ASK CLI project from interaction_model/, so `ask deploy` ships the models we lint as they are.
+
+Writes, into --out:
+  ask-resources.json                                 what the ASK CLI (v2) reads first
+  skill-package/skill.json                           the manifest, pointed at this endpoint
+  skill-package/interactionModels/custom/<locale>.json
+  skill-package/assets/images/*.png                  the icons the manifest names as file://assets/...
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+REPO_DIR = Path(__file__).resolve().parent.parent
+MODEL_DIR = REPO_DIR / "interaction_model"
+ASK_RUN_DIR = REPO_DIR / "lambda"  # lambda_function.py: the `ask run` shim to skill.lambda_handler
 MANIFEST_NAME = "skill.json"
 PACKAGE_NAME = "skill-package"
+RESOURCES_NAME = "ask-resources.json"
 CUSTOM_MODELS = Path("interactionModels") / "custom"
+ASSETS = Path("assets") / "images"
+ASSET_SCHEME = "file://"
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html
+SSL_CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
+# The pages skill/pages.py serves, by manifest field.
+PAGE_FIELDS = {"privacyPolicyUrl": "privacy", "termsOfUseUrl": "terms"}
+ICON_FIELDS = ("smallIconUri", "largeIconUri")
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -20,6 +40,12 @@ def check_endpoint(endpoint: str) -> str:
     if parts.scheme != "https" or not parts.hostname:
         raise ValueError(f"endpoint must be an https:// URL with a host, got {endpoint!r}")
     return endpoint
+
+
+def page_url(endpoint: str, page: str, locale: str) -> str:
+    """The page beside the endpoint: the service answers Alexa at its root and serves /privacy there too."""
+    base = endpoint if endpoint.endswith("/") else endpoint + "/"
+    return urljoin(base, f"{page}/{locale}")
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -39,8 +65,27 @@ def locale_models(model_dir: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def manifest_for(endpoint: str, model_dir: Path, locales: set[str]) -> dict[str, Any]:
+def icon_files(manifest: dict[str, Any], model_dir: Path) -> set[Path]:
+    """The icons every locale names, as paths under model_dir; a missing or non-file:// icon stops packaging."""
+    files = set()
+    for locale, info in manifest["manifest"]["publishingInformation"]["locales"].items():
+        for field in ICON_FIELDS:
+            uri = info.get(field, "")
+            if not uri.startswith(ASSET_SCHEME + ASSETS.as_posix() + "/"):
+                raise ValueError(f"{model_dir / MANIFEST_NAME}: {locale}.{field} must be "
+                                 f"{ASSET_SCHEME}{ASSETS.as_posix()}/<file>.png, got {uri!r}")
+            path = model_dir / uri.removeprefix(ASSET_SCHEME)
+            if not path.is_file():
+                raise ValueError(f"{model_dir / MANIFEST_NAME}: {locale}.{field} names {path}, which does not exist")
+            files.add(path)
+    return files
+
+
+def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, locales: set[str]) -> dict[str, Any]:
     """Point the manifest at this deployment and check it publishes exactly the locales we model."""
+    if ssl_certificate_type not in SSL_CERTIFICATE_TYPES:
+        raise ValueError(f"ssl certificate type must be one of {', '.join(SSL_CERTIFICATE_TYPES)}, "
+                         f"got {ssl_certificate_type!r}")
     manifest = read_json(model_dir / MANIFEST_NAME)
     published = set(manifest["manifest"]["publishingInformation"]["locales"])
     if published != locales:
@@ -48,8 +93,25 @@ def manifest_for(endpoint: str, model_dir: Path, locales: set[str]) -> dict[str,
             f"{model_dir / MANIFEST_NAME}: publishingInformation.locales {sorted(published)} "
             f"!= model files {sorted(locales)}"
         )
-    manifest["manifest"]["apis"]["custom"]["endpoint"]["uri"] = endpoint
+    manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint, "sslCertificateType": ssl_certificate_type}
+    manifest["manifest"]["privacyAndCompliance"]["locales"] = {
+        locale: {field: page_url(endpoint, page, locale) for field, page in PAGE_FIELDS.items()}
+        for locale in sorted(locales)
+    }
     return manifest
+
+
+def ask_resources(out_dir: Path, ask_run: bool) -> dict[str, Any]:
+    """ask-resources.json: the ASK CLI v2 project file; with ask_run, the code `ask run` starts locally.
+
+    No skillInfrastructure type, so `ask deploy` never tries to create a Lambda function.
+    """
+    profile: dict[str, Any] = {"skillMetadata": {"src": f"./{PACKAGE_NAME}"}}
+    if ask_run:
+        source = Path(os.path.relpath(ASK_RUN_DIR, out_dir.resolve())).as_posix()
+        profile["code"] = {"default": {"src": source if source.startswith(".") else f"./{source}"}}
+        profile["skillInfrastructure"] = {"userConfig": {"runtime": "python3", "handler": "lambda_function.lambda_handler"}}
+    return {"askcliResourcesVersion": "2020-03-31", "profiles": {"default": profile}}
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
@@ -57,41 +119,63 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DIR) -> Path:
-    """Write out_dir/skill-package so `ask deploy` gets our models and this endpoint; safe to rerun."""
+def copy_file(target: Path, source: Path) -> None:
+    shutil.copyfile(source, target)
+
+
+def replace_folder_files(folder: Path, wanted: dict[str, Any], write: Callable[[Path, Any], None]) -> None:
+    """Write each wanted file and drop any other, so a removed locale or icon leaves nothing stale."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source in wanted.items():
+        write(folder / name, source)
+    for stale in folder.iterdir():
+        if stale.name not in wanted and stale.is_file():
+            stale.unlink()
+
+
+def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DIR,
+                        ssl_certificate_type: str = "Trusted", ask_run: bool = False) -> Path:
+    """Write out_dir/ask-resources.json and out_dir/skill-package for this endpoint; safe to rerun."""
     check_endpoint(endpoint)
     models = locale_models(model_dir)
     if not models:
         raise ValueError(f"{model_dir}: no <locale>.json interaction models found")
-    manifest = manifest_for(endpoint, model_dir, set(models))
+    manifest = manifest_for(endpoint, ssl_certificate_type, model_dir, set(models))
+    icons = icon_files(manifest, model_dir)
 
-    package = Path(out_dir) / PACKAGE_NAME
-    custom = package / CUSTOM_MODELS
+    out_dir = Path(out_dir)
+    package = out_dir / PACKAGE_NAME
+    write_json(out_dir / RESOURCES_NAME, ask_resources(out_dir, ask_run))
     write_json(package / MANIFEST_NAME, manifest)
-    for locale, model in models.items():
-        write_json(custom / f"{locale}.json", model)
-    for stale in custom.glob("*.json"):
-        if stale.stem not in models:
-            stale.unlink()
+    replace_folder_files(package / CUSTOM_MODELS, {f"{locale}.json": model for locale, model in models.items()},
+                         write_json)
+    replace_folder_files(package / ASSETS, {icon.name: icon for icon in icons}, copy_file)
     return package
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m skill package --endpoint URL [--out DIR]`: one command from source to deployable package."""
+    """`python -m skill package --endpoint URL`: one command from source to a folder `ask deploy` accepts."""
     parser = argparse.ArgumentParser(
         prog="python -m skill package",
-        description="Write an ASK CLI skill-package/ from interaction_model/.",
+        description="Write an ASK CLI project (ask-resources.json and skill-package/) from interaction_model/.",
     )
     parser.add_argument("--endpoint", required=True, metavar="URL", help="https URL Alexa will call")
+    parser.add_argument("--ssl-certificate-type", choices=SSL_CERTIFICATE_TYPES, default="Trusted",
+                        help="Trusted (a CA-signed certificate for this host), Wildcard (a sub-domain of a wildcard "
+                             "certificate, as tunnels give), or SelfSigned (upload it in the console)")
     parser.add_argument("--out", type=Path, default=Path.cwd(), metavar="DIR",
-                        help="directory to write skill-package/ into (default: current directory)")
+                        help="directory to write ask-resources.json and skill-package/ into (default: current directory)")
+    parser.add_argument("--ask-run", action="store_true",
+                        help="also name the code `ask run` starts locally (lambda/lambda_function.py)")
     args = parser.parse_args(argv)
     try:
-        package = write_skill_package(args.endpoint, args.out)
+        package = write_skill_package(args.endpoint, args.out, ssl_certificate_type=args.ssl_certificate_type,
+                                      ask_run=args.ask_run)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"wrote {package / MANIFEST_NAME} (endpoint {args.endpoint})")
-    for path in sorted((package / CUSTOM_MODELS).glob("*.json")):
+    print(f"wrote {Path(args.out) / RESOURCES_NAME}")
+    print(f"wrote {package / MANIFEST_NAME} (endpoint {args.endpoint}, {args.ssl_certificate_type} certificate)")
+    for path in sorted((package / CUSTOM_MODELS).glob("*.json")) + sorted((package / ASSETS).glob("*")):
         print(f"wrote {path}")
     return 0

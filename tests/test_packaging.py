@@ -13,8 +13,8 @@ ENDPOINT = "https://lumps.example.net/alexa"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    return {str(path.relative_to(root)): path.read_text(encoding="utf-8") for path in sorted(root.rglob("*")) if path.is_file()}
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
 def test_package_holds_the_manifest_and_every_locale_model(tmp_path: Path) -> None:
@@ -34,9 +34,92 @@ def test_manifest_points_at_the_given_endpoint(tmp_path: Path) -> None:
 
     manifest = json.loads((package / "skill.json").read_text())
     source = json.loads((MODEL_DIR / "skill.json").read_text())
-    assert manifest["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ENDPOINT
-    manifest["manifest"]["apis"]["custom"]["endpoint"]["uri"] = source["manifest"]["apis"]["custom"]["endpoint"]["uri"]
-    assert manifest == source, "only apis.custom.endpoint.uri may differ from interaction_model/skill.json"
+    assert manifest["manifest"]["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
+    for moved in (manifest, source):
+        del moved["manifest"]["apis"]["custom"]["endpoint"]
+        del moved["manifest"]["privacyAndCompliance"]["locales"]
+    assert manifest == source, "only the endpoint and the page URLs may differ from interaction_model/skill.json"
+
+
+@pytest.mark.parametrize("certificate", ["Trusted", "Wildcard", "SelfSigned"])
+def test_the_certificate_type_is_the_one_given(tmp_path: Path, certificate: str) -> None:
+    """The README's tunnel needs Wildcard; `package` used to write Trusted whatever was asked."""
+    package = write_skill_package(ENDPOINT, tmp_path, ssl_certificate_type=certificate)
+
+    endpoint = json.loads((package / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"]
+    assert endpoint["sslCertificateType"] == certificate
+
+
+def test_an_unknown_certificate_type_is_refused_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Trusted, Wildcard, SelfSigned"):
+        write_skill_package(ENDPOINT, tmp_path, ssl_certificate_type="wildcard")
+    assert not (tmp_path / "skill-package").exists()
+
+
+@pytest.mark.parametrize(("endpoint", "privacy"), [
+    ("https://alexa.example.org/", "https://alexa.example.org/privacy/en-GB"),
+    ("https://alexa.example.org", "https://alexa.example.org/privacy/en-GB"),
+    ("https://lumps.example.net/alexa", "https://lumps.example.net/alexa/privacy/en-GB"),
+])
+def test_the_privacy_and_terms_pages_are_beside_the_endpoint_in_every_locale(tmp_path: Path, endpoint: str,
+                                                                               privacy: str) -> None:
+    package = write_skill_package(endpoint, tmp_path)
+
+    pages = json.loads((package / "skill.json").read_text())["manifest"]["privacyAndCompliance"]["locales"]
+    assert sorted(pages) == sorted(LOCALES)
+    assert pages["en-GB"] == {"privacyPolicyUrl": privacy, "termsOfUseUrl": privacy.replace("privacy", "terms")}
+
+
+def test_the_ask_cli_finds_its_project_file_and_everything_it_names(tmp_path: Path) -> None:
+    """What ask-cli 2.x reads before it calls Amazon: ask-resources.json, skillMetadata.src, the manifest,
+    the models under interactionModels/custom, and each file:// asset the manifest names."""
+    write_skill_package(ENDPOINT, tmp_path)
+
+    resources = json.loads((tmp_path / "ask-resources.json").read_text())
+    assert resources == {"askcliResourcesVersion": "2020-03-31",
+                         "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}}}
+    package = tmp_path / resources["profiles"]["default"]["skillMetadata"]["src"]
+    manifest = json.loads((package / "skill.json").read_text())["manifest"]
+    for locale, info in manifest["publishingInformation"]["locales"].items():
+        assert (package / "interactionModels" / "custom" / f"{locale}.json").is_file()
+        for field in ("smallIconUri", "largeIconUri"):
+            assert info[field].startswith("file://assets/images/"), f"{locale}.{field}"
+            assert (package / info[field].removeprefix("file://")).is_file(), f"{locale}.{field}: {info[field]}"
+
+
+def test_the_icons_are_copied_byte_for_byte(tmp_path: Path) -> None:
+    package = write_skill_package(ENDPOINT, tmp_path)
+
+    for name in ("icon-108.png", "icon-512.png"):
+        assert (package / "assets" / "images" / name).read_bytes() == (MODEL_DIR / "assets" / "images" / name).read_bytes()
+
+
+def test_a_manifest_naming_a_missing_icon_is_refused(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(MODEL_DIR, models)
+    (models / "assets" / "images" / "icon-512.png").unlink()
+
+    with pytest.raises(ValueError, match=r"largeIconUri names .*icon-512.png, which does not exist"):
+        write_skill_package(ENDPOINT, tmp_path / "out", models)
+
+
+def test_ask_run_names_the_shim_that_hands_over_to_the_lambda_handler(tmp_path: Path) -> None:
+    """`ask run` starts ask-sdk-local-debug on code.default.src/<file>.py, calling the handler named in userConfig."""
+    import importlib.util
+
+    import skill
+
+    write_skill_package(ENDPOINT, tmp_path / "project", ask_run=True)
+
+    profile = json.loads((tmp_path / "project" / "ask-resources.json").read_text())["profiles"]["default"]
+    assert profile["skillInfrastructure"] == {"userConfig": {"runtime": "python3",
+                                                             "handler": "lambda_function.lambda_handler"}}
+    assert "type" not in profile["skillInfrastructure"], "with a deployer type, ask deploy would create a Lambda"
+    shim = tmp_path / "project" / profile["code"]["default"]["src"] / "lambda_function.py"
+    spec = importlib.util.spec_from_file_location("lambda_handler", shim)  # as ask-sdk-local-debug loads it
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.lambda_handler is skill.lambda_handler
 
 
 @pytest.mark.parametrize("endpoint", ["http://lumps.example.net/alexa", "lumps.example.net/alexa", "https://", ""])
@@ -89,6 +172,25 @@ def test_command_writes_the_package_and_says_what_it_wrote(tmp_path: Path, capsy
     assert manifest["manifest"]["apis"]["custom"]["endpoint"]["uri"] == "https://example.org/alexa"
 
 
+def test_command_takes_the_certificate_type_for_a_tunnel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["--endpoint", "https://alexa.example.org/", "--ssl-certificate-type", "Wildcard",
+                   "--out", str(tmp_path)])
+
+    assert status == 0
+    assert "Wildcard certificate" in capsys.readouterr().out
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())
+    assert manifest["manifest"]["apis"]["custom"]["endpoint"]["sslCertificateType"] == "Wildcard"
+
+
+def test_command_refuses_an_unknown_certificate_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--endpoint", ENDPOINT, "--ssl-certificate-type", "Selfsigned", "--out", str(tmp_path)])
+
+    assert exit_.value.code == 2
+    assert "invalid choice: 'Selfsigned'" in capsys.readouterr().err
+    assert not (tmp_path / "skill-package").exists()
+
+
 def test_command_refuses_http_with_a_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["--endpoint", "http://example.org/alexa", "--out", str(tmp_path)])
 
@@ -113,7 +215,8 @@ def test_python_m_skill_package_writes_the_folder(tmp_path: Path) -> None:
                              "--out", str(tmp_path)], cwd=root, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json"))
-    assert written == ["skill-package/interactionModels/custom/en-AU.json",
+    assert written == ["ask-resources.json",
+                       "skill-package/interactionModels/custom/en-AU.json",
                        "skill-package/interactionModels/custom/en-CA.json",
                        "skill-package/interactionModels/custom/en-GB.json",
                        "skill-package/interactionModels/custom/en-IN.json",

@@ -1,14 +1,17 @@
 """The privacy policy and terms of use, served by the skill at the URLs the manifest gives Amazon."""
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 
 from skill.pages import PAGES_DIR, load_pages
+from skill.packaging import write_skill_package
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
@@ -76,6 +79,22 @@ def test_an_unknown_locale_is_a_logged_404_not_a_500(app: Flask, caplog: pytest.
     assert response.status_code == 404
     assert response.get_json() == {"error": "not found"}
     assert [record.message for record in caplog.records] == ["request refused"]
+
+
+def test_every_url_in_the_manifest_resolves_on_the_skill(app: Flask, tmp_path: Path) -> None:
+    package = write_skill_package("https://alexa.example.org/", tmp_path)
+    manifest = json.loads((package / "skill.json").read_text(encoding="utf-8"))["manifest"]
+    pages = manifest["privacyAndCompliance"]["locales"]
+    client = app.test_client()
+
+    assert set(pages) == set(manifest["publishingInformation"]["locales"]) == set(LOCALES)
+    for locale, urls in pages.items():
+        for field in ("privacyPolicyUrl", "termsOfUseUrl"):
+            url = urlsplit(urls[field])
+            assert url.scheme == "https" and url.hostname == "alexa.example.org", f"{locale}.{field}: {urls[field]}"
+            response = client.get(url.path)
+            assert response.status_code == 200, f"{locale}.{field}: {url.path} -> {response.status_code}"
+            assert f'<html lang="{locale}">' in response.get_data(as_text=True)
 
 
 @pytest.fixture
