@@ -1,21 +1,33 @@
 # The two commands in the README. Each installs what it needs (idempotently), then runs.
 #   make serve   start the skill service (SQLite by default)
 #   make test    run the whole test suite (starts and stops dynalite itself)
+#   make package ENDPOINT=https://... [SSL=Wildcard]   write the ASK CLI project (ask-resources.json, skill-package/)
+#   make validate   check the manifest, models and screen against Amazon's own schemas and linter
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
 DYNALITE := tests/dynalite/node_modules/.installed-lock
+APL_SUGGESTER := tests/apl/node_modules/.installed-lock
+ENDPOINT ?=
+SSL ?= Trusted
 
-.PHONY: serve test install
+.PHONY: serve test install package validate
 
 serve: $(INSTALLED)
 	$(PY) -m skill serve
 
-test: $(INSTALLED) $(DYNALITE)
+test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
 	$(PY) -m pytest
 
-install: $(INSTALLED) $(DYNALITE)
+install: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
+
+package: $(INSTALLED)
+	@test -n "$(ENDPOINT)" || { echo "usage: make package ENDPOINT=https://your.host/ [SSL=Trusted|Wildcard|SelfSigned]" >&2; exit 2; }
+	$(PY) -m skill package --endpoint "$(ENDPOINT)" --ssl-certificate-type "$(SSL)"
+
+validate: $(INSTALLED) $(APL_SUGGESTER)
+	$(PY) -m pytest -q tests/test_amazon_artefacts.py tests/test_self_contained.py
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,4 +39,11 @@ $(DYNALITE): tests/dynalite/package-lock.json
 	command -v node >/dev/null && command -v npm >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq nodejs npm; }
 	npm ci --prefix tests/dynalite --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Amazon's apl-suggester (npm), run by tests/test_amazon_artefacts.py on the screen documents.
+$(APL_SUGGESTER): tests/apl/package-lock.json
+	command -v node >/dev/null && command -v npm >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --prefix tests/apl --no-audit --no-fund --loglevel=error
 	touch $@
