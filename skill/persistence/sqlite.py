@@ -133,7 +133,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         could write it, and a real write commits within HEALTH_BUSY_TIMEOUT_MS."""
         connection = self._connection("answer a health check")
         try:
-            os.close(os.open(self.path, os.O_RDWR))
+            check_writable(self.path)
         except OSError as e:
             self._drop()
             raise PersistenceException(f"SQLite store file cannot be written: {e.strerror}") from e
@@ -209,8 +209,21 @@ def parse_document(text: str) -> dict[str, Any]:
     return document
 
 
+def check_writable(path: str) -> None:
+    """Raise OSError unless this process may open the file for writing (or it does not exist yet)."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except FileNotFoundError:
+        pass  # SQLite creates it, or says why it cannot
+
+
 def open_database(path: str) -> sqlite3.Connection:
-    """Connect in autocommit mode, wait briefly for other writers, switch to WAL, create the schema."""
+    """Connect in autocommit mode, wait briefly for other writers, switch to WAL, create the schema.
+
+    A file this process may not write is refused: SQLite would open it read-only, and create the
+    -shm file read-only too, which would keep the store read-only after the file is writable again.
+    """
+    check_writable(path)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
