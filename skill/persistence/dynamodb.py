@@ -31,6 +31,9 @@ HEALTH_KEY = "lump-relief-health-check"
 # A visit races another device's first visit at most a couple of times; past this, something else is wrong.
 COUNT_VISIT_ATTEMPTS = 4
 CONDITION_FAILED = "ConditionalCheckFailedException"
+# A record a visit can count in place: a numeric count, and a text record id or none yet (an older
+# version stored none). Anything else is replaced by a fresh record.
+COUNTABLE = "attribute_type(#a.#v, :number) AND (attribute_not_exists(#a.#r) OR attribute_type(#a.#r, :text))"
 # A table takes reads and writes while its capacity or indexes are being updated.
 USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
@@ -80,9 +83,9 @@ class DynamoDbStore(DynamoDbAdapter):
                         Key=key,
                         UpdateExpression=f"SET #a.#v = #a.#v + :one, #a.#r = if_not_exists(#a.#r, :record) "
                                          f"REMOVE {retired}",
-                        ConditionExpression="attribute_type(#a.#v, :number)",
+                        ConditionExpression=COUNTABLE,
                         ExpressionAttributeNames=names,
-                        ExpressionAttributeValues={":one": 1, ":record": record, ":number": "N"},
+                        ExpressionAttributeValues={":one": 1, ":record": record, ":number": "N", ":text": "S"},
                         ReturnValues="ALL_NEW")
                     return StoredVisit.from_stored(from_dynamodb(updated["Attributes"][self.attribute_name]))
                 except ClientError as e:
@@ -91,9 +94,9 @@ class DynamoDbStore(DynamoDbAdapter):
                 fresh = {VISITS: 1, STEP: None, RECORD: record}
                 try:
                     table.put_item(Item={**key, self.attribute_name: fresh},
-                                   ConditionExpression="NOT attribute_type(#a.#v, :number)",
-                                   ExpressionAttributeNames={"#a": self.attribute_name, "#v": VISITS},
-                                   ExpressionAttributeValues={":number": "N"})
+                                   ConditionExpression=f"NOT ({COUNTABLE})",
+                                   ExpressionAttributeNames={"#a": self.attribute_name, "#v": VISITS, "#r": RECORD},
+                                   ExpressionAttributeValues={":number": "N", ":text": "S"})
                     return StoredVisit.from_stored(fresh)
                 except ClientError as e:
                     if error_code(e) != CONDITION_FAILED:
