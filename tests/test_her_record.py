@@ -25,10 +25,9 @@ import pytest
 
 from skill.envelopes import Device, Session
 from skill.persistence import build_persistence_adapter
-from tests.stores import LOCAL_AWS
+from tests.stores import LOCAL_AWS, free_port
 from tests.test_persistence import envelope_for
-from tests.test_serving import ROOT, OFFLINE_SITECUSTOMIZE, Server, blackhole  # noqa: F401  (fixture by name)
-from tests.stores import free_port
+from tests.test_serving import OFFLINE_SITECUSTOMIZE, ROOT, Server, blackhole  # noqa: F401  (fixture by name)
 
 HER = "amzn1.ask.account.RECORD-TEST-MOTHER"
 KITCHEN = Device(device_id="amzn1.ask.device.kitchen-echo")

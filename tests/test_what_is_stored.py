@@ -48,7 +48,7 @@ def test_a_visit_drops_the_topic_and_date_an_older_version_stored(alexa_on_each_
     assert (alexa.stored["visits"], alexa.stored["step"]) == (4, 2)
 
 
-def test_when_the_store_fails_she_is_still_answered(alexa: Alexa, tmp_path: Path) -> None:
+def test_when_the_store_fails_she_is_still_answered(alexa: Alexa) -> None:
     alexa.launch()
     store = Path(alexa.app.extensions["lump_relief"].persistence.path)
     shutil.rmtree(store.parent)
