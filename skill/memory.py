@@ -1,49 +1,48 @@
 """What the skill remembers about her between visits, and nothing more.
 
-Only four things are stored (the privacy answers in skill.json promise this): the step she was on
-mid-walk, the last topic, how many visits, and the date of the last one. The store is read once at
-the start of a session and written only when one of these changed.
+Stored between visits, keyed by the id Alexa sends: the step she stopped at mid-walk (to offer to
+carry on) and her visit count (for the short "welcome back"), plus a random record id that says
+nothing about her (see skill/persistence/changes.py). Never the topic, a date, her feeding
+situation or her symptoms: those live only in the session (Amazon's health policy).
+
+The store is changed in place: a new session counts the visit in one atomic change, and the step is
+set only when it changed and only in the record the session began with, so a session opened before
+"forget me" on another device can never write her record back.
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.persistence.changes import MAX_STEP, MAX_VISITS, RecordChanges, bounded
+
 SESSION_KEY = "memory"
 REQUEST_KEY = "memory"
+MAX_RECORD_ID_LENGTH = 64
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Memory:
-    visits: int = 0
-    last_visit: str | None = None
-    step: int | None = None
-    topic: str | None = None
-    forgotten: bool = False  # set by "forget me": nothing may be written after the erase
+    visits: int = 0                  # visits so far, this one included (0: the store was unavailable)
+    step: int | None = None          # the step stored for her
+    record: str | None = None        # the stored record this session may change; None: change nothing
+    forgotten: bool = False          # set by "forget me": nothing may be written after the erase
 
     @classmethod
-    def from_stored(cls, stored: dict[str, Any] | None) -> Memory:
-        stored = stored or {}
-        try:
-            return cls(
-                visits=int(stored.get("visits", 0)),
-                last_visit=stored.get("last_visit") if isinstance(stored.get("last_visit"), str) else None,
-                step=int(stored["step"]) if stored.get("step") is not None else None,
-                topic=stored.get("topic") if isinstance(stored.get("topic"), str) else None,
-            )
-        except (TypeError, ValueError):
-            return cls()
+    def from_session(cls, stored: dict[str, Any]) -> Memory:
+        """Rebuild from session attributes, bounding every value rather than failing a turn."""
+        record = stored.get("record")
+        return cls(visits=bounded(stored.get("visits"), 0, MAX_VISITS) or 0,
+                   step=bounded(stored.get("step"), 0, MAX_STEP),
+                   record=record if isinstance(record, str) and 0 < len(record) <= MAX_RECORD_ID_LENGTH else None)
 
-    def to_stored(self) -> dict[str, Any]:
-        stored = asdict(self)
-        del stored["forgotten"]
-        return stored
+    def to_session(self) -> dict[str, Any]:
+        return {"visits": self.visits, "step": self.step, "record": self.record}
 
     @property
     def returning(self) -> bool:
@@ -55,47 +54,45 @@ def memory_of(handler_input: HandlerInput) -> Memory:
     return handler_input.attributes_manager.request_attributes[REQUEST_KEY]
 
 
-def recall(handler_input: HandlerInput) -> Memory:
-    """Load her memory: from the session when it carries one, else from the store (a new visit)."""
-    manager = handler_input.attributes_manager
-    session = manager.session_attributes if handler_input.request_envelope.session else {}
+def recall(handler_input: HandlerInput, store: RecordChanges | None) -> Memory:
+    """Her memory: from the session when it carries one, else counted as a new visit in the store."""
+    session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
     if isinstance(session.get(SESSION_KEY), dict):
-        return Memory.from_stored(session[SESSION_KEY])
+        return Memory.from_session(session[SESSION_KEY])
+    if store is None:
+        return Memory()
     try:
-        memory = Memory.from_stored(manager.persistent_attributes)
+        visit = store.count_visit(handler_input.request_envelope)
     except PersistenceException as error:
         log.warning("memory unavailable, treating as a first visit", extra={"outcome": type(error).__name__})
-        memory = Memory()
-    memory.visits += 1
-    memory.last_visit = date.today().isoformat()
-    return memory
+        return Memory()
+    return Memory(visits=visit.visits, step=visit.step, record=visit.record or None)
 
 
-def remember(handler_input: HandlerInput, memory: Memory, step: int | None, topic: str | None,
-             step_count: int) -> None:
-    """Store her place if it changed; a store failure is logged, never turned into a failed answer."""
+def remember(handler_input: HandlerInput, memory: Memory, store: RecordChanges | None,
+             step: int | None, step_count: int) -> None:
+    """Store her step if it changed (the last step needs no resuming); a store failure is logged once,
+    never turned into a failed answer."""
     manager = handler_input.attributes_manager
     if memory.forgotten:
-        if handler_input.request_envelope.session:
-            manager.session_attributes.pop(SESSION_KEY, None)
+        manager.session_attributes.pop(SESSION_KEY, None)
         return
-    memory.step = step if step is not None and step < step_count - 1 else None
-    memory.topic = topic or memory.topic
-    session = manager.session_attributes if handler_input.request_envelope.session else {}
-    stored = memory.to_stored()
-    if session.get(SESSION_KEY) == stored:
-        return
-    try:
-        manager.persistent_attributes = stored
-        manager.save_persistent_attributes()
-    except PersistenceException as error:
-        log.warning("could not store her place", extra={"outcome": type(error).__name__})
-        return
-    if handler_input.request_envelope.session:
-        manager.session_attributes[SESSION_KEY] = stored
+    wanted = step if step is not None and 0 <= step < step_count - 1 else None
+    if store is not None and memory.record is not None and wanted != memory.step:
+        try:
+            still_hers = store.set_step(handler_input.request_envelope, memory.record, wanted)
+        except PersistenceException as error:
+            log.warning("could not store her place", extra={"outcome": type(error).__name__})
+        else:
+            memory.step = wanted
+            if not still_hers:  # erased ("forget me") since this session began: write nothing more
+                log.info("her record was erased during this session; not stored", extra={"outcome": "erased"})
+                memory.record = None
+    manager.session_attributes[SESSION_KEY] = memory.to_session()
 
 
 def forget(handler_input: HandlerInput, memory: Memory) -> None:
     """Erase everything stored for her; raises PersistenceException so she is never told a lie."""
     handler_input.attributes_manager.delete_persistent_attributes()
     memory.forgotten = True
+    memory.record = None

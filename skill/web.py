@@ -97,7 +97,7 @@ def alexa_request() -> Response:
 
 @alexa.get("/healthz")
 def health() -> Response:
-    """Up, and able to reach where her place is stored (503 when not, so a balancer moves on)."""
+    """Up, and the store takes a real write right now (503 when not, so a balancer moves on)."""
     if is_reachable(services().persistence):
         return json_response({"status": "ok", "store": "reachable"})
     log.warning("store unreachable", extra={"status": 503, "check": "health"})

@@ -235,7 +235,7 @@ def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
 def test_only_what_the_features_need_is_stored(alexa: Alexa) -> None:
     alexa.launch()
     alexa.say("take me through the steps")
-    assert set(alexa.stored) == {"visits", "last_visit", "step", "topic"}
+    assert set(alexa.stored) == {"visits", "step", "record"}
     assert alexa.stored["step"] == 0 and alexa.stored["visits"] == 1
 
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -43,9 +42,9 @@ def sqlite_path(store_url: str) -> Path:
     return Path(store_url.removeprefix("sqlite:///"))
 
 
-def rows_in(path: Path, user_id: str) -> list[tuple[str, str, str]]:
+def rows_in(path: Path, user_id: str) -> list[tuple[str, str]]:
     with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT id, attributes, updated_at FROM attributes WHERE id = ?",
+        return connection.execute("SELECT id, attributes FROM attributes WHERE id = ?",
                                   (user_id,)).fetchall()
 
 
@@ -138,7 +137,7 @@ def test_first_use_creates_the_schema_in_a_fresh_file(sqlite_store_url):
     build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(attributes)")]
-    assert columns == ["id", "attributes", "updated_at"]
+    assert columns == ["id", "attributes"]
 
 
 def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
@@ -148,13 +147,23 @@ def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def test_a_saved_row_holds_json_and_when_it_changed(sqlite_store_url):
+def test_a_saved_row_holds_json_and_no_date(sqlite_store_url):
     path = sqlite_path(sqlite_store_url)
     build_persistence_adapter(sqlite_store_url).save_attributes(envelope_for("amzn1.ask.account.ada"),
                                                                 {"step": 3})
-    [(_, document, updated_at)] = rows_in(path, "amzn1.ask.account.ada")
+    [(_, document)] = rows_in(path, "amzn1.ask.account.ada")
     assert json.loads(document) == {"step": 3}
-    assert abs(datetime.now(timezone.utc) - datetime.fromisoformat(updated_at)) < timedelta(minutes=1)
+
+
+def test_a_file_from_an_older_version_loses_its_last_changed_dates(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE attributes (id TEXT PRIMARY KEY, attributes TEXT NOT NULL, updated_at TEXT)")
+        old.execute("INSERT INTO attributes VALUES ('amzn1.ask.account.ada', '{\"step\": 1}', '2024-05-01')")
+    adapter = build_persistence_adapter(sqlite_store_url)
+    assert adapter.get_attributes(envelope_for("amzn1.ask.account.ada")) == {"step": 1}
+    with sqlite3.connect(path) as connection:
+        assert [row[1] for row in connection.execute("PRAGMA table_info(attributes)")] == ["id", "attributes"]
 
 
 def test_a_file_that_is_not_a_database_raises_persistence_exception(tmp_path):

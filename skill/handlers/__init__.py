@@ -48,6 +48,6 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
     builder.add_exception_handler(ApologyExceptionHandler())
     builder.add_global_request_interceptor(interceptors.ContentInterceptor(library))
     builder.add_global_request_interceptor(interceptors.ConversationLoader())
-    builder.add_global_request_interceptor(interceptors.MemoryLoader())
-    builder.add_global_response_interceptor(interceptors.ConversationSaver())
+    builder.add_global_request_interceptor(interceptors.MemoryLoader(persistence))
+    builder.add_global_response_interceptor(interceptors.ConversationSaver(persistence))
     return builder

@@ -9,6 +9,7 @@ from ask_sdk_model import Request, Response
 from skill import content, conversation, memory
 from skill.content import ContentLibrary, content_of
 from skill.conversation import Conversation
+from skill.persistence.changes import RecordChanges
 
 # Request types that start or continue a conversation with her (so her memory matters).
 CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
@@ -37,16 +38,28 @@ class ConversationLoader(AbstractRequestInterceptor):
         handler_input.attributes_manager.request_attributes[conversation.SESSION_KEY] = record
 
 
+def record_changes(persistence: object) -> RecordChanges | None:
+    """The store's in-place changes to her record; a store without them (a bare SDK adapter) keeps nothing."""
+    return persistence if isinstance(persistence, RecordChanges) else None
+
+
 class MemoryLoader(AbstractRequestInterceptor):
-    """Reads her stored place once per session; name-free and session-end requests read nothing."""
+    """Counts her visit once per session; name-free and session-end requests touch no store."""
+
+    def __init__(self, persistence: object = None):
+        self.store = record_changes(persistence)
 
     def process(self, handler_input: HandlerInput) -> None:
         if get_request_type(handler_input) in CONVERSATIONAL and handler_input.request_envelope.session:
-            handler_input.attributes_manager.request_attributes[memory.REQUEST_KEY] = memory.recall(handler_input)
+            recalled = memory.recall(handler_input, self.store)
+            handler_input.attributes_manager.request_attributes[memory.REQUEST_KEY] = recalled
 
 
 class ConversationSaver(AbstractResponseInterceptor):
-    """Stores the record in the session, and her place in the store when it changed."""
+    """Stores the record in the session, and her step in the store when it changed."""
+
+    def __init__(self, persistence: object = None):
+        self.store = record_changes(persistence)
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         if not handler_input.request_envelope.session:
@@ -57,5 +70,5 @@ class ConversationSaver(AbstractResponseInterceptor):
         remembered = manager.request_attributes.get(memory.REQUEST_KEY)
         if remembered is not None:
             steps = len(content_of(handler_input).steps)
-            memory.remember(handler_input, remembered, record.step, record.topic, steps)
+            memory.remember(handler_input, remembered, self.store, record.step, steps)
 

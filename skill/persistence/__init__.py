@@ -48,7 +48,7 @@ def build_dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
 
 
 def is_reachable(adapter: AbstractPersistenceAdapter) -> bool:
-    """Whether the store answers right now; for health checks, so it never raises a store error."""
+    """Whether the store takes a write right now (its ping); for health checks, so it never raises a store error."""
     ping = getattr(adapter, "ping", None)
     if ping is None:
         raise TypeError(f"{type(adapter).__name__} has no ping(); build it with build_persistence_adapter")

@@ -1,4 +1,5 @@
-"""The SDK's own DynamoDB adapter, built so start-up touches no network and numbers stay JSON numbers.
+"""The SDK's own DynamoDB adapter, built so start-up touches no network and numbers stay JSON numbers,
+plus the record changes (changes.py) as conditional UpdateItem/PutItem calls on the adapter's table.
 
 Import this module lazily: ask_sdk_dynamodb.adapter builds a boto3 resource as a default argument
 when it is imported, which fails on a machine with no AWS region configured.
@@ -18,12 +19,21 @@ from ask_sdk_model import RequestEnvelope
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from skill.persistence.changes import RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, new_record_id
 from skill.persistence.sqlite import PartitionKeygen
 
 # Alexa waits 8 s for an answer: fail a stuck call fast rather than retry it for long.
 CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 1, "mode": "standard"})
 # A new table turns ACTIVE within seconds; poll quickly at first, and give up after about 10 s.
 TABLE_ACTIVE_POLL_SECONDS = (0.05, 0.1, 0.2, 0.4, 0.8) + (1.0,) * 8
+# The row /healthz rewrites; Alexa's user and device ids all start with "amzn1.", so it is no one's.
+HEALTH_KEY = "lump-relief-health-check"
+# A visit races another device's first visit at most a couple of times; past this, something else is wrong.
+COUNT_VISIT_ATTEMPTS = 4
+CONDITION_FAILED = "ConditionalCheckFailedException"
+# A record a visit can count in place: a numeric count, and a text record id or none yet (an older
+# version stored none). Anything else is replaced by a fresh record.
+COUNTABLE = "attribute_type(#a.#v, :number) AND (attribute_not_exists(#a.#r) OR attribute_type(#a.#r, :text))"
 # A table takes reads and writes while its capacity or indexes are being updated.
 USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
@@ -56,10 +66,75 @@ class DynamoDbStore(DynamoDbAdapter):
         self._ensure_table()
         super().delete_attributes(request_envelope)
 
+    def count_visit(self, request_envelope: RequestEnvelope) -> StoredVisit:
+        """Add one to the stored count in place; if there is no count yet, create the record unless
+        another device just did (then count again). Both calls are conditional, so none is lost."""
+        self._ensure_table()
+        table = self.dynamodb.Table(self.table_name)
+        key = {self.partition_key_name: self.partition_keygen(request_envelope)}
+        names = {"#a": self.attribute_name, "#v": VISITS, "#r": RECORD,
+                 **{f"#old{n}": name for n, name in enumerate(RETIRED_KEYS)}}
+        retired = ", ".join(f"#a.#old{n}" for n in range(len(RETIRED_KEYS)))
+        try:
+            for _ in range(COUNT_VISIT_ATTEMPTS):
+                record = new_record_id()
+                try:
+                    updated = table.update_item(
+                        Key=key,
+                        UpdateExpression=f"SET #a.#v = #a.#v + :one, #a.#r = if_not_exists(#a.#r, :record) "
+                                         f"REMOVE {retired}",
+                        ConditionExpression=COUNTABLE,
+                        ExpressionAttributeNames=names,
+                        ExpressionAttributeValues={":one": 1, ":record": record, ":number": "N", ":text": "S"},
+                        ReturnValues="ALL_NEW")
+                    return StoredVisit.from_stored(from_dynamodb(updated["Attributes"][self.attribute_name]))
+                except ClientError as e:
+                    if error_code(e) != CONDITION_FAILED:
+                        raise
+                fresh = {VISITS: 1, STEP: None, RECORD: record}
+                try:
+                    table.put_item(Item={**key, self.attribute_name: fresh},
+                                   ConditionExpression=f"NOT ({COUNTABLE})",
+                                   ExpressionAttributeNames={"#a": self.attribute_name, "#v": VISITS, "#r": RECORD},
+                                   ExpressionAttributeValues={":number": "N", ":text": "S"})
+                    return StoredVisit.from_stored(fresh)
+                except ClientError as e:
+                    if error_code(e) != CONDITION_FAILED:
+                        raise
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB could not count a visit: {type(e).__name__}: {e}") from e
+        raise PersistenceException("DynamoDB could not count a visit: the record kept changing")
+
+    def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
+        """Set only the step, and only while the stored record is the one this session began with."""
+        self._ensure_table()
+        table = self.dynamodb.Table(self.table_name)
+        try:
+            table.update_item(
+                Key={self.partition_key_name: self.partition_keygen(request_envelope)},
+                UpdateExpression="SET #a.#s = :step",
+                ConditionExpression="#a.#r = :record",
+                ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD},
+                ExpressionAttributeValues={":step": step, ":record": record})
+        except ClientError as e:
+            if error_code(e) == CONDITION_FAILED:
+                return False
+            raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
+        except BotoCoreError as e:
+            raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
+        return True
+
     def ping(self) -> None:
-        """Describe the table now (creating it if missing); raise PersistenceException if that fails."""
+        """Describe the table now (creating it if missing) and make one real write to a row that
+        belongs to no one; raise PersistenceException if either fails."""
         self._table_ready = False
         self._ensure_table()
+        try:
+            self.dynamodb.Table(self.table_name).update_item(
+                Key={self.partition_key_name: HEALTH_KEY}, UpdateExpression="ADD checks :one",
+                ExpressionAttributeValues={":one": 1})
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB table {self.table_name} refused a write: {type(e).__name__}") from e
 
     def _ensure_table(self) -> None:
         if self._table_ready:
@@ -99,6 +174,10 @@ class DynamoDbStore(DynamoDbAdapter):
         except client.exceptions.ResourceInUseException:
             return "CREATING"
         return response["TableDescription"]["TableStatus"]
+
+
+def error_code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
 
 
 def to_dynamodb(attributes: dict[str, Any]) -> dict[str, Any]:

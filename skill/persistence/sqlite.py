@@ -1,4 +1,10 @@
-"""Persistent attributes in one SQLite file that several gunicorn workers can share safely."""
+"""Persistent attributes in one SQLite file that several server processes can share safely.
+
+Her record is changed by single SQL statements (see changes.py), so concurrent visits never lose a
+count. Every wait is short (a turn must answer well within Alexa's 8 s), a connection that failed,
+or whose file was replaced or deleted, is dropped and reopened on next use, and "forget me" leaves
+no copy of her record in the file, its free pages or its write-ahead log.
+"""
 from __future__ import annotations
 
 import json
@@ -8,7 +14,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +22,50 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
+from skill.persistence.changes import StoredVisit, new_record_id
+
 logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
-BUSY_TIMEOUT_MS = 5000
+# How long a statement waits for another writer. A turn makes at most two store calls (memory.py),
+# so a locked store costs a turn about 2 s, well under Alexa's 8 s.
+BUSY_TIMEOUT_MS = 1000
+# /healthz waits this long for the write lock; longer means the store is not answering.
+HEALTH_BUSY_TIMEOUT_MS = 100
 WAL_SWITCH_RETRY_SECONDS = 0.01
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 
 LOAD = "SELECT attributes FROM attributes WHERE id = ?"
 SAVE = """
-    INSERT INTO attributes (id, attributes, updated_at) VALUES (?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, updated_at = excluded.updated_at
+    INSERT INTO attributes (id, attributes) VALUES (?, ?)
+    ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
+# One statement: a new record, or the stored one with one more visit, its step and id kept and
+# anything else (an older version's topic and date) dropped. A malformed document starts afresh.
+COUNT_VISIT = """
+    INSERT INTO attributes (id, attributes)
+    VALUES (:id, json_object('visits', 1, 'step', NULL, 'record', :record))
+    ON CONFLICT (id) DO UPDATE SET attributes = CASE WHEN json_valid(attributes) THEN CASE
+        WHEN json_type(attributes) = 'object' THEN json_object(
+            'visits', CASE WHEN json_type(attributes, '$.visits') = 'integer'
+                           THEN json_extract(attributes, '$.visits') + 1 ELSE 1 END,
+            'step', CASE WHEN json_type(attributes, '$.step') = 'integer'
+                         THEN json_extract(attributes, '$.step') END,
+            'record', CASE WHEN json_type(attributes, '$.record') = 'text'
+                           THEN json_extract(attributes, '$.record') ELSE :record END)
+        ELSE excluded.attributes END ELSE excluded.attributes END
+    RETURNING attributes
+"""
+# Only the step, and only in the record the session began with (not one made after an erase).
+SET_STEP = """
+    UPDATE attributes SET attributes = json_set(attributes, '$.step', :step)
+    WHERE id = :id AND json_valid(attributes) AND json_extract(attributes, '$.record') = :record
+"""
+HEALTH_WRITE = "INSERT INTO health (id, checks) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET checks = checks + 1"
+# Copy the log into the file and empty it, so erased rows leave no copy in the -wal file.
+CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
 
 # Connections a forked child inherited: SQLite forbids using them across fork(), and closing one in
 # the child could disturb the parent's locks, so they are kept referenced and never touched again.
@@ -38,7 +73,10 @@ _inherited_connections: list[sqlite3.Connection] = []
 
 
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
-    """The SDK's persistence interface over one JSON row per key; it opens nothing until first use."""
+    """The SDK's persistence interface and the record changes over one JSON row per key.
+
+    It opens nothing until first use; each thread of each process has its own connection.
+    """
 
     def __init__(self, path: str | os.PathLike[str],
                  partition_keygen: PartitionKeygen = user_id_partition_keygen) -> None:
@@ -46,72 +84,151 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self.partition_keygen = partition_keygen
         self._local = threading.local()
 
+    # The SDK's interface -------------------------------------------------------------------------
+
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = self.partition_keygen(request_envelope)
-        row = self._execute("load attributes", LOAD, (key,)).fetchone()
-        if row is None:
-            return {}
-        try:
-            return json.loads(row[0])
-        except ValueError as e:
-            raise PersistenceException("SQLite store holds attributes that are not JSON") from e
+        rows = self._execute("load attributes", LOAD, (key,))
+        return parse_document(rows[0][0]) if rows else {}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        """Replace the whole document (the SDK's contract); the skill itself uses the changes below."""
         key = self.partition_keygen(request_envelope)
         try:
             document = json.dumps(attributes, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         except (TypeError, ValueError) as e:
             raise PersistenceException(f"Attributes must be JSON values: {e}") from e
-        updated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self._execute("save attributes", SAVE, (key, document, updated_at))
+        self._execute("save attributes", SAVE, (key, document))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        """Delete the row (secure_delete zeroes its bytes), then empty the log that still holds copies."""
         key = self.partition_keygen(request_envelope)
         self._execute("delete attributes", DELETE, (key,))
+        [(busy, _, _)] = self._execute("checkpoint after an erase", CHECKPOINT, ())
+        if busy:
+            logger.warning("erased, but a reader kept the log from being emptied; the next checkpoint will",
+                           extra={"outcome": "checkpoint busy"})
+
+    # The record changes (changes.RecordChanges) --------------------------------------------------
+
+    def count_visit(self, request_envelope: RequestEnvelope) -> StoredVisit:
+        key = self.partition_keygen(request_envelope)
+        rows = self._execute("count a visit", COUNT_VISIT, {"id": key, "record": new_record_id()})
+        return StoredVisit.from_stored(parse_document(rows[0][0]))
+
+    def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
+        key = self.partition_keygen(request_envelope)
+        connection = self._connection("store her step")
+        try:
+            changed = connection.execute(SET_STEP, {"id": key, "record": record, "step": step}).rowcount
+        except sqlite3.Error as e:
+            self._drop()
+            raise PersistenceException(f"SQLite store could not store her step: {e}") from e
+        return changed == 1
+
+    # Health --------------------------------------------------------------------------------------
 
     def ping(self) -> None:
-        """Prove the file opens, holds the schema and takes a write lock; raise PersistenceException if not."""
+        """Raise PersistenceException unless the file at the path is the one open, a new connection
+        could write it, and a real write commits within HEALTH_BUSY_TIMEOUT_MS."""
         connection = self._connection("answer a health check")
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.execute("ROLLBACK")
+            check_writable(self.path)
+        except OSError as e:
+            self._drop()
+            raise PersistenceException(f"SQLite store file cannot be written: {e.strerror}") from e
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
+            connection.execute(HEALTH_WRITE)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         except sqlite3.Error as e:
-            raise PersistenceException(f"SQLite store could not take a write lock: {e}") from e
+            self._drop()
+            raise PersistenceException(f"SQLite store could not take a write: {e}") from e
 
     def close(self) -> None:
         """Close this thread's connection; the next use opens a new one."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None and self._local.pid == os.getpid():
-            connection.close()
-        self._local.__dict__.clear()
+        self._drop()
 
-    def _execute(self, action: str, sql: str, parameters: tuple[Any, ...]) -> sqlite3.Cursor:
+    # Connections ---------------------------------------------------------------------------------
+
+    def _execute(self, action: str, sql: str, parameters: tuple[Any, ...] | dict[str, Any]) -> list[Any]:
+        """Run one statement to completion (so no lock outlives it); a failure drops the connection."""
         connection = self._connection(action)
         try:
-            return connection.execute(sql, parameters)
+            return connection.execute(sql, parameters).fetchall()
         except sqlite3.Error as e:
+            self._drop()
             raise PersistenceException(f"SQLite store could not {action}: {e}") from e
 
     def _connection(self, action: str) -> sqlite3.Connection:
-        """This thread's connection in this process, opened on first use so forked workers share none."""
+        """This thread's connection in this process, if the path still names the file it has open."""
         local = self._local
         if getattr(local, "pid", None) == os.getpid():
-            return local.connection
-        if getattr(local, "connection", None) is not None:
+            if file_identity(self.path) == local.identity:
+                return local.connection
+            logger.warning("SQLite store file was replaced or deleted; reopening", extra={"outcome": "reopen"})
+            self._drop()
+        elif getattr(local, "connection", None) is not None:
             _inherited_connections.append(local.connection)
+            local.__dict__.clear()
         try:
             connection = open_database(self.path)
         except (sqlite3.Error, OSError) as e:
             raise PersistenceException(f"SQLite store at {self.path} could not {action}: {e}") from e
-        local.connection, local.pid = connection, os.getpid()
+        local.connection, local.pid, local.identity = connection, os.getpid(), file_identity(self.path)
         return connection
+
+    def _drop(self) -> None:
+        """Forget this thread's connection (a later use opens a fresh one, e.g. once writable again)."""
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is not None and getattr(local, "pid", None) == os.getpid():
+            try:
+                connection.close()
+            except sqlite3.Error:
+                pass
+        local.__dict__.clear()
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at path, None when there is none: tells a replaced file apart."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def parse_document(text: str) -> dict[str, Any]:
+    try:
+        document = json.loads(text)
+    except ValueError as e:
+        raise PersistenceException("SQLite store holds attributes that are not JSON") from e
+    if not isinstance(document, dict):
+        raise PersistenceException("SQLite store holds attributes that are not a JSON object")
+    return document
+
+
+def check_writable(path: str) -> None:
+    """Raise OSError unless this process may open the file for writing (or it does not exist yet)."""
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except FileNotFoundError:
+        pass  # SQLite creates it, or says why it cannot
 
 
 def open_database(path: str) -> sqlite3.Connection:
-    """Connect in autocommit mode, wait out other writers, switch to WAL and create the schema."""
+    """Connect in autocommit mode, wait briefly for other writers, switch to WAL, create the schema.
+
+    A file this process may not write is refused: SQLite would open it read-only, and create the
+    -shm file read-only too, which would keep the store read-only after the file is writable again.
+    """
+    check_writable(path)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Deleted rows and freed pages are overwritten with zeros, so an erase leaves no copy behind.
+        connection.execute("PRAGMA secure_delete = ON")
         journal_mode = switch_to_wal(connection)
         if journal_mode != "wal":
             logger.warning("SQLite store runs in %s journal mode: its filesystem refused WAL", journal_mode)
@@ -120,10 +237,22 @@ def open_database(path: str) -> sqlite3.Connection:
             # cut may drop the last few commits (her step). It halves the write cost (see README).
             connection.execute("PRAGMA synchronous = NORMAL")
         connection.executescript(SCHEMA_PATH.read_text(encoding="utf-8"))
+        drop_retired_columns(connection)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def drop_retired_columns(connection: sqlite3.Connection) -> None:
+    """Files made by an older version kept when each record last changed; that date is not kept now."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}
+    if "updated_at" in columns:
+        try:
+            connection.execute("ALTER TABLE attributes DROP COLUMN updated_at")
+        except sqlite3.OperationalError:
+            if "updated_at" in {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}:
+                raise  # not another process dropping it first
 
 
 def switch_to_wal(connection: sqlite3.Connection) -> str:

@@ -1,0 +1,68 @@
+"""The changes the skill makes to her stored record: each is made in place by the store, never by
+writing back a copy read earlier, so concurrent visits and a "forget me" on another device cannot
+lose or resurrect anything.
+
+Her record holds exactly three things: `visits` (how many times she opened the skill), `step`
+(the step she stopped at mid-walk, or null) and `record`, a random id drawn when the record is
+created. `record` carries no information about her: a session remembers it, and may change the step
+only while the stored record still has that id. "Forget me" deletes the record, so a session that
+began before the erase can no longer write, and a record made by a later visit has a new id.
+
+Both stores (SQLite and DynamoDB) implement these next to the SDK's get/save/delete_attributes.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ask_sdk_model import RequestEnvelope
+
+# The keys of her record; nothing else is written by these changes.
+VISITS, STEP, RECORD = "visits", "step", "record"
+# Keys an older version stored (the last topic and the last-visit date); a visit removes them.
+RETIRED_KEYS = ("topic", "last_visit")
+# Bounds for numbers read back from the store (a hand-edited or corrupted record must not crash a turn).
+MAX_VISITS = 10**9
+MAX_STEP = 99
+
+
+@dataclass(frozen=True)
+class StoredVisit:
+    """Her record as a new visit left it: the visit already counted."""
+
+    visits: int
+    step: int | None
+    record: str
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any]) -> StoredVisit:
+        return cls(visits=bounded(stored.get(VISITS), 1, MAX_VISITS) or 1,
+                   step=bounded(stored.get(STEP), 0, MAX_STEP),
+                   record=str(stored.get(RECORD) or ""))
+
+
+@runtime_checkable
+class RecordChanges(Protocol):
+    """What memory needs from a store, besides the SDK's delete_attributes for "forget me"."""
+
+    def count_visit(self, request_envelope: RequestEnvelope) -> StoredVisit:
+        """Add one visit (creating her record if there is none) and return the record as it now is."""
+
+    def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
+        """Set her step if her stored record is still `record`; False when it was erased since."""
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        """Erase her record, and every copy of it the store keeps."""
+
+
+def new_record_id() -> str:
+    """A fresh, meaningless id for a record being created."""
+    return secrets.token_hex(8)
+
+
+def bounded(value: Any, low: int, high: int) -> int | None:
+    """An integer within [low, high], or None for anything else (bools, floats, text, huge numbers)."""
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    return None
