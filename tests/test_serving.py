@@ -6,11 +6,13 @@ every other outside name, so the certificate download path is exercised without 
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.error
@@ -208,3 +210,48 @@ def test_gunicorn_keeps_every_time_limit_under_alexas_eight_seconds() -> None:
     options = serving.gunicorn_options(serving.ServeSettings())
     assert options["timeout"] < 8 and options["graceful_timeout"] < 8
     assert options["preload_app"] is True and options["worker_class"] == "sync"
+
+
+class CountingBlackhole:
+    """S3 standing in on loopback: accepts every connection, counts it, and never says a word."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.accepted.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+def test_a_flood_of_fresh_certificate_urls_costs_two_downloads_and_no_waiting(tmp_path: Path) -> None:
+    """Issue 12's attack, counted rather than timed: 40 fresh URLs while S3 never answers."""
+    s3 = CountingBlackhole()
+    running = Server(tmp_path, s3.port)
+    try:
+        waits = []
+        for n in range(40):
+            body = json.dumps(Session().launch()).encode()
+            headers = {"Content-Type": "application/json", "Signature-256": base64.b64encode(os.urandom(256)).decode(),
+                       "SignatureCertChainUrl": f"https://s3.amazonaws.com/echo.api/fresh-{n}.pem"}
+            status, payload, seconds = running.request("POST", "/", body, headers)
+            assert (status, payload) == (400, {"error": "request could not be verified"})
+            waits.append(seconds)
+        assert len(s3.accepted) <= 2, "at most two downloads in flight per process"
+        assert max(waits) < 1.0, "no request waits for a download that never ends"
+    finally:
+        running.stop()
+        s3.close()
+    assert "Traceback" not in running.log()
