@@ -7,6 +7,7 @@ every other outside name, so the certificate download path is exercised without 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import signal
@@ -255,3 +256,65 @@ def test_a_flood_of_fresh_certificate_urls_costs_two_downloads_and_no_waiting(tm
         running.stop()
         s3.close()
     assert "Traceback" not in running.log()
+
+
+@pytest.fixture(scope="module")
+def unverified_server(tmp_path_factory: pytest.TempPathFactory, blackhole: int) -> Iterator[Server]:
+    """Signature checks off, so a plain launch is answered 200 (as behind the console or a tunnel)."""
+    running = Server(tmp_path_factory.mktemp("unverified"), blackhole, ALEXA_VERIFY_REQUESTS="false")
+    yield running
+    running.stop()
+
+
+def _trickle(port: int, stop: threading.Event) -> None:
+    """A client that declares a 1,000-byte body and sends it one byte a second."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000\r\n\r\n")
+        while not stop.wait(1.0):
+            try:
+                connection.sendall(b" ")
+            except OSError:
+                return
+
+
+def test_two_clients_trickling_bodies_do_not_hold_up_her_answers(unverified_server: Server) -> None:
+    stop = threading.Event()
+    tricklers = [threading.Thread(target=_trickle, args=(unverified_server.port, stop)) for _ in range(2)]
+    for trickler in tricklers:
+        trickler.start()
+    try:
+        time.sleep(0.5)  # both slow bodies are being read
+        body = json.dumps(Session().launch()).encode()
+        answers = []
+        for _ in range(5):
+            answers.append(unverified_server.request("POST", "/", body, {"Content-Type": "application/json"}))
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for trickler in tricklers:
+            trickler.join(timeout=5)
+    assert [status for status, _, _ in answers] == [200] * 5
+    assert max(seconds for _, _, seconds in answers) < 1.0, "a slow body holds one thread, not the worker"
+
+
+def _post_chunked(server: Server, body: bytes) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("POST", "/", iter([body[i:i + 8192] for i in range(0, len(body), 8192)]),
+                           {"Content-Type": "application/json"}, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_a_chunked_body_over_the_limit_gets_413_not_a_cut_body(unverified_server: Server) -> None:
+    envelope = Session().launch()
+    envelope["padding"] = "x" * (200 * 1024)
+    assert _post_chunked(unverified_server, json.dumps(envelope).encode()) == (413, {"error": "request entity too large"})
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(unverified_server: Server) -> None:
+    status, payload = _post_chunked(unverified_server, json.dumps(Session().launch()).encode())
+    assert status == 200 and "outputSpeech" in payload["response"]
