@@ -7,7 +7,7 @@ is not from Alexa, and is refused with a reason (400) rather than failing inside
 """
 from __future__ import annotations
 
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model import RequestEnvelope, Slot
 
 # https://developer.amazon.com/en-US/docs/alexa/custom-skills/request-and-response-json-reference.html#session-object
 # (sent with standard requests: launch, intents, session end, and APL events from a session)
@@ -47,7 +47,18 @@ def check_request_shape(envelope: RequestEnvelope) -> None:
             raise UnexpectedShape("envelope: intent name is missing")
         if intent.slots is not None and not isinstance(intent.slots, dict):
             raise UnexpectedShape("envelope: intent slots are not an object")
+        for slot in (intent.slots or {}).values():
+            _check_resolutions(slot)
     if kind == USER_EVENT:
         arguments = getattr(request, "arguments", None)
         if arguments is not None and not isinstance(arguments, list):
             raise UnexpectedShape("envelope: APL arguments are not a list")
+
+
+def _check_resolutions(slot: Slot | None) -> None:
+    """Each resolved value Alexa lists carries its value object (name and id); a bare wrapper is not hers."""
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        for wrapper in authority.values or []:
+            if wrapper is None or wrapper.value is None:
+                raise UnexpectedShape("envelope: slot resolution without a value")

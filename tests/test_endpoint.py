@@ -9,7 +9,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.envelopes import Session
+from skill.envelopes import Session, build_slots
 from skill.verification import RequestVerifier
 
 
@@ -183,6 +183,10 @@ MISSING_PARTS = {
     "no user": (lambda e: e["context"]["System"].pop("user"), "context.System.user is missing"),
     "slots as a list": (lambda e: e["request"]["intent"].update(slots=[]), "envelope:"),
     "attributes as a list": (lambda e: e["session"].update(attributes=[1]), "envelope:"),
+    "slot resolution without its value": (
+        lambda e: e["request"]["intent"].update(slots=build_slots({"symptom": "FEVER"}))
+        or e["request"]["intent"]["slots"]["symptom"]["resolutions"]["resolutionsPerAuthority"][0]["values"][0]
+        .update(value=None), "slot resolution without a value"),
 }
 
 
