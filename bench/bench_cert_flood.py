@@ -114,8 +114,12 @@ def attack(port: int, kind: str, stop_at: float, index: int, counts: multiproces
     counts.put(statuses)
 
 
-def legitimate_client(port: int, pki, seconds: float) -> list[float]:
-    """Signed requests one after another for `seconds`; the latency of each answered one."""
+def legitimate_client(port: int, pki, seconds: float, unanswered: list[float] | None = None) -> list[float]:
+    """Signed requests one after another for `seconds`; the latency of each answered one.
+
+    A request with no answer in 10 s goes into `unanswered` and counts in no percentile.
+    """
+    unanswered = [] if unanswered is None else unanswered
     body = json.dumps(Session().intent("RelieveLumpIntent")).encode()
     headers = pki.sign_headers(body, url=CHAIN_URL)
     latencies: list[float] = []
@@ -123,9 +127,15 @@ def legitimate_client(port: int, pki, seconds: float) -> list[float]:
     stop_at = time.monotonic() + seconds
     while time.monotonic() < stop_at:
         started = time.monotonic()
-        connection.request("POST", "/", body, headers)
-        response = connection.getresponse()
-        response.read()
+        try:
+            connection.request("POST", "/", body, headers)
+            response = connection.getresponse()
+            response.read()
+        except OSError:  # no answer within the client's 10 s: Alexa would have given up at 8 s
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            unanswered.append(time.monotonic() - started)
+            continue
         if response.status != 200:
             raise SystemExit(f"the legitimate request was refused with {response.status}")
         latencies.append(time.monotonic() - started)
@@ -147,14 +157,15 @@ def phase(port: int, pki, kind: str | None) -> dict[str, object]:
         for process in attackers:
             process.start()
         time.sleep(0.5)
-    latencies = legitimate_client(port, pki, PHASE_SECONDS)
+    unanswered: list[float] = []
+    latencies = legitimate_client(port, pki, PHASE_SECONDS, unanswered)
     statuses: dict[int, int] = {}
     for process in attackers:
         for status, number in counts.get(timeout=30).items():
             statuses[status] = statuses.get(status, 0) + number
         process.join(timeout=10)
     return {"answers_per_s": len(latencies) / PHASE_SECONDS, "p50_ms": percentile(latencies, 0.5) * 1000,
-            "p99_ms": percentile(latencies, 0.99) * 1000, "attacks": statuses}
+            "p99_ms": percentile(latencies, 0.99) * 1000, "attacks": statuses, "unanswered": len(unanswered)}
 
 
 def main() -> int:
@@ -174,15 +185,16 @@ def main() -> int:
             server.wait(timeout=10)
     print(f"\nLegitimate signed client beside {ATTACKERS} attacker processes; granian, 1 worker, "
           f"{PHASE_SECONDS:.0f} s per row; S3 stand-in that never answers\n")
-    print("| condition | answers/s | p50 ms | p99 ms | attacker requests (status: count) |")
-    print("|---|---:|---:|---:|---|")
+    print("| condition | answers/s | p50 ms | p99 ms | no answer in 10 s | attacker requests (status: count) |")
+    print("|---|---:|---:|---:|---:|---|")
     for label, row in rows:
         attacks = ", ".join(f"{status}: {count}" for status, count in sorted(row["attacks"].items())) or "-"
-        print(f"| {label} | {row['answers_per_s']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {attacks} |")
+        print(f"| {label} | {row['answers_per_s']:.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} "
+              f"| {row['unanswered']} | {attacks} |")
     print(f"\nconnections the S3 stand-in accepted (download attempts): {s3.accepted}")
     malformed, flood = rows[1][1], rows[2][1]
     kept = flood["answers_per_s"] / malformed["answers_per_s"] if malformed["answers_per_s"] else 0.0
-    target_met = kept >= 0.5 and flood["p99_ms"] < 1000
+    target_met = kept >= 0.5 and flood["p99_ms"] < 1000 and not flood["unanswered"]
     print(f"under the certificate flood the client keeps {kept:.0%} of its throughput beside malformed "
           f"requests, p99 {flood['p99_ms']:.0f} ms: target (>= 50 %, p99 < 1 s) {'met' if target_met else 'NOT met'}")
     return 0 if target_met else 1
