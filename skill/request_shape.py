@@ -14,6 +14,8 @@ from ask_sdk_model import RequestEnvelope, Slot
 WITH_SESSION = frozenset({"LaunchRequest", "IntentRequest", "SessionEndedRequest", "Alexa.Presentation.APL.UserEvent"})
 WITH_INTENT = frozenset({"IntentRequest", "CanFulfillIntentRequest"})
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+# Requests a handler answers by reading her device (the screen) and her user id (her stored place).
+SPOKEN_TO = WITH_SESSION | WITH_INTENT
 
 
 class UnexpectedShape(ValueError):
@@ -30,11 +32,14 @@ def check_request_shape(envelope: RequestEnvelope) -> None:
     if request is None or context is None:
         raise UnexpectedShape("envelope: unknown request type")
     system = context.system
-    if system is None or system.device is None or system.application is None:
+    if system is None or system.application is None:
         raise UnexpectedShape("envelope: context.System is incomplete")
-    if system.user is None or not isinstance(system.user.user_id, str) or not system.user.user_id:
-        raise UnexpectedShape("envelope: context.System.user is missing")
     kind = request.object_type
+    if kind in SPOKEN_TO:  # skill events and other callbacks may come without a device
+        if system.device is None:
+            raise UnexpectedShape("envelope: context.System is incomplete")
+        if system.user is None or not isinstance(system.user.user_id, str) or not system.user.user_id:
+            raise UnexpectedShape("envelope: context.System.user is missing")
     session = envelope.session
     if kind in WITH_SESSION:
         if session is None or session.user is None or not isinstance(session.user.user_id, str):

@@ -232,3 +232,10 @@ def test_exception_encountered_is_logged_as_one_warning_naming_its_type(app: Fla
     assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
     warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert [(w.outcome, w.exc_info) for w in warnings] == [("INVALID_RESPONSE", None)]
+
+
+def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
+    envelope = Session().envelope({"type": "AlexaSkillEvent.SkillEnabled"}, with_session=False)
+    del envelope["context"]["System"]["device"]
+    response = post(app, json.dumps(envelope))
+    assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
