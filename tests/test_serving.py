@@ -318,3 +318,14 @@ def test_a_chunked_body_over_the_limit_gets_413_not_a_cut_body(unverified_server
 def test_a_chunked_body_within_the_limit_is_read_whole(unverified_server: Server) -> None:
     status, payload = _post_chunked(unverified_server, json.dumps(Session().launch()).encode())
     assert status == 200 and "outputSpeech" in payload["response"]
+
+
+def test_gunicorn_also_refuses_a_chunked_body_over_the_limit_with_413(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, server="gunicorn", ALEXA_VERIFY_REQUESTS="false")
+    try:
+        envelope = Session().launch()
+        envelope["padding"] = "x" * (200 * 1024)
+        assert _post_chunked(running, json.dumps(envelope).encode())[0] == 413
+        assert _post_chunked(running, json.dumps(Session().launch()).encode())[0] == 200
+    finally:
+        running.stop()
