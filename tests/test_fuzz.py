@@ -8,16 +8,17 @@ from int(inf), IndexError for step 10**30, AttributeError in can_handle, unhandl
 from __future__ import annotations
 
 import http.client
-import os
 import json
+import os
+import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.fuzz_requests import fuzz_bodies
+from skill.envelopes import Session
+from tests.fuzz_requests import EVENTS, fuzz_bodies
 from tests.test_serving import Server
 
 FUZZ_REQUESTS = 3000
@@ -28,7 +29,7 @@ SENDERS = 4
 
 @pytest.fixture(scope="module")
 def unverified_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with __import__("socket").socket() as blackhole:
+    with socket.socket() as blackhole:
         blackhole.bind(("127.0.0.1", 0))
         blackhole.listen(1)
         running = Server(tmp_path_factory.mktemp("fuzz"), blackhole.getsockname()[1],
@@ -80,9 +81,6 @@ def test_three_thousand_odd_requests_get_no_5xx_and_log_no_traceback(unverified_
 
 
 def test_events_alexa_sends_are_answered_without_speech(unverified_server: Server) -> None:
-    from tests.fuzz_requests import EVENTS
-    from skill.envelopes import Session
-
     for event in EVENTS[:-1]:
         status, payload, _ = unverified_server.request(
             "POST", "/", json.dumps(Session().envelope(dict(event))).encode(), {"Content-Type": "application/json"})
