@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.envelopes import Session, build_slots
-from skill.verification import RequestVerifier
+from skill.verification import MalformedRequest, RequestVerifier
 
 
 @pytest.fixture
@@ -239,3 +239,11 @@ def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
     del envelope["context"]["System"]["device"]
     response = post(app, json.dumps(envelope))
     assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
+
+
+def test_the_verifier_refuses_bodies_over_the_configured_size_too(sqlite_store_url: str) -> None:
+    from skill.app import create_app
+    app = create_app({"SKILL_STORE": sqlite_store_url, "ALEXA_VERIFY_REQUESTS": False, "MAX_CONTENT_LENGTH": 300})
+    verifier = app.extensions["lump_relief"].verifier
+    with pytest.raises(MalformedRequest, match="envelope: body is over 300 bytes"):
+        verifier.verify({}, json.dumps(Session().launch()).encode())
