@@ -48,4 +48,5 @@ def build_verifier(settings: Mapping[str, Any]) -> RequestVerifier:
         log.warning("SKILL_ID is not set: requests from ANY Alexa skill are accepted; set it before going live")
     if not settings["ALEXA_VERIFY_REQUESTS"]:
         log.warning("ALEXA_VERIFY_REQUESTS=false: signature and timestamp checks are OFF; never do this in production")
-    return RequestVerifier(skill_ids=skill_ids, check_signature=bool(settings["ALEXA_VERIFY_REQUESTS"]))
+    return RequestVerifier(skill_ids=skill_ids, check_signature=bool(settings["ALEXA_VERIFY_REQUESTS"]),
+                           max_body_bytes=int(settings["MAX_CONTENT_LENGTH"]))

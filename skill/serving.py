@@ -31,6 +31,8 @@ WORKER_TIMEOUT_SECONDS = 5
 GRACEFUL_TIMEOUT_SECONDS = 5
 # A client (or proxy) must finish sending its headers within this; stops slow-header attacks.
 HEADER_READ_TIMEOUT_MS = 5000
+# Threads per granian worker: requests waiting on a slow body each hold one (see run_granian).
+BLOCKING_THREADS = 4
 # Each worker holds 45-60 MB (README "Performance"); past this many, add machines, not workers.
 MAX_DEFAULT_WORKERS = 8
 
@@ -183,8 +185,13 @@ def run_granian(settings: ServeSettings) -> None:
         websockets=False,
         factory=True,
         workers=settings.workers,
-        # One thread runs Python per worker: with the GIL, more threads only add switching (bench/).
-        blocking_threads=1,
+        # granian reads a WSGI body lazily, on the thread running the request, with no deadline
+        # (emmett-framework/granian#728, "wontfix"): with one thread, two clients trickling a body
+        # stalled every answer. Spare threads keep a few slow bodies from holding up the rest; the
+        # proxy's request_buffers (README "Deployment") keeps them from reaching us at all. With the
+        # GIL only one runs Python at a time, and bench/bench_cert_flood.py measured one client's
+        # answers/s the same with 1 thread or 4.
+        blocking_threads=BLOCKING_THREADS,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         workers_kill_timeout=GRACEFUL_TIMEOUT_SECONDS,
         # A worker that dies (content that fails its checks, say) stops the server: fail fast, let the

@@ -15,12 +15,13 @@ import orjson
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill import logs
 from skill.handlers.interceptors import intent_name
 from skill.codec import EnvelopeCodec
 from skill.persistence import is_reachable
+from skill.request_shape import UnexpectedShape, check_request_shape
 from skill.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def refuse(status: int, error: str, check: str) -> Response:
 def alexa_request() -> Response:
     started = time.perf_counter()
     logs.request_id.set(None)
-    body = request.get_data(cache=False)
+    body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
         envelope = services().verifier.verify(request.headers, body)
     except VerificationError as error:
@@ -79,10 +80,11 @@ def alexa_request() -> Response:
     logs.bind_request_id(envelope)
     try:
         request_envelope = CODEC.request_envelope(envelope)
-    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError) as error:
+        check_request_shape(request_envelope)
+    except UnexpectedShape as error:
+        return refuse(400, "not an Alexa request", error.reason)
+    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
         return refuse(400, "not an Alexa request", f"envelope: {type(error).__name__}")
-    if request_envelope.request is None or request_envelope.context is None:
-        return refuse(400, "not an Alexa request", "envelope: unknown request type")
     try:
         answer = CODEC.response_dict(services().skill.invoke(request_envelope, None))
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
@@ -93,6 +95,25 @@ def alexa_request() -> Response:
                                 "intent": intent_name(turn),
                                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     return json_response(answer)
+
+
+def read_body(limit: int) -> bytes:
+    """The raw body, refused with 413 past `limit` whether or not the client declared its length.
+
+    A declared Content-Length over the limit is refused before a byte is read; a chunked body is read
+    to at most `limit` + 1 bytes, so an oversized one gets 413 rather than arriving cut short and
+    failing the signature. (The read itself has no deadline under granian: see the README's
+    "Deployment" for the proxy that buffers bodies and the threads that keep a slow one from
+    holding up the others.)
+    """
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        raise RequestEntityTooLarge()
+    stream = request.environ["wsgi.input"]
+    body = stream.read(declared if declared is not None else limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    return body
 
 
 @alexa.get("/healthz")

@@ -9,8 +9,8 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill.envelopes import Session
-from skill.verification import RequestVerifier
+from skill.envelopes import Session, build_slots
+from skill.verification import MalformedRequest, RequestVerifier
 
 
 @pytest.fixture
@@ -147,3 +147,103 @@ def test_a_request_from_another_skill_is_refused(app_factory, sqlite_store_url: 
                                                                   check_signature=False))()
     response = post(app, json.dumps(Session(application_id="amzn1.ask.skill.theirs").launch()))
     assert response.status_code == 400
+
+
+# --- what the adversarial review sent (issue 12): each gets a 400 and one warning, never a traceback ------
+
+
+def _refused_once_without_traceback(app: Flask, body: bytes, caplog: pytest.LogCaptureFixture, reason: str) -> None:
+    with caplog.at_level(logging.INFO, logger="skill"):
+        response = post(app, body)
+    assert (response.status_code, response.is_json) == (400, True)
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].exc_info is None
+    assert reason in warnings[0].check
+
+
+def test_a_request_nested_60000_deep_gets_400_not_a_recursion_error(app: Flask,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    body = b'{"request":' + b"[" * 60_000 + b"]" * 60_000 + b"}"
+    _refused_once_without_traceback(app, body, caplog, "envelope: body is not JSON")
+
+
+@pytest.mark.parametrize("number", [b"Infinity", b"-Infinity", b"NaN", b"1e400"])
+def test_numbers_json_cannot_hold_get_400_not_an_overflow(app: Flask, caplog: pytest.LogCaptureFixture,
+                                                          number: bytes) -> None:
+    envelope = json.dumps(Session(attributes={"conversation": {"step": 0}}).intent("AMAZON.NextIntent")).encode()
+    body = envelope.replace(b'"step": 0', b'"step": ' + number)
+    _refused_once_without_traceback(app, body, caplog, "envelope: body is not JSON")
+
+
+MISSING_PARTS = {
+    "intent request without an intent": (lambda e: e["request"].pop("intent"), "intent name is missing"),
+    "intent without a name": (lambda e: e["request"]["intent"].pop("name"), "intent name is missing"),
+    "intent request without a session": (lambda e: e.pop("session"), "session is missing"),
+    "no device": (lambda e: e["context"]["System"].pop("device"), "context.System is incomplete"),
+    "no user": (lambda e: e["context"]["System"].pop("user"), "context.System.user is missing"),
+    "slots as a list": (lambda e: e["request"]["intent"].update(slots=[]), "envelope:"),
+    "attributes as a list": (lambda e: e["session"].update(attributes=[1]), "envelope:"),
+    "slot resolution without its value": (
+        lambda e: e["request"]["intent"].update(slots=build_slots({"symptom": "FEVER"}))
+        or e["request"]["intent"]["slots"]["symptom"]["resolutions"]["resolutionsPerAuthority"][0]["values"][0]
+        .update(value=None), "slot resolution without a value"),
+}
+
+
+@pytest.mark.parametrize(("remove", "reason"), MISSING_PARTS.values(), ids=MISSING_PARTS.keys())
+def test_a_request_missing_a_part_alexa_always_sends_gets_400(app: Flask, caplog: pytest.LogCaptureFixture,
+                                                              remove, reason: str) -> None:
+    envelope = Session().intent("FoodIntent")
+    remove(envelope)
+    _refused_once_without_traceback(app, json.dumps(envelope).encode(), caplog, reason)
+
+
+@pytest.mark.parametrize("arguments", [[{"a": 1}], [["next"]], [None], [3]])
+def test_a_screen_touch_with_odd_arguments_is_answered_quietly(app: Flask, caplog: pytest.LogCaptureFixture,
+                                                               arguments: list) -> None:
+    with caplog.at_level(logging.INFO, logger="skill"):
+        response = post(app, json.dumps(Session().user_event(arguments)))
+    assert response.status_code == 200
+    assert "outputSpeech" not in response.json["response"]
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+EVENTS = ["System.ExceptionEncountered", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackStopped",
+          "PlaybackController.PlayCommandIssued", "Messaging.MessageReceived", "Connections.Response",
+          "Alexa.Presentation.APL.LoadIndexListData", "SessionResumedRequest", "AlexaSkillEvent.SkillEnabled",
+          "Reminders.ReminderStarted", "Alexa.Presentation.APLT.UserEvent"]
+
+
+@pytest.mark.parametrize("request_type", EVENTS)
+def test_every_event_alexa_sends_is_answered_with_no_speech(app: Flask, request_type: str) -> None:
+    response = post(app, json.dumps(Session().envelope({"type": request_type})))
+    assert response.status_code == 200
+    assert response.json["response"].get("outputSpeech") is None
+    assert response.json["response"].get("reprompt") is None
+
+
+def test_exception_encountered_is_logged_as_one_warning_naming_its_type(app: Flask,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    request = {"type": "System.ExceptionEncountered",
+               "error": {"type": "INVALID_RESPONSE", "message": "The response was not valid"},
+               "cause": {"requestId": "amzn1.echo-api.request.1"}}
+    with caplog.at_level(logging.INFO, logger="skill"):
+        response = post(app, json.dumps(Session().envelope(request)))
+    assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [(w.outcome, w.exc_info) for w in warnings] == [("INVALID_RESPONSE", None)]
+
+
+def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
+    envelope = Session().envelope({"type": "AlexaSkillEvent.SkillEnabled"}, with_session=False)
+    del envelope["context"]["System"]["device"]
+    response = post(app, json.dumps(envelope))
+    assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
+
+
+def test_the_verifier_refuses_bodies_over_the_configured_size_too(sqlite_store_url: str) -> None:
+    from skill.app import create_app
+    app = create_app({"SKILL_STORE": sqlite_store_url, "ALEXA_VERIFY_REQUESTS": False, "MAX_CONTENT_LENGTH": 300})
+    verifier = app.extensions["lump_relief"].verifier
+    with pytest.raises(MalformedRequest, match="envelope: body is over 300 bytes"):
+        verifier.verify({}, json.dumps(Session().launch()).encode())

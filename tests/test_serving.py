@@ -6,11 +6,14 @@ every other outside name, so the certificate download path is exercised without 
 """
 from __future__ import annotations
 
+import base64
+import http.client
 import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.error
@@ -208,3 +211,121 @@ def test_gunicorn_keeps_every_time_limit_under_alexas_eight_seconds() -> None:
     options = serving.gunicorn_options(serving.ServeSettings())
     assert options["timeout"] < 8 and options["graceful_timeout"] < 8
     assert options["preload_app"] is True and options["worker_class"] == "sync"
+
+
+class CountingBlackhole:
+    """S3 standing in on loopback: accepts every connection, counts it, and never says a word."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.accepted.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+def test_a_flood_of_fresh_certificate_urls_costs_two_downloads_and_no_waiting(tmp_path: Path) -> None:
+    """Issue 12's attack, counted rather than timed: 40 fresh URLs while S3 never answers."""
+    s3 = CountingBlackhole()
+    running = Server(tmp_path, s3.port)
+    try:
+        waits = []
+        for n in range(40):
+            body = json.dumps(Session().launch()).encode()
+            headers = {"Content-Type": "application/json", "Signature-256": base64.b64encode(os.urandom(256)).decode(),
+                       "SignatureCertChainUrl": f"https://s3.amazonaws.com/echo.api/fresh-{n}.pem"}
+            status, payload, seconds = running.request("POST", "/", body, headers)
+            assert (status, payload) == (400, {"error": "request could not be verified"})
+            waits.append(seconds)
+        assert len(s3.accepted) <= 2, "at most two downloads in flight per process"
+        assert max(waits) < 1.0, "no request waits for a download that never ends"
+    finally:
+        running.stop()
+        s3.close()
+    assert "Traceback" not in running.log()
+
+
+@pytest.fixture(scope="module")
+def unverified_server(tmp_path_factory: pytest.TempPathFactory, blackhole: int) -> Iterator[Server]:
+    """Signature checks off, so a plain launch is answered 200 (as behind the console or a tunnel)."""
+    running = Server(tmp_path_factory.mktemp("unverified"), blackhole, ALEXA_VERIFY_REQUESTS="false")
+    yield running
+    running.stop()
+
+
+def _trickle(port: int, stop: threading.Event) -> None:
+    """A client that declares a 1,000-byte body and sends it one byte a second."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000\r\n\r\n")
+        while not stop.wait(1.0):
+            try:
+                connection.sendall(b" ")
+            except OSError:
+                return
+
+
+def test_two_clients_trickling_bodies_do_not_hold_up_her_answers(unverified_server: Server) -> None:
+    stop = threading.Event()
+    tricklers = [threading.Thread(target=_trickle, args=(unverified_server.port, stop)) for _ in range(2)]
+    for trickler in tricklers:
+        trickler.start()
+    try:
+        time.sleep(0.5)  # both slow bodies are being read
+        body = json.dumps(Session().launch()).encode()
+        answers = []
+        for _ in range(5):
+            answers.append(unverified_server.request("POST", "/", body, {"Content-Type": "application/json"}))
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for trickler in tricklers:
+            trickler.join(timeout=5)
+    assert [status for status, _, _ in answers] == [200] * 5
+    assert max(seconds for _, _, seconds in answers) < 1.0, "a slow body holds one thread, not the worker"
+
+
+def _post_chunked(server: Server, body: bytes) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("POST", "/", iter([body[i:i + 8192] for i in range(0, len(body), 8192)]),
+                           {"Content-Type": "application/json"}, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_a_chunked_body_over_the_limit_gets_413_not_a_cut_body(unverified_server: Server) -> None:
+    envelope = Session().launch()
+    envelope["padding"] = "x" * (200 * 1024)
+    assert _post_chunked(unverified_server, json.dumps(envelope).encode()) == (413, {"error": "request entity too large"})
+
+
+def test_a_chunked_body_within_the_limit_is_read_whole(unverified_server: Server) -> None:
+    status, payload = _post_chunked(unverified_server, json.dumps(Session().launch()).encode())
+    assert status == 200 and "outputSpeech" in payload["response"]
+
+
+def test_gunicorn_also_refuses_a_chunked_body_over_the_limit_with_413(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, server="gunicorn", ALEXA_VERIFY_REQUESTS="false")
+    try:
+        envelope = Session().launch()
+        envelope["padding"] = "x" * (200 * 1024)
+        assert _post_chunked(running, json.dumps(envelope).encode())[0] == 413
+        assert _post_chunked(running, json.dumps(Session().launch()).encode())[0] == 200
+    finally:
+        running.stop()

@@ -140,6 +140,13 @@ REJECTED_URLS = {
     "escaped dot-dot": ("https://s3.amazonaws.com/echo.api/%2e%2e/invalid.path/x.pem", "path does not start"),
     "backslash": ("https://s3.amazonaws.com/echo.api/..\\invalid.path/x.pem", "backslash"),
     "no path": ("https://s3.amazonaws.com", "path does not start"),
+    "query string": ("https://s3.amazonaws.com/echo.api/x.pem?v=1", "has a query or a fragment"),
+    "empty query": ("https://s3.amazonaws.com/echo.api/x.pem?", "has a query or a fragment"),
+    "fragment": ("https://s3.amazonaws.com/echo.api/x.pem#part", "has a query or a fragment"),
+    "escaped query": ("https://s3.amazonaws.com/echo.api/x.pem%3Fv=1", "not a plain file name"),
+    "sub-folder": ("https://s3.amazonaws.com/echo.api/sub/x.pem", "not a plain file name"),
+    "prefix alone": ("https://s3.amazonaws.com/echo.api/", "path does not start"),
+    "very long": ("https://s3.amazonaws.com/echo.api/" + "x" * 600 + ".pem", "too long"),
 }
 
 
@@ -160,10 +167,19 @@ def test_certificate_url_is_rejected_before_any_download(pki: TestPKI, url: str,
     assert "evil" not in error.reason, "reasons are fixed text, never the attacker's URL"
 
 
-def test_canonical_url_keeps_the_path_case_and_the_query() -> None:
-    assert checked_chain_url("HTTPS://S3.AmazonAWS.com:443/echo.api/Cert-12.pem?v=1") == (
-        "https://s3.amazonaws.com/echo.api/Cert-12.pem?v=1"
+def test_canonical_url_keeps_the_file_name_case_and_drops_the_default_port() -> None:
+    assert checked_chain_url("HTTPS://S3.AmazonAWS.com:443/echo.api/Cert-12.pem") == (
+        "https://s3.amazonaws.com/echo.api/Cert-12.pem"
     )
+
+
+def test_every_spelling_of_one_chain_shares_one_download(pki: TestPKI) -> None:
+    pki.publish("https://s3.amazonaws.com/echo.api/x.pem", pki.chain_pem)
+    checker = verifier(pki)
+    body = make_body(pki)
+    for url in ACCEPTED_URLS.values():
+        checker.verify(pki.sign_headers(body, url=url), body)
+    assert pki.fetcher.calls == ["https://s3.amazonaws.com/echo.api/x.pem"]
 
 
 # --- 3. certificate chain ----------------------------------------------------------------------------------
@@ -273,14 +289,18 @@ def test_default_fetcher_gives_up_on_a_silent_server_at_its_deadline(silent_sock
     assert time.monotonic() - started < 2.0
 
 
-def test_request_whose_chain_download_hangs_is_rejected_at_the_deadline(pki: TestPKI, silent_socket: int) -> None:
+def test_request_whose_chain_download_hangs_is_refused_within_the_wait_budget(pki: TestPKI,
+                                                                             silent_socket: int) -> None:
     def hanging_s3(url: str) -> bytes:
         return download_chain(f"https://127.0.0.1:{silent_socket}/echo.api/x.pem", timeout=0.5)
 
+    checker = verifier(pki, fetch_chain=hanging_s3, download_wait=0.1)
     body = make_body(pki)
     started = time.monotonic()
-    rejected(verifier(pki, fetch_chain=hanging_s3), pki.sign_headers(body), body, "download timed out")
-    assert time.monotonic() - started < 2.0
+    rejected(checker, pki.sign_headers(body), body, "download still in progress")
+    assert time.monotonic() - started < 0.5, "the request does not wait for the fetcher's deadline"
+    _wait_for(lambda: checker._keys.downloads_in_flight() == 0)
+    rejected(checker, pki.sign_headers(body), body, "download timed out \\(remembered\\)")
 
 
 def test_default_fetcher_refuses_plain_http() -> None:
@@ -414,19 +434,27 @@ def test_expired_cached_chain_is_dropped_and_downloaded_again(pki: TestPKI) -> N
     rejected(checker, pki.sign_headers(late), late, "signing certificate has expired")
     assert pki.fetcher.calls == [CHAIN_URL, CHAIN_URL]
 
+    clock.now += timedelta(seconds=61)  # past the failure's memory
+    late = make_body(pki, age=pki.now - clock.now)
     pki.publish(CHAIN_URL, pki.leaf_chain_pem(not_before=clock.now - timedelta(days=1),
                                               not_after=clock.now + timedelta(days=30)))
     assert checker.verify(pki.sign_headers(late), late)
     assert pki.fetcher.calls == [CHAIN_URL, CHAIN_URL, CHAIN_URL]
 
 
-def test_chain_that_fails_validation_is_not_cached(pki: TestPKI) -> None:
+def test_chain_that_fails_validation_is_not_cached_but_remembered_for_a_minute(pki: TestPKI) -> None:
     url = pki.publish("https://s3.amazonaws.com/echo.api/untrusted.pem", pki.untrusted_chain_pem())
-    checker = verifier(pki)
+    clock = MovableClock(pki.now)
+    checker = verifier(pki, clock=clock)
     body = make_body(pki)
-    for _ in range(2):
-        rejected(checker, pki.sign_headers(body, url=url), body, "trusted root")
-    assert pki.fetcher.calls == [url, url]
+    rejected(checker, pki.sign_headers(body, url=url), body, "trusted root")
+    rejected(checker, pki.sign_headers(body, url=url), body, "trusted root \\(remembered\\)")
+    assert pki.fetcher.calls == [url], "a failed URL is not downloaded again while remembered"
+    assert len(checker._keys) == 0
+
+    clock.now += timedelta(seconds=60)
+    rejected(checker, pki.sign_headers(body, url=url), body, "trusted root$")
+    assert pki.fetcher.calls == [url, url], "after its minute the URL is tried again"
 
 
 def test_cache_is_bounded_and_evicts_the_least_recently_used_url(pki: TestPKI) -> None:
@@ -454,6 +482,14 @@ def test_negative_cache_size_is_refused() -> None:
         RequestVerifier(cache_size=-1)
 
 
+def _wait_for(condition: Any, seconds: float = 5.0) -> None:
+    """Poll until a background download has finished; fails the test rather than hanging it."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "background download did not finish"
+        time.sleep(0.01)
+
+
 def _race(threads: int, target: Any) -> list[BaseException | None]:
     """Start `threads` calls of `target` at the same instant and collect each outcome."""
     barrier = threading.Barrier(threads)
@@ -479,7 +515,7 @@ def test_sixteen_concurrent_first_requests_download_the_chain_once(pki: TestPKI)
         time.sleep(0.3)
         return pki.fetcher(url)
 
-    checker = verifier(pki, fetch_chain=slow_fetch)
+    checker = verifier(pki, fetch_chain=slow_fetch, download_wait=5.0)
     body = make_body(pki)
     headers = pki.sign_headers(body)
     outcomes = _race(16, lambda: checker.verify(headers, body))
@@ -495,7 +531,7 @@ def test_concurrent_requests_share_one_failed_download(pki: TestPKI) -> None:
         time.sleep(0.3)
         raise TimeoutError("timed out")
 
-    checker = verifier(pki, fetch_chain=slow_failing_fetch)
+    checker = verifier(pki, fetch_chain=slow_failing_fetch, download_wait=5.0)
     body = make_body(pki)
     headers = pki.sign_headers(body)
     started = time.monotonic()
@@ -531,11 +567,10 @@ def test_signature_that_is_not_base64_is_rejected(pki: TestPKI, bad: str) -> Non
     rejected(verifier(pki), headers, body, "signature: not valid base64")
 
 
-def test_signature_is_checked_before_the_body_is_parsed(pki: TestPKI) -> None:
-    body = b"not json"
-    rejected(verifier(pki), pki.sign_headers(b"another body"), body, "signature: does not match the body")
-    with pytest.raises(MalformedRequest, match="envelope: body is not JSON"):
-        verifier(pki).verify(pki.sign_headers(body), body)
+def test_a_valid_envelope_is_still_refused_until_the_signature_covers_its_exact_bytes(pki: TestPKI) -> None:
+    body = make_body(pki)
+    rejected(verifier(pki), pki.sign_headers(body.replace(b"LaunchRequest", b"SessionEndedRequest")), body,
+             "signature: does not match the body")
 
 
 # --- 5. JSON envelope --------------------------------------------------------------------------------------
@@ -675,7 +710,9 @@ def test_default_verifier_trusts_amazon_and_then_checks_the_signature(amazon_cha
     url = "https://s3.amazonaws.com/echo.api/echo-api-cert-2026.pem"
     checker = RequestVerifier(fetch_chain={url: amazon_chain_pem}.__getitem__,
                               clock=lambda: datetime(2026, 11, 1, tzinfo=timezone.utc))
-    body = b'{"request": {}}'
+    envelope = Session().launch()
+    envelope["request"]["timestamp"] = "2026-11-01T00:00:00Z"
+    body = json.dumps(envelope).encode()
     headers = {"SignatureCertChainUrl": url, "Signature-256": sign(body, rsa_key("leaf"))}
     with pytest.raises(VerificationError, match="signature: does not match the body"):
         checker.verify(headers, body)
@@ -683,3 +720,161 @@ def test_default_verifier_trusts_amazon_and_then_checks_the_signature(amazon_cha
 
 def test_default_trust_store_is_loaded_once() -> None:
     assert default_trust_store() is default_trust_store()
+
+
+# --- cheapest first: nothing that could never be accepted costs a download ---------------------------------
+
+DEEP_REQUEST = b'{"request":' + b"[" * 60_000 + b"]" * 60_000 + b"}"
+
+
+REFUSED_BEFORE_DOWNLOAD = {
+    "signature not base64": (lambda pki, body: {**pki.sign_headers(body), "Signature-256": "%%%"}, None,
+                             "signature: not valid base64"),
+    "signature too long": (lambda pki, body: {**pki.sign_headers(body), "Signature-256": "QUJD" * 400}, None,
+                           "signature: too long"),
+    "body not JSON": (None, b"{not json", "envelope: body is not JSON"),
+    "60,000 levels deep": (None, DEEP_REQUEST, "envelope: body is not JSON"),
+    "66 levels deep": (None, "nested", "envelope: nested deeper than 64 levels"),
+    "over the size limit": (None, b" " * (128 * 1024 + 1), "envelope: body is over"),
+    "stale timestamp": (None, "stale", "timestamp: more than 150 s from now"),
+    "another skill": (None, "other skill", "application id: not one of this skill's ids"),
+}
+
+
+@pytest.mark.parametrize(("headers_for", "body_spec", "reason"), REFUSED_BEFORE_DOWNLOAD.values(),
+                         ids=REFUSED_BEFORE_DOWNLOAD.keys())
+def test_a_request_that_could_never_pass_is_refused_before_any_download(pki: TestPKI, headers_for: Any,
+                                                                       body_spec: Any, reason: str) -> None:
+    if body_spec == "stale":
+        body = make_body(pki, age=timedelta(minutes=5))
+    elif body_spec == "other skill":
+        body = make_body(pki, application_id="amzn1.ask.skill.someone-else")
+    elif isinstance(body_spec, str):
+        envelope = json.loads(make_body(pki))
+        envelope["session"]["attributes"]["odd"] = json.loads("[" * 63 + "]" * 63)
+        body = json.dumps(envelope).encode()
+    else:
+        body = body_spec or make_body(pki)
+    fresh_url = "https://s3.amazonaws.com/echo.api/never-seen-before.pem"
+    headers = headers_for(pki, body) if headers_for else pki.sign_headers(body, url=fresh_url)
+    rejected(verifier(pki), headers, body, reason)
+    assert pki.fetcher.calls == []
+
+
+def test_nesting_within_the_bound_is_accepted(pki: TestPKI) -> None:
+    envelope = json.loads(make_body(pki))
+    envelope["session"]["attributes"]["odd"] = json.loads("[" * 60 + "]" * 60)
+    body = json.dumps(envelope).encode()
+    assert verifier(pki).verify(pki.sign_headers(body), body)["session"]["attributes"]["odd"]
+
+
+# --- rationed downloads: what a certificate URL may cost a process -----------------------------------------
+
+
+class SilentS3:
+    """A fetcher standing in for an S3 that never answers: each call blocks until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.release = threading.Event()
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        self.release.wait(10)
+        raise TimeoutError("timed out")
+
+
+@pytest.fixture
+def silent_s3() -> Iterator[SilentS3]:
+    fetcher = SilentS3()
+    yield fetcher
+    fetcher.release.set()
+
+
+def _fresh_url_attack(pki: TestPKI, checker: RequestVerifier, count: int) -> list[float]:
+    """`count` well-formed requests, each naming a certificate URL never seen before; returns each one's wait."""
+    waits = []
+    for n in range(count):
+        body = make_body(pki)
+        started = time.monotonic()
+        rejected(checker, pki.sign_headers(body, url=f"https://s3.amazonaws.com/echo.api/fresh-{n}.pem"), body,
+                 "certificate chain: (every download slot is busy|download still in progress)")
+        waits.append(time.monotonic() - started)
+    return waits
+
+
+def test_a_flood_of_fresh_certificate_urls_starts_at_most_two_downloads(pki: TestPKI, silent_s3: SilentS3) -> None:
+    checker = verifier(pki, fetch_chain=silent_s3, download_wait=0.05)
+    waits = _fresh_url_attack(pki, checker, 50)
+    assert len(silent_s3.calls) == 2, "two download slots per process, the rest refused at once"
+    assert checker._keys.downloads_in_flight() == 2
+    assert max(waits) < 0.05 + 0.5, "no request waits much past the budget for a download"
+
+
+def test_requests_waiting_on_eight_threads_never_exceed_the_download_slots(pki: TestPKI,
+                                                                          silent_s3: SilentS3) -> None:
+    checker = verifier(pki, fetch_chain=silent_s3, download_wait=0.05)
+    attacks = [threading.Thread(target=_fresh_url_attack, args=(pki, checker, 10)) for _ in range(8)]
+    for attack in attacks:
+        attack.start()
+    for attack in attacks:
+        attack.join(timeout=10)
+    assert len(silent_s3.calls) == 2
+
+
+def test_when_every_slot_is_busy_the_cached_real_chain_still_answers(pki: TestPKI, silent_s3: SilentS3) -> None:
+    chains = {CHAIN_URL: pki.chain_pem}
+    checker = verifier(pki, fetch_chain=lambda url: chains[url] if url in chains else silent_s3(url),
+                       download_wait=0.05)
+    body = make_body(pki)
+    checker.verify(pki.sign_headers(body), body)
+    _fresh_url_attack(pki, checker, 10)
+    assert checker.verify(pki.sign_headers(body), body)["request"]["type"] == "LaunchRequest"
+
+
+def test_a_request_for_a_url_already_downloading_waits_only_the_budget(pki: TestPKI, silent_s3: SilentS3) -> None:
+    checker = verifier(pki, fetch_chain=silent_s3, download_wait=0.05)
+    body = make_body(pki)
+    for _ in range(3):
+        rejected(checker, pki.sign_headers(body), body, "download still in progress")
+    assert silent_s3.calls == [CHAIN_URL], "one download per URL however many requests name it"
+
+
+def test_a_slot_is_given_back_when_its_download_ends(pki: TestPKI, silent_s3: SilentS3) -> None:
+    checker = verifier(pki, fetch_chain=silent_s3, download_wait=0.05, download_slots=1)
+    _fresh_url_attack(pki, checker, 3)
+    silent_s3.release.set()
+    _wait_for(lambda: checker._keys.downloads_in_flight() == 0)
+    assert checker._keys.remembered_failures() == 1
+    body = make_body(pki)
+    rejected(checker, pki.sign_headers(body, url="https://s3.amazonaws.com/echo.api/later.pem"), body,
+             "download failed")
+    assert len(silent_s3.calls) == 2
+
+
+def test_remembered_failures_are_bounded_and_the_oldest_is_forgotten_first(pki: TestPKI) -> None:
+    checker = verifier(pki, failure_memory=3)
+    body = make_body(pki)
+    urls = [f"https://s3.amazonaws.com/echo.api/missing-{n}.pem" for n in range(5)]
+    for url in urls:
+        rejected(checker, pki.sign_headers(body, url=url), body, "download failed$")
+    assert checker._keys.remembered_failures() == 3
+    rejected(checker, pki.sign_headers(body, url=urls[-1]), body, "download failed \\(remembered\\)")
+    rejected(checker, pki.sign_headers(body, url=urls[0]), body, "download failed$")
+    assert pki.fetcher.calls == urls + [urls[0]]
+
+
+def test_a_fetcher_bug_frees_its_slot_and_is_refused_like_a_failed_download(pki: TestPKI) -> None:
+    def broken_fetch(url: str) -> bytes:
+        raise RuntimeError("bug")
+
+    checker = verifier(pki, fetch_chain=broken_fetch, download_slots=1)
+    body = make_body(pki)
+    rejected(checker, pki.sign_headers(body), body, "download failed")
+    assert checker._keys.downloads_in_flight() == 0
+
+
+@pytest.mark.parametrize("options", [{"download_slots": 0}, {"download_wait": -1}, {"failure_memory": -1}])
+def test_limits_that_make_no_sense_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        RequestVerifier(**options)

@@ -10,6 +10,7 @@ from skill.handlers import interceptors
 from skill.handlers.answers import YesNoHandler
 from skill.handlers.can_fulfill import CanFulfillHandler
 from skill.handlers.errors import ApologyExceptionHandler
+from skill.handlers.events import SilentEventHandler
 from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
 from skill.handlers.memory import ForgetMeHandler
 from skill.handlers.screen import ScreenButtonHandler
@@ -42,7 +43,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         SymptomCheckHandler(), ReportSymptomHandler(),
         YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
-        SessionEndedHandler(), FallbackHandler(),
+        SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),
     ):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyExceptionHandler())

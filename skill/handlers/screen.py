@@ -20,7 +20,7 @@ class ScreenButtonHandler(AbstractRequestHandler):
         if not is_request_type(USER_EVENT)(handler_input):
             return False
         arguments = handler_input.request_envelope.request.arguments or []
-        return bool(arguments) and arguments[0] in BUTTONS
+        return bool(arguments) and isinstance(arguments[0], str) and arguments[0] in BUTTONS
 
     def handle(self, handler_input: HandlerInput) -> Response:
         button = BUTTONS[handler_input.request_envelope.request.arguments[0]]

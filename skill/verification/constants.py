@@ -30,3 +30,24 @@ CHAIN_FETCH_TIMEOUT_SECONDS = 3.0
 # https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html#check-request-signature
 # (our choice: Amazon's chain is about 5 KiB, so anything past 64 KiB is not a chain)
 CHAIN_MAX_BYTES = 64 * 1024
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html#verify-signature-certificate-url
+# (Amazon's chains live at /echo.api/<file name>, e.g. echo-api-cert-12.pem: a plain name, no query, no fragment)
+CERT_URL_FILE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}"
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/request-and-response-json-reference.html#request-body-syntax
+# (our choice: an Alexa request is a few KiB; the web layer refuses larger bodies with 413 before reading them)
+MAX_BODY_BYTES = 128 * 1024
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/request-and-response-json-reference.html#request-body-syntax
+# (our choice: Alexa's envelopes nest about ten deep; deeper JSON is refused before anything walks it)
+MAX_JSON_DEPTH = 64
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html#check-request-signature
+# (our choice: Amazon's Signature-256 is an RSA signature, 256 bytes for its 2048-bit key; allow up to 4096-bit)
+MAX_SIGNATURE_BYTES = 512
+# (our choice, the rest of this file: what a certificate URL may cost a process before its signature holds)
+# Downloads in flight at once per process; a request that finds every slot taken is refused at once.
+CHAIN_DOWNLOAD_SLOTS = 2
+# How long a request waits for a download in flight; the download itself runs on to its own deadline.
+CHAIN_DOWNLOAD_WAIT_SECONDS = 0.25
+# A URL whose download or validation failed is refused without a new download for this long...
+CHAIN_FAILURE_TTL = timedelta(seconds=60)
+# ...and at most this many failed URLs are remembered (the oldest forgotten first).
+CHAIN_FAILURE_MEMORY = 1024

@@ -1,21 +1,42 @@
-"""Steps 5-7: read the signed envelope, refuse replays, and refuse requests meant for another skill."""
+"""Steps 3-6: size, JSON, timestamp and application id: everything checkable without the certificate.
+
+They run before any download, so a body that could never be accepted costs no network; the signature
+check that follows still covers the exact bytes, and nothing parsed here is acted on until it holds.
+"""
 from __future__ import annotations
 
-import json
 from collections.abc import Set
 from datetime import datetime, timezone
 from typing import Any
 
-from .constants import SKILL_EVENT_REQUEST_PREFIX, SKILL_EVENT_TIMESTAMP_TOLERANCE, TIMESTAMP_TOLERANCE
+import orjson
+
+from .constants import (
+    MAX_BODY_BYTES, MAX_JSON_DEPTH, SKILL_EVENT_REQUEST_PREFIX, SKILL_EVENT_TIMESTAMP_TOLERANCE, TIMESTAMP_TOLERANCE,
+)
 from .errors import MalformedRequest, VerificationError
 
 
-def parse_envelope(body: bytes) -> dict[str, Any]:
-    """Decode the body and insist on the fields every later step reads, so handlers never meet a half envelope."""
+def check_body_size(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> None:
+    """Refuse a body larger than any Alexa request before a byte of it is parsed."""
+    if len(body) > max_bytes:
+        raise MalformedRequest(f"envelope: body is over {max_bytes} bytes")
+
+
+def parse_envelope(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
+    """Decode the body and insist on the fields every later step reads, so handlers never meet a half envelope.
+
+    orjson refuses nesting past 1024 levels (the standard library would raise RecursionError) and
+    NaN or Infinity; the walk below then holds nesting to what Alexa sends.
+    """
     try:
-        envelope = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as error:
+        envelope = orjson.loads(body)
+    except (orjson.JSONDecodeError, RecursionError) as error:
         raise MalformedRequest("envelope: body is not JSON") from error
+    if not isinstance(envelope, dict):
+        raise MalformedRequest("envelope: body is not a JSON object")
+    if _depth_exceeds(envelope, max_depth):
+        raise MalformedRequest(f"envelope: nested deeper than {max_depth} levels")
     if not isinstance(envelope, dict):
         raise MalformedRequest("envelope: body is not a JSON object")
     request = envelope.get("request")
@@ -66,3 +87,15 @@ def check_application_id(envelope: dict[str, Any], skill_ids: Set[str]) -> None:
     """Reject requests from a skill that merely points at our endpoint; an empty set accepts any skill."""
     if skill_ids and application_id(envelope) not in skill_ids:
         raise VerificationError("application id: not one of this skill's ids")
+
+
+def _depth_exceeds(document: dict[str, Any], max_depth: int) -> bool:
+    """Walk the containers without recursion and stop at the first one nested too deep."""
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > max_depth:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
