@@ -480,8 +480,11 @@ def test_situation_slot_is_on_the_intents_that_use_it(locale: str, model: dict[s
 
 
 def test_each_market_speaks_its_own_words(locale: str, model: dict[str, Any]) -> None:
-    text = " " + " | ".join(normalise(s) for intent in model["intents"] for s in intent.get("samples", [])) + " "
-    words = lambda found: {word for word in found if re.search(rf"(?<![a-z']){re.escape(word)}(?![a-z'])", text)}
+    text = " | ".join(normalise(s) for intent in model["intents"] for s in intent.get("samples", []))
+
+    def words(found: set[str]) -> set[str]:
+        return {word for word in found if re.search(rf"(?<![a-z']){re.escape(word)}(?![a-z'])", text)}
+
     leaked = words(FOREIGN_WORDS[locale])
     assert not leaked, f"{model_path(locale).name}: words from another market {sorted(leaked)}"
     missing = LOCAL_WORDS[locale] - words(LOCAL_WORDS[locale])

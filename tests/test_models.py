@@ -104,10 +104,27 @@ def test_a_held_out_phrase_is_never_a_sample(tmp_path: Path) -> None:
     assert len(samples) == 3
 
 
-def test_the_command_writes_nothing_and_fails_on_a_grammar_error(tmp_path: Path) -> None:
+def repo_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
-    shutil.copytree(ROOT / "skill", copy / "skill")
+    shutil.copytree(ROOT / "skill", copy / "skill", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(MODEL_DIR, copy / "interaction_model")
+    return copy
+
+
+def test_the_check_command_fails_naming_a_model_edited_by_hand(tmp_path: Path) -> None:
+    copy = repo_copy(tmp_path)
+    edited = copy / "interaction_model" / "en-AU.json"
+    edited.write_text(edited.read_text(encoding="utf-8").replace('"step by step"', '"steps by steps"'),
+                      encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "skill", "models", "--check"], cwd=copy,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("interaction_model/en-AU.json differs from the grammar: "
+                                     "run python -m skill models")
+
+
+def test_the_command_writes_nothing_and_fails_on_a_grammar_error(tmp_path: Path) -> None:
+    copy = repo_copy(tmp_path)
     base = copy / "interaction_model" / "grammar" / "en.toml"
     base.write_text(base.read_text(encoding="utf-8").replace('"step by step",', '"step by step", "(stop",', 1),
                     encoding="utf-8")
