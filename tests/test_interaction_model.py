@@ -133,7 +133,6 @@ BOUNDARIES = (
     ("what causes a blocked duct", "WhyLumpsIntent", None),
     ("there's yellow stuff coming out of my nipple", "ReportSymptomIntent", "PUS"),
     ("my thermometer says thirty nine degrees", "ReportSymptomIntent", "FEVER"),
-    ("is this normal", "ReassuranceIntent", None),
     ("I'm scared", "ReassuranceIntent", None),
     ("is it serious", "ReassuranceIntent", None),
     ("should I be worried about my symptoms", "SymptomCheckIntent", None),
