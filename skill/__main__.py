@@ -1,4 +1,4 @@
-"""python -m skill serve | console | package: the service's command line."""
+"""python -m skill serve | console | package | models: the service's command line."""
 from __future__ import annotations
 
 import sys
@@ -9,6 +9,7 @@ commands:
   serve     start the production server (granian, or gunicorn) with the repo's configuration
   console   talk to the skill by typing; --say "..." answers one utterance
   package   write an ASK CLI skill-package/ for a given --endpoint
+  models    expand interaction_model/grammar/ into the five models; --check fails if one is stale
 """
 
 
@@ -26,6 +27,9 @@ def main(argv: list[str]) -> int:
     if command == "package":
         from skill.packaging import main as package
         return package(rest)
+    if command == "models":
+        from skill.models import main as models
+        return models(rest)
     print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,9 @@ CUSTOM_INTENTS = frozenset({
     "RelieveLumpIntent", "WalkStepsIntent", "FoodIntent", "MassageIntent", "HygieneIntent",
     "SeeDoctorIntent", "WhyLumpsIntent", "RisksIntent", "ReassuranceIntent", "WeaningIntent",
     "SymptomCheckIntent", "ReportSymptomIntent", "ForgetMeIntent",
+    "KeepFeedingIntent", "BabyRefusesIntent", "PainReliefIntent", "HeatColdIntent", "HowLongIntent",
+    "BreastChangesIntent", "NipplePainIntent", "PumpingIntent", "FeelingLowIntent", "SituationIntent",
+    "NotSureIntent",
 })
 REQUIRED_BUILT_INS = frozenset({
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
@@ -32,9 +36,27 @@ REQUIRED_BUILT_INS = frozenset({
 })
 SYMPTOM_IDS = frozenset({
     "EMERGENCY", "FEVER", "CHILLS", "FLU_LIKE", "REDNESS", "PUS", "NOT_IMPROVING",
-    "AFTER_WEANING", "FIRM_FIXED", "LUMP",
+    "BREAST_CHANGE", "LASTING", "AFTER_WEANING", "FIRM_FIXED", "LUMP",
 })
-MIN_CUSTOM_SAMPLES = 25
+SITUATION_IDS = frozenset({"FEEDING", "PUMPING", "WEANING"})
+# Intents that carry her feeding situation, and SituationIntent, whose every sample names it.
+SITUATION_INTENTS = frozenset({"RelieveLumpIntent", "WalkStepsIntent", "MassageIntent", "SituationIntent"})
+# Enough distinct phrasings per custom intent for a real NLU to learn from (issue 10).
+MIN_CUSTOM_SAMPLES = 150
+
+# Our budget, well inside the limits documented in interaction_model/README.md ("Limits").
+MAX_SAMPLES_PER_INTENT = 300        # Lex V2 allows 1,500 per intent
+MAX_CHARACTERS_PER_SAMPLE = 120     # Lex V1 allows 200, Lex V2 500
+MAX_SAMPLE_CHARACTERS_PER_LOCALE = 150_000  # Lex V2 allows 200,000 outside en-US, en-GB, en-AU
+MAX_SLOT_VALUES_PER_LOCALE = 2_000  # Alexa allows 50,000 values and synonyms across all slot types
+MAX_INTENTS = 100                   # Lex V2 allows 250 outside en-US, en-GB, en-AU
+
+# Phrases Alexa's built-in intents own; a custom sample that repeats one takes "yes" or "stop" away.
+BUILT_IN_PHRASES = frozenset({
+    "help", "help me", "what can i say", "stop", "cancel", "never mind", "next", "previous", "go back",
+    "repeat", "say that again", "start over", "start again", "yes", "yeah", "yes please", "sure",
+    "okay", "no", "no thanks", "nope", "no thank you", "exit", "quit",
+})
 
 # Words Alexa reserves for waking or launching; an invocation name must not contain them.
 RESERVED_INVOCATION_WORDS = frozenset({
@@ -59,6 +81,79 @@ MUST_REACH_SYMPTOMS = (
     ("it's been there for three days", "NOT_IMPROVING"),
     ("I have chills", "CHILLS"),
     ("I feel very unwell and confused", "EMERGENCY"),
+    ("I've got the shakes", "CHILLS"),
+    ("I'm feeling poorly", "FLU_LIKE"),
+    ("my temperature is a hundred and two", "FEVER"),
+    ("I have blotchy skin", "REDNESS"),
+    ("there's yellow stuff", "PUS"),
+    ("it's no better after a day", "NOT_IMPROVING"),
+    ("it's been there for a week", "LASTING"),
+    ("I have dimpled skin", "BREAST_CHANGE"),
+    ("it's still there weeks after weaning", "AFTER_WEANING"),
+    ("it's hard and it doesn't move", "FIRM_FIXED"),
+)
+# Regional words only one market uses, reached the same way.
+LOCAL_SYMPTOM_WORDS = (
+    ("en-GB", "I feel a bit rough", "FLU_LIKE"),
+    ("en-AU", "I'm feeling crook", "FLU_LIKE"),
+    ("en-IN", "I have body pain", "FLU_LIKE"),
+)
+# Words of one market that must not leak into another's samples, and words each market must use.
+FOREIGN_WORDS = {
+    "en-US": {"mum", "mums", "nappy", "sterilise", "g. p.", "chemist"},
+    "en-GB": {"mom", "moms", "diaper", "sterilize", "drugstore", "tylenol", "acetaminophen"},
+    "en-CA": {"mum", "mums", "nappy", "g. p."},
+    "en-AU": {"mom", "moms", "diaper", "sterilize", "drugstore", "tylenol", "acetaminophen"},
+    "en-IN": {"tylenol", "drugstore", "o. b."},
+}
+LOCAL_WORDS = {
+    "en-US": {"mom", "diaper", "o. b."}, "en-GB": {"mum", "nappy", "g. p.", "health visitor", "chemist"},
+    "en-CA": {"family doctor", "mom"}, "en-AU": {"bub", "g. p.", "chemist", "nappy"},
+    "en-IN": {"paining", "gynaecologist", "chemist"},
+}
+
+# Intent boundaries (issue 10) and the contract's examples: her words, the intent that answers them
+# and the slot id they carry. They are held out of the samples (a test set may use them), so they
+# must be reached by generalising: the nearest sample, by shared words and word pairs, must be right.
+BOUNDARIES = (
+    ("i've got this sore hard bit in my boob what should i do", "RelieveLumpIntent", None),
+    ("I've got a hard lump what do I do", "RelieveLumpIntent", None),
+    ("my boob's gone rock hard", "RelieveLumpIntent", None),
+    ("i stopped feeding last week and now there's a hard lump how do i get rid of it", "RelieveLumpIntent", "WEANING"),
+    ("what is mastitis", "RisksIntent", None),
+    ("could a blocked duct give me a fever later on", "RisksIntent", None),
+    ("can it get infected", "RisksIntent", None),
+    ("what happens if I leave it", "RisksIntent", None),
+    ("is it breast cancer", "BreastChangesIntent", None),
+    ("could it be cancer", "BreastChangesIntent", None),
+    ("my skin is dimpled", "BreastChangesIntent", None),
+    ("my nipple is turning in", "BreastChangesIntent", None),
+    ("there's a lump in my armpit", "BreastChangesIntent", None),
+    ("what causes a blocked milk duct", "WhyLumpsIntent", None),
+    ("what causes a blocked duct", "WhyLumpsIntent", None),
+    ("there's yellow stuff coming out of my nipple", "ReportSymptomIntent", "PUS"),
+    ("my thermometer says thirty nine degrees", "ReportSymptomIntent", "FEVER"),
+    ("I'm scared", "ReassuranceIntent", None),
+    ("is it serious", "ReassuranceIntent", None),
+    ("should I be worried about my symptoms", "SymptomCheckIntent", None),
+    ("should I keep breastfeeding", "KeepFeedingIntent", None),
+    ("can I feed from that side", "KeepFeedingIntent", None),
+    ("is my milk safe for the baby", "KeepFeedingIntent", None),
+    ("my baby won't feed on that side", "BabyRefusesIntent", None),
+    ("baby refuses the sore breast", "BabyRefusesIntent", None),
+    ("what can I take for the pain", "PainReliefIntent", None),
+    ("can I take painkillers while breastfeeding", "PainReliefIntent", None),
+    ("should I use heat or ice", "HeatColdIntent", None),
+    ("can I use a warm compress", "HeatColdIntent", None),
+    ("how long will it take to go", "HowLongIntent", None),
+    ("when should it get better", "HowLongIntent", None),
+    ("my nipples are sore", "NipplePainIntent", None),
+    ("how do I get a better latch", "NipplePainIntent", None),
+    ("how should I pump with a blocked duct", "PumpingIntent", None),
+    ("should I pump more", "PumpingIntent", None),
+    ("I feel overwhelmed", "FeelingLowIntent", None),
+    ("I'm feeling low", "FeelingLowIntent", None),
+    ("I can't cope", "FeelingLowIntent", None),
 )
 
 EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
@@ -182,6 +277,40 @@ def test_sample_slot_references_are_declared_slots(locale: str, model: dict[str,
     assert not problems, f"{model_path(locale).name}: undeclared slots: " + "; ".join(problems)
 
 
+def filled_samples(model: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """Every sample with its slot filled by each value and synonym: (text, intent, slot id)."""
+    types = custom_types(model)
+    filled: list[tuple[str, str, str | None]] = []
+    for intent in model["intents"]:
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            if not SLOT_REFERENCE.search(sample):
+                filled.append((normalise(sample), intent["name"], None))
+            for text, slot_id in expand(sample, slot_types, types).items():
+                filled.append((text, intent["name"], slot_id))
+    return filled
+
+
+@cache
+def filled_for(locale: str) -> tuple[tuple[str, str, str | None, frozenset[str]], ...]:
+    """The locale's filled samples with their word grams, computed once per test run."""
+    return tuple((text, name, slot_id, frozenset(word_grams(text)))
+                 for text, name, slot_id in filled_samples(load_language_model(locale)))
+
+
+def word_grams(text: str) -> set[str]:
+    words = normalise(text).split()
+    return set(words) | {f"{first} {second}" for first, second in zip(words, words[1:])}
+
+
+def nearest_sample(phrase: str, locale: str) -> tuple[str, str, str | None]:
+    """The filled sample sharing most words and word pairs with the phrase (Dice), ties by order."""
+    said = word_grams(phrase)
+    text, name, slot_id, _ = max(filled_for(locale),
+                                 key=lambda entry: 2 * len(said & entry[3]) / (len(said) + len(entry[3])))
+    return text, name, slot_id
+
+
 def test_custom_intents_have_enough_samples(locale: str, model: dict[str, Any]) -> None:
     thin = [
         f"intents[{name}].samples has {len(intent.get('samples', []))}"
@@ -189,6 +318,45 @@ def test_custom_intents_have_enough_samples(locale: str, model: dict[str, Any]) 
         if name in CUSTOM_INTENTS and len(intent.get("samples", [])) < MIN_CUSTOM_SAMPLES
     ]
     assert not thin, f"{model_path(locale).name}: fewer than {MIN_CUSTOM_SAMPLES} samples: " + "; ".join(thin)
+
+
+def test_custom_intents_have_distinct_samples_after_expansion(locale: str, model: dict[str, Any]) -> None:
+    repeated = [
+        name for name, intent in intents_by_name(model).items()
+        if len({normalise(sample) for sample in intent.get("samples", [])}) != len(intent.get("samples", []))
+    ]
+    assert not repeated, f"{model_path(locale).name}: intents with repeated samples {repeated}"
+
+
+def test_the_model_stays_well_inside_alexas_limits(locale: str, model: dict[str, Any]) -> None:
+    where = model_path(locale).name
+    samples = [sample for intent in model["intents"] for sample in intent.get("samples", [])]
+    assert len(model["intents"]) <= MAX_INTENTS, f"{where}: {len(model['intents'])} intents"
+    crowded = {intent["name"]: len(intent.get("samples", [])) for intent in model["intents"]
+               if len(intent.get("samples", [])) > MAX_SAMPLES_PER_INTENT}
+    assert not crowded, f"{where}: more than {MAX_SAMPLES_PER_INTENT} samples in {crowded}"
+    long = [sample for sample in samples if len(sample) > MAX_CHARACTERS_PER_SAMPLE]
+    assert not long, f"{where}: samples over {MAX_CHARACTERS_PER_SAMPLE} characters: {long}"
+    characters = sum(len(sample) for sample in samples)
+    assert characters <= MAX_SAMPLE_CHARACTERS_PER_LOCALE, f"{where}: {characters} characters of samples"
+    values = sum(1 + len(value["name"].get("synonyms", []))
+                 for slot_type in model.get("types", []) for value in slot_type["values"])
+    assert values <= MAX_SLOT_VALUES_PER_LOCALE, f"{where}: {values} slot values and synonyms"
+
+
+def test_no_custom_sample_is_a_built_in_intents_own_phrase(locale: str, model: dict[str, Any]) -> None:
+    taken = [
+        f"intents[{intent['name']}] {sample!r}"
+        for intent in model["intents"] if not intent["name"].startswith("AMAZON.")
+        for sample in intent.get("samples", []) if normalise(sample) in BUILT_IN_PHRASES
+    ]
+    assert not taken, f"{model_path(locale).name}: samples that belong to a built-in intent: " + "; ".join(taken)
+
+
+def test_no_sample_is_only_a_slot(locale: str, model: dict[str, Any]) -> None:
+    bare = [f"intents[{intent['name']}] {sample!r}" for intent in model["intents"]
+            for sample in intent.get("samples", []) if SLOT_REFERENCE.fullmatch(sample.strip())]
+    assert not bare, f"{model_path(locale).name}: samples that say nothing but a slot: " + "; ".join(bare)
 
 
 def test_samples_use_only_allowed_characters(locale: str, model: dict[str, Any]) -> None:
@@ -285,6 +453,53 @@ def test_report_symptom_reaches_her_words(locale: str, model: dict[str, Any], ph
     )
     assert reachable[normalise(phrase)] == symptom_id, (
         f"{model_path(locale).name}: {phrase!r} resolves to {reachable[normalise(phrase)]}, not {symptom_id}"
+    )
+
+
+@pytest.mark.parametrize(("market", "phrase", "symptom_id"), LOCAL_SYMPTOM_WORDS)
+def test_report_symptom_reaches_her_regional_words(market: str, phrase: str, symptom_id: str) -> None:
+    reached = {entry[0]: entry[2] for entry in filled_for(market) if entry[1] == "ReportSymptomIntent"}
+    assert reached.get(normalise(phrase)) == symptom_id, (
+        f"{market}.json: {phrase!r} does not reach ReportSymptomIntent with {symptom_id}"
+    )
+
+
+def test_situation_slot_is_on_the_intents_that_use_it(locale: str, model: dict[str, Any]) -> None:
+    situation = custom_types(model).get("FeedingSituationType")
+    assert situation, f"{model_path(locale).name}: types lacks FeedingSituationType"
+    ids = {value["id"] for value in situation["values"]}
+    assert ids == SITUATION_IDS, f"{model_path(locale).name}: types[FeedingSituationType] ids {sorted(ids)}"
+    intents = intents_by_name(model)
+    for name in SITUATION_INTENTS:
+        assert intents[name].get("slots") == [{"name": "situation", "type": "FeedingSituationType"}], (
+            f"{model_path(locale).name}: intents[{name}].slots must be one 'situation' of FeedingSituationType"
+        )
+    unnamed = [sample for sample in intents["SituationIntent"]["samples"] if "{situation}" not in sample]
+    assert not unnamed, f"{model_path(locale).name}: intents[SituationIntent] samples without {{situation}}: {unnamed}"
+
+
+def test_each_market_speaks_its_own_words(locale: str, model: dict[str, Any]) -> None:
+    text = " | ".join(normalise(s) for intent in model["intents"] for s in intent.get("samples", []))
+
+    def words(found: set[str]) -> set[str]:
+        return {word for word in found if re.search(rf"(?<![a-z']){re.escape(word)}(?![a-z'])", text)}
+
+    leaked = words(FOREIGN_WORDS[locale])
+    assert not leaked, f"{model_path(locale).name}: words from another market {sorted(leaked)}"
+    missing = LOCAL_WORDS[locale] - words(LOCAL_WORDS[locale])
+    assert not missing, f"{model_path(locale).name}: none of its samples say {sorted(missing)}"
+
+
+@pytest.mark.parametrize(("phrase", "intent", "slot_id"), BOUNDARIES)
+def test_her_words_reach_the_intent_that_answers_them(locale: str, model: dict[str, Any], phrase: str,
+                                                     intent: str, slot_id: str | None) -> None:
+    assert normalise(phrase) not in {entry[0] for entry in filled_for(locale)}, (
+        f"{model_path(locale).name}: {phrase!r} is a sample; keep it held out in interaction_model/grammar/en.toml"
+    )
+    text, nearest, nearest_slot = nearest_sample(phrase, locale)
+    assert (nearest, nearest_slot) == (intent, slot_id), (
+        f"{model_path(locale).name}: {phrase!r} is nearest to {text!r} ({nearest} {nearest_slot}), "
+        f"not {intent} {slot_id}: add phrasings to {intent} in interaction_model/grammar/en.toml"
     )
 
 
