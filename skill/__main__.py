@@ -9,6 +9,7 @@ commands:
   serve     start the production server (granian, or gunicorn) with the repo's configuration
   console   talk to the skill by typing; --say "..." answers one utterance
   package   write an ASK CLI skill-package/ for a given --endpoint
+  nlu-report  how well the labelled phrasings in tests/nlu/ are understood, per locale and intent
 """
 
 
@@ -26,6 +27,9 @@ def main(argv: list[str]) -> int:
     if command == "package":
         from skill.packaging import main as package
         return package(rest)
+    if command == "nlu-report":
+        from skill.nlu_report import main as nlu_report
+        return nlu_report(rest)
     print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 
