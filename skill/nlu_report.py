@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--top", type=int, default=10, help="how many confused pairs to list")
     parser.add_argument("--replay-file", type=Path, help="write an ask-dialog replay file for ONE --locale and exit")
     parser.add_argument("--skill-id", default="", help="the skill id for the replay file (default: $SKILL_ID)")
+    parser.add_argument("--labelled-dir", type=Path, default=NLU_DIR, help="where <locale>.tsv live (default: tests/nlu)")
     options = parser.parse_args(argv)
     write = out.write if out else sys.stdout.write
     locales = options.locale or list(LOCALES)
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
         if options.replay_file:
             return write_replay(options, locales, write)
         for locale in locales:
-            write(report(evaluate(locale), options.top) + "\n\n")
+            write(report(evaluate(locale, directory=options.labelled_dir), options.top) + "\n\n")
     except (LabelledSetError, OSError) as error:
         log.error("nlu-report: %s", error)
         print(f"nlu-report: {error}", file=sys.stderr)
@@ -174,7 +175,7 @@ def write_replay(options: argparse.Namespace, locales: list[str], write: Any) ->
         return 2
     locale = locales[0]
     invocation = load_model(locale)["interactionModel"]["languageModel"]["invocationName"]
-    replay = replay_file(locale, read_labelled(locale), skill_id, invocation)
+    replay = replay_file(locale, read_labelled(locale, options.labelled_dir), skill_id, invocation)
     options.replay_file.write_text(json.dumps(replay, indent=2) + "\n", encoding="utf-8")
     write(f"wrote {len(replay['userInput'])} utterances to {options.replay_file}\n"
           f"run: ask dialog --replay {options.replay_file}\n")
