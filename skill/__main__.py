@@ -1,16 +1,26 @@
-"""python -m skill serve | console | package | models: the service's command line."""
+"""python -m skill serve | console | package | models | nlu-report: the service's command line."""
 from __future__ import annotations
 
+import importlib
 import sys
 
 USAGE = """usage: python -m skill COMMAND [options]
 
 commands:
-  serve     start the production server (granian, or gunicorn) with the repo's configuration
-  console   talk to the skill by typing; --say "..." answers one utterance
-  package   write an ASK CLI skill-package/ for a given --endpoint
-  models    expand interaction_model/grammar/ into the five models; --check fails if one is stale
+  serve       start the production server (granian, or gunicorn) with the repo's configuration
+  console     talk to the skill by typing; --say "..." answers one utterance
+  package     write an ASK CLI project (ask-resources.json, skill-package/) for a given --endpoint
+  models      expand interaction_model/grammar/ into the five models; --check fails if one is stale
+  nlu-report  how well the labelled phrasings in tests/nlu/ are understood, per locale and intent
 """
+# Each command's module, imported only when asked for, so `serve` never loads scikit-learn.
+COMMANDS = {
+    "serve": "skill.serving",
+    "console": "skill.console",
+    "package": "skill.packaging",
+    "models": "skill.models",
+    "nlu-report": "skill.nlu_report",
+}
 
 
 def main(argv: list[str]) -> int:
@@ -18,20 +28,10 @@ def main(argv: list[str]) -> int:
         print(USAGE)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    if command == "serve":
-        from skill.serving import main as serve
-        return serve(rest)
-    if command == "console":
-        from skill.console import main as console
-        return console(rest)
-    if command == "package":
-        from skill.packaging import main as package
-        return package(rest)
-    if command == "models":
-        from skill.models import main as models
-        return models(rest)
-    print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
-    return 2
+    if command not in COMMANDS:
+        print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    return importlib.import_module(COMMANDS[command]).main(rest)
 
 
 if __name__ == "__main__":

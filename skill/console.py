@@ -1,7 +1,7 @@
 """Try the skill without a device: type what you would say, read what Alexa would say.
 
-Words are understood through the interaction model's own samples (see understanding.py); the
-session carries over between lines exactly as on an Echo.
+Words are understood by a classifier trained on the interaction model's samples (see
+understanding.py); the session carries over between lines exactly as on an Echo.
 """
 from __future__ import annotations
 

@@ -1,21 +1,38 @@
-"""Map typed words to an intent using the interaction model's own sample utterances.
+"""Map typed words to an intent the way Alexa's own NLU would: by generalising from the model's samples.
 
-Lets the console (and the conversation tests) talk to the skill in her words without a device:
-exact match after normalising, then fuzzy matching, else AMAZON.FallbackIntent.
+The console and the conversation tests talk to the skill in her words without a device. A linear
+classifier (scikit-learn's LinearSVC) over word and character n-grams is trained at start-up on every sample of the locale's
+interaction model (slot references expanded by their values and synonyms), so words nobody wrote
+as a sample still reach the right intent; below a confidence floor she gets AMAZON.FallbackIntent,
+as on a device. Slots are filled from the intent's slot values and synonyms, longest match first.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "interaction_model"
 FALLBACK = "AMAZON.FallbackIntent"
-FUZZY_CUTOFF = 85
+# The classifier's score for its best intent (a signed distance from that intent's boundary) below
+# which the best intent is only a guess and Alexa would send the fallback. Chosen with the labelled
+# phrasings in tests/nlu/ and the off-topic words in tests/test_nlu.py: run `nlu-report` after a change.
+CONFIDENCE_FLOOR = -0.4
+# Each slotted sample is trained with this many values of its slot(s), rotating through the values
+# so that every value is seen while no one intent swamps the others with thousands of copies.
+VALUES_PER_SLOTTED_SAMPLE = 3
+# A sample with several slots stands for the product of their values; beyond this many phrases the
+# exact-sample lookup keeps only the first ones (the classifier still learns from the rotation).
+MAX_PHRASES_PER_SAMPLE = 5000
 # Built-in intents answer to these words even when the model adds no samples of its own.
 BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
     "AMAZON.HelpIntent": ("help", "help me", "what can i say"),
@@ -29,50 +46,49 @@ BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
     "AMAZON.YesIntent": ("yes", "yeah", "yes please", "sure", "okay"),
     "AMAZON.NoIntent": ("no", "no thanks", "nope"),
 }
+# What Alexa's own out-of-domain model knows and a skill's samples never say: requests for other
+# skills. Trained as AMAZON.FallbackIntent so that words far from every intent land there.
+OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
+    "will it rain today", "what's the forecast for tomorrow", "how cold is it outside",
+    "play a song", "play my playlist", "play the radio", "turn the volume up", "skip this track",
+    "set an alarm for six", "set a reminder", "wake me up at seven", "how long is left on my timer",
+    "add bread to the shopping list", "buy more wipes", "reorder paper towels", "where is my package",
+    "turn on the kitchen light", "dim the bedroom lights", "lock the front door", "turn the heating up",
+    "call mom", "ring my sister", "send a message to dave", "drop in on the nursery",
+    "what's the news today", "who won the game last night", "what's the score", "spell necessary",
+    "how far is the moon", "who is the president", "what's two plus two", "how do you say hello in french",
+    "tell me something funny", "sing a lullaby", "what's your name", "are you a robot",
+    "what day is it", "what time is it", "how do i cook rice", "find a recipe for soup",
+    "order a pizza", "get me a ride to the station", "read my book", "what's on my calendar",
+    # General knowledge: "what is ..." questions that are not about her breasts or her baby.
+    "what is the capital of spain", "what is the tallest building in the world", "what is a black hole",
+    "what is the population of canada", "what is bitcoin", "what's the biggest animal", "who wrote hamlet",
+)
+SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+
+Slots = dict[str, dict[str, str | None]]  # slot name -> {"value": her words, "id": the value's id}
 
 
 @dataclass(frozen=True)
 class Understood:
+    """What Alexa would send: the intent and its slots; the score is only for reports."""
+
     intent: str
-    slots: dict[str, dict[str, str | None]] = field(default_factory=dict)  # name -> {"value", "id"}
+    slots: Slots = field(default_factory=dict)
+    confidence: float = field(default=1.0, compare=False)  # the classifier's score; 1.0 for a sample
+
+
+@dataclass(frozen=True)
+class SlotWord:
+    """One way of saying a slot value: the words, and the id they resolve to."""
+
+    words: str
+    id: str | None
 
 
 def normalise(text: str) -> str:
     """Lower case, apostrophes kept, other punctuation and extra spaces dropped."""
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
-
-
-class Understanding:
-    """Every sample of one locale's model, with slot templates expanded by their values."""
-
-    def __init__(self, model: dict):
-        language = model["interactionModel"]["languageModel"]
-        values = {kind["name"]: kind.get("values", []) for kind in language.get("types", [])}
-        self.phrases: dict[str, Understood] = {}
-        for intent in language["intents"]:
-            slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-            samples = list(intent.get("samples", [])) + list(BUILT_IN_SAMPLES.get(intent["name"], ()))
-            for sample in samples:
-                self._add(intent["name"], normalise_template(sample), slot_types, values)
-
-    def _add(self, intent: str, sample: str, slot_types: dict[str, str], values: dict[str, list]) -> None:
-        slot_names = re.findall(r"\{(\w+)\}", sample)
-        if not slot_names:
-            self.phrases.setdefault(sample, Understood(intent))
-            return
-        name = slot_names[0]  # the skill's intents carry at most one slot
-        for value in values.get(slot_types.get(name, ""), []):
-            for word in (value["name"]["value"], *value["name"].get("synonyms", [])):
-                phrase = normalise(sample.replace(f"{{{name}}}", word))
-                slot = {"value": word, "id": value.get("id")}
-                self.phrases.setdefault(phrase, Understood(intent, {name: slot}))
-
-    def understand(self, text: str) -> Understood:
-        said = normalise(text)
-        if said in self.phrases:
-            return self.phrases[said]
-        match = process.extractOne(said, self.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        return self.phrases[match[0]] if match else Understood(FALLBACK)
 
 
 def normalise_template(sample: str) -> str:
@@ -81,7 +97,116 @@ def normalise_template(sample: str) -> str:
     return " ".join(part if part.startswith("{") else normalise(part) for part in parts if part.strip())
 
 
+class SlotVocabulary:
+    """Every way of saying each value of one locale's slot types, for expansion and for slot filling."""
+
+    def __init__(self, types: list[dict[str, Any]]):
+        self.words: dict[str, list[SlotWord]] = {}
+        for kind in types:
+            said = []
+            for value in kind.get("values", []):
+                for words in (value["name"]["value"], *value["name"].get("synonyms", [])):
+                    said.append(SlotWord(normalise(words), value.get("id") or value["name"]["value"]))
+            # Longest first, so "a hard lump" wins over "hard" when both are in her words.
+            self.words[kind["name"]] = sorted(said, key=lambda word: -len(word.words))
+
+    def fill(self, said: str, slot_types: dict[str, str]) -> Slots:
+        """The longest value of each slot found in her words; spans already taken are not reused."""
+        candidates = []
+        for name, kind in slot_types.items():
+            for word in self.words.get(kind, []):
+                for match in re.finditer(rf"(?<![\w']){re.escape(word.words)}(?![\w'])", said):
+                    candidates.append((match.end() - match.start(), match.start(), name, word))
+        slots: Slots = {}
+        taken: list[range] = []
+        for length, start, name, word in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            span = range(start, start + length)
+            if name in slots or any(span.start < other.stop and other.start < span.stop for other in taken):
+                continue
+            slots[name] = {"value": word.words, "id": word.id}
+            taken.append(span)
+        return slots
+
+
+def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary) -> Iterator[tuple[str, Slots]]:
+    """Every phrase a sample stands for: each {slot} replaced by each of its values (all combinations)."""
+    names = SLOT_REFERENCE.findall(template)
+    choices = [vocabulary.words.get(slot_types.get(name, ""), []) for name in names]
+    for words in itertools.product(*choices):
+        phrase = template
+        slots: Slots = {}
+        for name, word in zip(names, words):
+            phrase = phrase.replace(f"{{{name}}}", word.words, 1)
+            slots[name] = {"value": word.words, "id": word.id}
+        yield normalise(phrase), slots
+
+
+class Understanding:
+    """One locale's model, learnt: exact samples answer at once, anything else goes to the classifier."""
+
+    def __init__(self, model: dict[str, Any]):
+        language = model["interactionModel"]["languageModel"]
+        self.vocabulary = SlotVocabulary(language.get("types", []))
+        self.slot_types: dict[str, dict[str, str]] = {}
+        self.phrases: dict[str, Understood] = {}
+        texts: list[str] = []
+        labels: list[str] = []
+        rotation = itertools.count()
+        for intent in language["intents"]:
+            name = intent["name"]
+            self.slot_types[name] = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+            for sample in (*intent.get("samples", []), *BUILT_IN_SAMPLES.get(name, ())):
+                template = normalise_template(sample)
+                phrases = list(itertools.islice(expansions(template, self.slot_types[name], self.vocabulary),
+                                                MAX_PHRASES_PER_SAMPLE))
+                for phrase, slots in phrases:
+                    self.phrases.setdefault(phrase, Understood(name, slots))
+                if SLOT_REFERENCE.search(template) and phrases:
+                    start = next(rotation) * VALUES_PER_SLOTTED_SAMPLE
+                    phrases = [phrases[(start + i) % len(phrases)] for i in range(VALUES_PER_SLOTTED_SAMPLE)]
+                texts.extend(phrase for phrase, _ in phrases)
+                labels.extend(name for _ in phrases)
+        texts.extend(OUT_OF_DOMAIN_SAMPLES)
+        labels.extend(FALLBACK for _ in OUT_OF_DOMAIN_SAMPLES)
+        self.features = FeatureUnion([
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"[a-z0-9']+",
+                                      sublinear_tf=True)),
+            ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+        ])
+        # Balanced: an intent with a few samples (a built-in) still counts as much as one with hundreds.
+        self.classifier = LinearSVC(C=1.0, class_weight="balanced")
+        self.classifier.fit(self.features.fit_transform(texts), labels)
+
+    def understand(self, text: str) -> Understood:
+        said = normalise(text)
+        if not said:
+            return Understood(FALLBACK, confidence=float("-inf"))
+        if said in self.phrases:
+            return self.phrases[said]
+        intent, confidence = self.best_intent(said)
+        if confidence < CONFIDENCE_FLOOR:
+            return Understood(FALLBACK, confidence=confidence)
+        return Understood(intent, self.vocabulary.fill(said, self.slot_types.get(intent, {})), confidence)
+
+    def best_intent(self, said: str) -> tuple[str, float]:
+        """The classifier's most likely intent and its score."""
+        features = self.features.transform([said])
+        if features.nnz == 0:  # not one known word or sound: nothing to go on
+            return FALLBACK, float("-inf")
+        scores = self.classifier.decision_function(features)[0]
+        best = int(scores.argmax())
+        return str(self.classifier.classes_[best]), float(scores[best])
+
+    def is_sample(self, text: str) -> bool:
+        """True when the words are one of the model's samples after slot expansion."""
+        return normalise(text) in self.phrases
+
+
+def load_model(locale: str, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
+    with (model_dir / f"{locale}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 @cache
 def understanding_for(locale: str, model_dir: Path = MODEL_DIR) -> Understanding:
-    with (model_dir / f"{locale}.json").open(encoding="utf-8") as handle:
-        return Understanding(json.load(handle))
+    return Understanding(load_model(locale, model_dir))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill import console
+from skill.understanding import understanding_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,14 @@ def test_typed_turns_carry_the_session_like_a_device() -> None:
 
 def test_words_it_does_not_know_get_the_fallback() -> None:
     assert "I can't help with that" in run_console("--say", "book me a taxi")
+
+
+def test_words_no_sample_has_still_reach_the_right_answer() -> None:
+    """The console generalises from the samples, as Alexa does, rather than looking them up."""
+    words = "um my boob has gone all hard and sore what do i do"
+    assert not understanding_for("en-US").is_sample(words)
+    output = run_console("--say", words)
+    assert "armpit" in output and "[card] Easing a hard lump" in output
 
 
 def test_a_screen_device_shows_the_answer() -> None:
