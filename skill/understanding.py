@@ -50,6 +50,7 @@ BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
 # skills. Trained as AMAZON.FallbackIntent so that words far from every intent land there.
 OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
     "will it rain today", "what's the forecast for tomorrow", "how cold is it outside",
+    "what's the weather like today", "weather forecast for the weekend", "is it sunny outside",
     "play a song", "play my playlist", "play the radio", "turn the volume up", "skip this track",
     "set an alarm for six", "set a reminder", "wake me up at seven", "how long is left on my timer",
     "add bread to the shopping list", "buy more wipes", "reorder paper towels", "where is my package",
