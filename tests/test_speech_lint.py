@@ -7,7 +7,8 @@ its supported tags, and short enough to hear in one go.
 
 A state is the `conversation` session attribute minus what does not change what she hears next:
 `last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
-`check_position` unless a check question is pending (it is reset when a check starts). Keyed on
+`check_position` unless a check question is pending (it is reset when a check starts), and the
+flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`). Keyed on
 the raw record, the same few dozen states multiply to several hundred. A new session's state is
 what the store remembers about her: whether she has been before, and the step she stopped at.
 """
@@ -38,7 +39,7 @@ from skill.verification import RequestVerifier
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-STATE_BOUND = 60
+STATE_BOUND = 1500
 USER_ID = "amzn1.ask.account.speech-lint"
 SERIALIZER = DefaultSerializer()
 AMAZON_NAMESPACE = "urn:lint:amazon-ssml"  # Alexa takes amazon:... tags without declaring the prefix
@@ -120,6 +121,10 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record = dict(attributes.get("conversation") or {})
     record.pop("last_reply", None)
     record.pop("topic", None)
+    # Only shorten what she hears next (the budget of the longer form is reached from the start
+    # state), so they would multiply states without new words.
+    for flag in ("hint_taught", "warned", "situation_asked"):
+        record.pop(flag, None)
     if record.get("question") != Question.CHECK.value:
         record.pop("check_position", None)
     return json.dumps(record, sort_keys=True)
