@@ -24,6 +24,9 @@ CUSTOM_INTENTS = frozenset({
     "RelieveLumpIntent", "WalkStepsIntent", "FoodIntent", "MassageIntent", "HygieneIntent",
     "SeeDoctorIntent", "WhyLumpsIntent", "RisksIntent", "ReassuranceIntent", "WeaningIntent",
     "SymptomCheckIntent", "ReportSymptomIntent", "ForgetMeIntent",
+    "KeepFeedingIntent", "BabyRefusesIntent", "PainReliefIntent", "HeatColdIntent", "HowLongIntent",
+    "BreastChangesIntent", "NipplePainIntent", "PumpingIntent", "FeelingLowIntent", "SituationIntent",
+    "NotSureIntent",
 })
 REQUIRED_BUILT_INS = frozenset({
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
@@ -32,7 +35,7 @@ REQUIRED_BUILT_INS = frozenset({
 })
 SYMPTOM_IDS = frozenset({
     "EMERGENCY", "FEVER", "CHILLS", "FLU_LIKE", "REDNESS", "PUS", "NOT_IMPROVING",
-    "AFTER_WEANING", "FIRM_FIXED", "LUMP",
+    "AFTER_WEANING", "FIRM_FIXED", "LUMP", "BREAST_CHANGE", "LASTING",
 })
 MIN_CUSTOM_SAMPLES = 25
 
