@@ -17,7 +17,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.content.schema import CHECK_QUESTIONS, SITUATIONS, STEP_KEYS
 
 SESSION_KEY = "conversation"
-WALK = "walk"  # what she asked for when that was the step-through rather than a topic
 log = logging.getLogger(__name__)
 
 
@@ -51,7 +50,7 @@ class Conversation:
     question: Question | None = None  # the question awaiting an answer
     check_position: int = 0          # which warning-sign question is awaiting an answer
     situation: str | None = None     # feeding, pumping or weaning, once she has said (session only)
-    asked_for: str | None = None     # the topic (or WALK) she asked for while we ask her situation
+    asked_for: str | None = None     # the topic she asked for while we ask her situation
     situation_asked: bool = False    # asked once this session; not asked again if she didn't say
     restated: bool = False           # the pending check question was restated after "not sure"
     hint_taught: bool = False        # she has heard the full "say next" hint this session

@@ -37,9 +37,31 @@ def test_an_unknown_market_falls_back_to_us_english() -> None:
 
 def test_each_market_fills_in_its_own_emergency_number() -> None:
     library = load_library()
-    numbers = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
-    for locale, number in numbers.items():
-        assert number in library.for_locale(locale).text("check.outcomes.emergency.speech")
+    spoken = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "triple zero", "en-IN": "112"}
+    written = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+    for locale, number in spoken.items():
+        content = library.for_locale(locale)
+        assert f"Call {number} now" in content.text("check.outcomes.emergency.speech")
+        assert f"Call {written[locale]} now" in content.text("check.outcomes.emergency.card")
+
+
+def test_a_route_with_no_clinical_source_is_refused(content_dir: Path) -> None:
+    from skill.handlers.triage import triage_rules
+    edit(content_dir / "triage.toml", '[routes.selfcare]\nclinical_source', '[routes.selfcare]\nnote')
+    with pytest.raises(ContentError, match=r"triage\.toml: every question and route needs a clinical_source"):
+        triage_rules(content_dir / "triage.toml")
+
+
+def test_a_situation_entry_missing_one_situation_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", "[topics.massage.weaning]", "[topics.massage.stopping]")
+    with pytest.raises(ContentError, match=r"topics\.massage\.weaning\.speech: missing"):
+        load_library(content_dir)
+
+
+def test_a_care_line_without_a_source_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "care_lines.toml", 'source = "healthdirect.gov.au (', 'note = "healthdirect.gov.au (')
+    with pytest.raises(ContentError, match=r"care_lines\.toml: \[\[en-AU\]\] #2: source missing"):
+        load_library(content_dir)
 
 
 def test_a_missing_entry_stops_start_up_naming_the_file_and_key(content_dir: Path) -> None:
@@ -116,8 +138,8 @@ def test_a_triage_route_that_does_not_exist_is_refused(content_dir: Path) -> Non
 
 def test_triage_questions_out_of_order_are_refused(content_dir: Path) -> None:
     from skill.handlers.triage import triage_rules
-    edit(content_dir / "triage.toml", 'name = "fever"', 'name = "temperature"')
-    with pytest.raises(ContentError, match=r"triage\.toml: questions must be fever, redness, lasting"):
+    edit(content_dir / "triage.toml", 'name = "emergency"', 'name = "sepsis"')
+    with pytest.raises(ContentError, match=r"triage\.toml: questions must be emergency, today, examine"):
         triage_rules(content_dir / "triage.toml")
 
 

@@ -161,7 +161,7 @@ def test_not_saying_her_situation_gives_advice_safe_for_everyone_and_is_not_aske
     alexa.intent("RelieveLumpIntent")
     answer = alexa.intent("NotSureIntent")
     assert answer.has("never trying to empty", "cold pack")
-    assert "breastfeeding, pumping, or stopping" not in alexa.intent("WalkStepsIntent").speech
+    assert "breastfeeding, pumping, or stopping" not in alexa.intent("RelieveLumpIntent").speech
 
 
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:

@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
-from skill.conversation import WALK, Conversation, Question, conversation_of
+from skill.conversation import Conversation, Question, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
 from skill.handlers.triage import not_sure_reply
@@ -23,8 +23,6 @@ from skill.render import Reply, render
 def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """The answer she asked for before the situation question, fitted to what she said (if anything)."""
     asked_for, conversation.asked_for = conversation.asked_for, None
-    if asked_for == WALK:
-        return step_reply(content, conversation, 0)
     return topic_reply(content, conversation, asked_for if asked_for in TOPICS else OVERVIEW)
 
 

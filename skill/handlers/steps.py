@@ -7,8 +7,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
-from skill.conversation import WALK, Conversation, conversation_of
-from skill.handlers.topics import branches, situation_question
+from skill.conversation import Conversation, conversation_of
 from skill.render import Reply, render
 
 
@@ -46,10 +45,8 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
 
 
 def walk_reply(content: LocaleContent, conversation: Conversation) -> Reply:
-    """The first step; her situation first, once, since keeping milk moving depends on it."""
-    milk_step = next((step for step in content.steps if branches(step)), None)
-    if milk_step and conversation.situation is None and not conversation.situation_asked:
-        return situation_question(content, conversation, WALK)
+    """The first step at once: the steps are written to be safe for every situation, and fit
+    hers once she has said it (she is asked with the overview, which offers the steps)."""
     return step_reply(content, conversation, 0)
 
 
