@@ -21,12 +21,13 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
-from skill.conversation import Question, conversation_of
+from skill.conversation import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included: one breath (about 20 s)
 APL_DIR = Path(__file__).parent / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
+STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
 # Without a market's care lines (content/care_lines.toml), short emergency codes are still read
 # digit by digit ("nine one one"), never as "nine hundred and eleven".
 DEFAULT_CARE_LINES: tuple[dict[str, str], ...] = tuple(
@@ -57,8 +58,12 @@ class Reply:
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
         """A reply kept for "repeat"; unknown or malformed fields are dropped."""
         fields = {name: stored[name] for name in cls.__dataclass_fields__ if name in stored}
-        if fields.get("question"):
-            fields["question"] = Question(fields["question"])
+        question = fields.get("question")
+        fields["question"] = Question(question) if question in {q.value for q in Question} else None
+        for name in ("step_number", "step_count"):
+            fields[name] = bounded(fields.get(name), STEP_NUMBER_LIMIT)
+        speech = fields.get("speech")
+        fields["speech"] = [part for part in speech if isinstance(part, str)] if isinstance(speech, list) else []
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:

@@ -335,6 +335,14 @@ def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, s
     assert turn.status == 200 and turn.has(step_heading(1))
 
 
+def test_repeat_of_a_malformed_last_reply_does_not_break_the_turn(alexa: Alexa) -> None:
+    alexa.session.attributes = {"conversation": {"last_reply": {
+        "speech": ["Say next."], "reprompt": "Say next.", "question": "nonsense",
+        "step_number": float("inf"), "step_count": "4", "card_title": "t", "card_text": "x"}}}
+    turn = alexa.say("repeat")
+    assert turn.status == 200 and turn.has("say next") and "sorry" not in turn.speech.lower()
+
+
 # --- memory: she is welcomed back where she stopped ------------------------------------------------
 
 def test_first_visit_gets_the_full_welcome_with_the_notice(alexa: Alexa) -> None:
