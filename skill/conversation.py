@@ -2,54 +2,87 @@
 
 Handlers never touch session attributes; they read and move this record, and one interceptor
 loads it before a turn and stores it after, so "next", "repeat" and "yes" always know the context.
+Everything here lives in the session only; her situation (feeding, pumping or weaning) is health
+information and is never stored between visits.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.content.schema import CHECK_QUESTIONS, SITUATIONS, STEP_KEYS
+
 SESSION_KEY = "conversation"
+log = logging.getLogger(__name__)
 
 
 class Question(StrEnum):
-    """The yes/no question the skill has just asked; "yes" and "no" answer only this."""
+    """The question the skill has just asked; "yes", "no" and "I'm not sure" answer only this."""
 
-    WALK = "walk"        # shall I take you through the steps?
-    RETURN = "return"    # shall we go back to the step you were on?
-    RESUME = "resume"    # last time you were at step N; carry on?
-    CHECK = "check"      # one of the warning-sign questions (see check_position)
-    FORGET = "forget"    # delete everything stored for you?
+    WALK = "walk"              # shall I take you through the steps?
+    RETURN = "return"          # shall we go back to the step you were on?
+    RESUME = "resume"          # last time you were at step N; carry on?
+    CHECK = "check"            # one of the warning-sign questions (see check_position)
+    FORGET = "forget"          # delete everything stored for you?
+    SITUATION = "situation"    # are you still breastfeeding, pumping, or stopping?
+    OFFER_CHECK = "offer_check"  # shall I ask three quick questions to check for warning signs?
+
+
+def bounded(value: Any, upper: int) -> int | None:
+    """A whole number in [0, upper), or None for anything else (a huge number, inf, text, a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = int(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return number if 0 <= number < upper else None
 
 
 @dataclass
 class Conversation:
     step: int | None = None          # index of the step she is on while walking the steps
     topic: str | None = None         # the last topic she heard
-    question: Question | None = None  # the yes/no question awaiting an answer
+    question: Question | None = None  # the question awaiting an answer
     check_position: int = 0          # which warning-sign question is awaiting an answer
+    situation: str | None = None     # feeding, pumping or weaning, once she has said (session only)
+    asked_for: str | None = None     # the topic she asked for while we ask her situation
+    situation_asked: bool = False    # asked once this session; not asked again if she didn't say
+    restated: bool = False           # the pending check question was restated after "not sure"
+    hint_taught: bool = False        # she has heard the full "say next" hint this session
+    warned: bool = False             # the last thing she heard led with the warning signs
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
     @classmethod
     def from_session(cls, attributes: dict[str, Any]) -> Conversation:
-        """Rebuild from session attributes, ignoring anything malformed rather than failing a turn."""
+        """Rebuild from session attributes; anything malformed or out of range is dropped, never raised."""
         stored = attributes.get(SESSION_KEY)
         if not isinstance(stored, dict):
             return cls()
         try:
             question = Question(stored["question"]) if stored.get("question") else None
-            step = stored.get("step")
-            return cls(
-                step=int(step) if step is not None else None,
-                topic=stored.get("topic") if isinstance(stored.get("topic"), str) else None,
-                question=question,
-                check_position=int(stored.get("check_position", 0)),
-                last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
-            )
         except (ValueError, TypeError):
-            return cls()
+            log.warning("dropped an unknown pending question from the session")
+            question = None
+        situation = stored.get("situation")
+        asked_for = stored.get("asked_for")
+        return cls(
+            step=bounded(stored.get("step"), len(STEP_KEYS)),
+            topic=stored.get("topic") if isinstance(stored.get("topic"), str) else None,
+            question=question,
+            check_position=bounded(stored.get("check_position", 0), len(CHECK_QUESTIONS)) or 0,
+            situation=situation if situation in SITUATIONS else None,
+            asked_for=asked_for if isinstance(asked_for, str) else None,
+            situation_asked=stored.get("situation_asked") is True,
+            restated=stored.get("restated") is True,
+            hint_taught=stored.get("hint_taught") is True,
+            warned=stored.get("warned") is True,
+            last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
+        )
 
     def to_session(self) -> dict[str, Any]:
         return {
@@ -57,6 +90,12 @@ class Conversation:
             "topic": self.topic,
             "question": self.question.value if self.question else None,
             "check_position": self.check_position,
+            "situation": self.situation,
+            "asked_for": self.asked_for,
+            "situation_asked": self.situation_asked,
+            "restated": self.restated,
+            "hint_taught": self.hint_taught,
+            "warned": self.warned,
             "last_reply": self.last_reply,
         }
 
@@ -79,6 +118,15 @@ class Conversation:
     def heard_topic(self, topic: str) -> None:
         """A topic answered mid-walk keeps her step so she can return to it."""
         self.topic = topic
+
+    def learn_situation(self, situation: str | None) -> None:
+        """She said whether she is feeding, pumping or weaning; kept for this session only."""
+        if situation in SITUATIONS:
+            self.situation = situation
+
+    def ask_check_question(self, position: int) -> None:
+        self.check_position = position
+        self.restated = False
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:

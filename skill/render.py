@@ -20,15 +20,18 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
-from skill.conversation import Question, conversation_of
+from skill.content import REQUEST_KEY as CONTENT_KEY
+from skill.conversation import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
-RESPONSE_WORD_LIMIT = 75  # one answer (at most 50 words) plus the prompt that offers the next step
+RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included: one breath (about 20 s)
 APL_DIR = Path(__file__).parent / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
-# Emergency and advice lines are read digit by digit ("nine one one"), never as "nine hundred...".
-PHONE_NUMBER = re.compile(r"\b(000|111|112|911|999)\b")
-DIGITS = r'<say-as interpret-as="digits">\1</say-as>'
+STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
+# Without a market's care lines (content/care_lines.toml), short emergency codes are still read
+# digit by digit ("nine one one"), never as "nine hundred and eleven".
+DEFAULT_CARE_LINES: tuple[dict[str, str], ...] = tuple(
+    {"spoken": code, "say_as": "digits"} for code in ("000", "111", "112", "911", "999"))
 
 
 class SpeechLimitError(ValueError):
@@ -49,13 +52,18 @@ class Reply:
     step_count: int | None = None
     step_label: str | None = None
     remember_for_repeat: bool = True
+    warns: bool = False  # it leads with the warning signs, so the next turn need not repeat them
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
         """A reply kept for "repeat"; unknown or malformed fields are dropped."""
         fields = {name: stored[name] for name in cls.__dataclass_fields__ if name in stored}
-        if fields.get("question"):
-            fields["question"] = Question(fields["question"])
+        question = fields.get("question")
+        fields["question"] = Question(question) if question in {q.value for q in Question} else None
+        for name in ("step_number", "step_count"):
+            fields[name] = bounded(fields.get(name), STEP_NUMBER_LIMIT)
+        speech = fields.get("speech")
+        fields["speech"] = [part for part in speech if isinstance(part, str)] if isinstance(speech, list) else []
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,10 +74,27 @@ class Reply:
         return stored
 
 
-def speech_ssml(sentences: list[str]) -> str:
-    """Sentences become SSML with a short pause between them; text is escaped, never trusted."""
+@cache
+def number_pattern(care_lines: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for a market's care numbers (longest first) and each number's say-as kind."""
+    kinds = dict(care_lines)
+    alternatives = "|".join(re.escape(spoken) for spoken in sorted(kinds, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])"), kinds
+
+
+def speech_ssml(sentences: list[str], care_lines: tuple[dict[str, str], ...] = DEFAULT_CARE_LINES) -> str:
+    """Sentences become SSML with a short pause between them; text is escaped, never trusted.
+
+    Each of the market's care numbers is marked up so Alexa says it the way people do: 999 as
+    "nine nine nine", 0300 100 0212 as a phone number; "triple zero" is already words.
+    """
     spoken = PAUSE.join(escape(sentence) for sentence in sentences if sentence)
-    return f"<speak>{PHONE_NUMBER.sub(DIGITS, spoken)}</speak>"
+    marked = tuple((line["spoken"], line["say_as"]) for line in care_lines if line.get("say_as"))
+    if marked:
+        pattern, kinds = number_pattern(marked)
+        spoken = pattern.sub(
+            lambda match: f'<say-as interpret-as="{kinds[match.group(1)]}">{match.group(1)}</say-as>', spoken)
+    return f"<speak>{spoken}</speak>"
 
 
 def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:
@@ -93,11 +118,13 @@ def plain_text(ssml: str | None) -> str:
 def render(handler_input: HandlerInput, reply: Reply) -> Response:
     """Build the response and remember it, so "repeat" says exactly this again."""
     builder = handler_input.response_builder
-    ssml = speech_ssml(reply.speech)
+    content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
+    care_lines = content.care_lines if content is not None else DEFAULT_CARE_LINES
+    ssml = speech_ssml(reply.speech, care_lines)
     check_ssml(ssml)
     builder.speak(ssml)
     if reply.reprompt and not reply.end_session:
-        reprompt = speech_ssml([reply.reprompt])
+        reprompt = speech_ssml([reply.reprompt], care_lines)
         check_ssml(reprompt)
         builder.ask(reprompt)
     builder.set_should_end_session(reply.end_session)
@@ -108,6 +135,7 @@ def render(handler_input: HandlerInput, reply: Reply) -> Response:
     if handler_input.request_envelope.session:
         conversation = conversation_of(handler_input)
         conversation.ask(reply.question)
+        conversation.warned = reply.warns
         if reply.remember_for_repeat:
             conversation.last_reply = reply.to_dict()
     return builder.response

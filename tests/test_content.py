@@ -8,7 +8,7 @@ import pytest
 
 from skill import app as app_module
 from skill.app import create_app
-from skill.content.loader import CONTENT_DIR, ContentError, load_library
+from skill.content.loader import CONTENT_DIR, ContentError, flatten, load_library
 from skill.content.schema import SPOKEN_WORD_LIMIT
 from skill.verification import RequestVerifier
 
@@ -37,9 +37,31 @@ def test_an_unknown_market_falls_back_to_us_english() -> None:
 
 def test_each_market_fills_in_its_own_emergency_number() -> None:
     library = load_library()
-    numbers = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
-    for locale, number in numbers.items():
-        assert number in library.for_locale(locale).text("check.outcomes.emergency.speech")
+    spoken = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "triple zero", "en-IN": "112"}
+    written = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+    for locale, number in spoken.items():
+        content = library.for_locale(locale)
+        assert f"Call {number} now" in content.text("check.outcomes.emergency.speech")
+        assert f"Call {written[locale]} now" in content.text("check.outcomes.emergency.card")
+
+
+def test_a_route_with_no_clinical_source_is_refused(content_dir: Path) -> None:
+    from skill.handlers.triage import triage_rules
+    edit(content_dir / "triage.toml", '[routes.selfcare]\nclinical_source', '[routes.selfcare]\nnote')
+    with pytest.raises(ContentError, match=r"triage\.toml: every question and route needs a clinical_source"):
+        triage_rules(content_dir / "triage.toml")
+
+
+def test_a_situation_entry_missing_one_situation_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "en.toml", "[topics.massage.weaning]", "[topics.massage.stopping]")
+    with pytest.raises(ContentError, match=r"topics\.massage\.weaning\.speech: missing"):
+        load_library(content_dir)
+
+
+def test_a_care_line_without_a_source_is_refused(content_dir: Path) -> None:
+    edit(content_dir / "care_lines.toml", 'source = "healthdirect.gov.au (', 'note = "healthdirect.gov.au (')
+    with pytest.raises(ContentError, match=r"care_lines\.toml: \[\[en-AU\]\] #2: source missing"):
+        load_library(content_dir)
 
 
 def test_a_missing_entry_stops_start_up_naming_the_file_and_key(content_dir: Path) -> None:
@@ -116,8 +138,8 @@ def test_a_triage_route_that_does_not_exist_is_refused(content_dir: Path) -> Non
 
 def test_triage_questions_out_of_order_are_refused(content_dir: Path) -> None:
     from skill.handlers.triage import triage_rules
-    edit(content_dir / "triage.toml", 'name = "fever"', 'name = "temperature"')
-    with pytest.raises(ContentError, match=r"triage\.toml: questions must be fever, redness, lasting"):
+    edit(content_dir / "triage.toml", 'name = "emergency"', 'name = "sepsis"')
+    with pytest.raises(ContentError, match=r"triage\.toml: questions must be emergency, today, examine"):
         triage_rules(content_dir / "triage.toml")
 
 
@@ -129,3 +151,61 @@ def test_malformed_triage_rules_stop_the_app_from_starting(content_dir: Path, tm
     monkeypatch.setattr(handlers, "triage_rules", lambda: triage_rules(content_dir / "triage.toml"))
     with pytest.raises(ContentError, match=r"triage\.toml: not valid TOML"):
         create_app({"SKILL_STORE": f"sqlite:///{tmp_path}/s.db", "VERIFIER": RequestVerifier(check_signature=False)})
+
+
+# --- the advice itself: situations, and the details issue 11 found wrong ----------------------------
+
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+# What each situation's words must say, and must not (lower case).
+SITUATION_MUST = {
+    "feeding": (("keep feeding",), ("express only", "don't add feeds")),
+    "pumping": (("usual pumping schedule",), ("keep feeding", "don't add feeds")),
+    "weaning": (("only a little",), ("keep feeding", "usual pumping")),
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("entry", ["topics.relieve", "topics.massage"])
+def test_the_three_situations_differ_the_right_way(locale: str, entry: str) -> None:
+    words = load_library().for_locale(locale).get(entry)
+    for situation, (must, must_not) in SITUATION_MUST.items():
+        speech = words[situation]["speech"].lower()
+        assert all(phrase in speech for phrase in must), f"{locale} {entry}.{situation}: {speech}"
+        assert not any(phrase in speech for phrase in must_not), f"{locale} {entry}.{situation}: {speech}"
+
+
+def test_the_feeding_mother_hears_both_sides_sore_side_safe_milk_and_no_extra_pumping() -> None:
+    speech = load_library().for_locale("en-US").get("topics.relieve.feeding.speech").lower()
+    for phrase in ("both sides", "sore side first", "safe for your baby", "no extra pumping"):
+        assert phrase in speech
+
+
+def test_the_weaning_mother_holds_off_dropping_the_next_feed() -> None:
+    speech = load_library().for_locale("en-US").get("topics.relieve.weaning.speech").lower()
+    assert "don't add feeds" in speech and "hold off dropping the next feed" in speech
+
+
+def test_the_milk_step_replaces_the_hygiene_step_and_hygiene_avoids_soap_on_nipples() -> None:
+    content = load_library().for_locale("en-US")
+    assert [step["key"] for step in content.steps] == ["comfort", "rest", "milk", "checkup"]
+    hygiene = content.get("topics.hygiene")
+    assert "skip soap on your nipples" in hygiene["speech"] and "mild soap" not in hygiene["card"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_none_of_the_wrong_details_remain(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    spoken = " ".join(str(value) for value in flatten(content.data).values()).lower()
+    assert "mild soap" not in spoken
+    assert "a duct gets blocked" not in spoken and "narrow" in content.get("topics.why.speech")
+    assert "which needs a" not in spoken and "early mastitis often settles" in content.get("topics.risks.speech").lower()
+    assert "a day or two" not in spoken
+    assert "to empty the breast" not in content.get("topics.massage.speech")
+
+
+def test_the_weeks_after_weaning_rule_is_credited_to_breast_lump_guidance_not_abm() -> None:
+    from skill.handlers.triage import TRIAGE_FILE
+    from skill.content.loader import read_toml
+    examine = next(q for q in read_toml(TRIAGE_FILE)["questions"] if q["name"] == "examine")
+    assert "NHS breast lumps" in examine["clinical_source"]
+    assert "4 to 6 weeks after weaning rule is general breast-lump guidance, not ABM" in examine["clinical_source"]

@@ -8,6 +8,10 @@ import pytest
 
 from tests.conftest import Alexa
 
+FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
+PUMPING = {"situation": {"value": "exclusively pumping", "id": "PUMPING"}}
+WEANING = {"situation": {"value": "stopped feeding last week", "id": "WEANING"}}
+
 
 def step_heading(number: int) -> str:
     return f"Step {number} of 4"
@@ -16,14 +20,14 @@ def step_heading(number: int) -> str:
 def test_a_ten_turn_walk_gives_the_right_answer_at_each_turn(alexa_on_each_store: Alexa) -> None:
     alexa = alexa_on_each_store
 
-    overview = alexa.say("how do I relieve a hard lump")
+    overview = alexa.intent("RelieveLumpIntent", FEEDING)
     assert overview.has("contact your doctor or midwife today", "cold pack", "through the steps")
     assert overview.stays_open
 
     assert alexa.say("next").has(step_heading(1), "armpit")
     assert alexa.say("next").has(step_heading(2), "rest")
     third = alexa.say("next")
-    assert third.has(step_heading(3), "clean")
+    assert third.has(step_heading(3), "keep feeding", "safe for your baby")
 
     back = alexa.say("go back")
     assert back.has(step_heading(2), "rest")
@@ -43,7 +47,7 @@ def test_a_ten_turn_walk_gives_the_right_answer_at_each_turn(alexa_on_each_store
 
 
 def test_next_after_the_last_step_says_it_was_the_last(alexa: Alexa) -> None:
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     for number in (2, 3, 4):
         assert alexa.say("next").has(step_heading(number))
     last = alexa.say("next")
@@ -51,7 +55,7 @@ def test_next_after_the_last_step_says_it_was_the_last(alexa: Alexa) -> None:
 
 
 def test_go_back_at_the_first_step_says_so_and_reads_it_again(alexa: Alexa) -> None:
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     turn = alexa.say("go back")
     assert turn.has("first step", step_heading(1))
 
@@ -71,7 +75,7 @@ def test_repeat_with_nothing_said_yet_helps_instead(alexa: Alexa) -> None:
 
 
 def test_repeat_keeps_the_question_open_so_yes_still_answers_it(alexa: Alexa) -> None:
-    alexa.say("how do I relieve a hard lump")
+    alexa.intent("RelieveLumpIntent", FEEDING)
     alexa.say("repeat")
     assert alexa.say("yes").has(step_heading(1))
 
@@ -79,15 +83,15 @@ def test_repeat_keeps_the_question_open_so_yes_still_answers_it(alexa: Alexa) ->
 # --- yes and no answer the question just asked, and only that one -------------------------------
 
 def test_yes_to_the_offer_of_steps_starts_them_and_no_declines(alexa: Alexa) -> None:
-    alexa.say("how do I relieve a hard lump")
+    alexa.intent("RelieveLumpIntent", FEEDING)
     assert alexa.say("yes").has(step_heading(1))
-    alexa.say("how do I relieve a hard lump")
+    alexa.intent("RelieveLumpIntent", FEEDING)
     declined = alexa.say("no")
     assert "Step" not in declined.speech and declined.stays_open
 
 
 def test_yes_to_returning_mid_walk_goes_back_to_her_step_and_no_keeps_her_place(alexa: Alexa) -> None:
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
     alexa.say("why do I get lumps")
     assert "Step" not in alexa.say("no").speech
@@ -100,7 +104,7 @@ def test_yes_when_nothing_was_asked_does_not_guess(alexa: Alexa) -> None:
 
 
 def test_a_second_yes_does_not_answer_the_same_question_twice(alexa: Alexa) -> None:
-    alexa.say("how do I relieve a hard lump")
+    alexa.intent("RelieveLumpIntent", FEEDING)
     alexa.say("yes")
     alexa.say("what should I eat")
     assert alexa.say("yes").has(step_heading(1))  # answers "go back to step 1?", not the old offer
@@ -108,7 +112,7 @@ def test_a_second_yes_does_not_answer_the_same_question_twice(alexa: Alexa) -> N
 
 
 def test_a_topic_asked_mid_walk_is_answered_then_offers_the_way_back(alexa: Alexa) -> None:
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
     alexa.say("next")
     turn = alexa.say("when should I see a doctor")
@@ -116,17 +120,157 @@ def test_a_topic_asked_mid_walk_is_answered_then_offers_the_way_back(alexa: Alex
     assert alexa.say("yes").has(step_heading(3))
 
 
-# --- the warning-sign check: warning signs before self-care ---------------------------------------
+# --- her situation: asked once, advice that fits --------------------------------------------------
+
+def test_feeding_mother_hears_keep_feeding(alexa: Alexa) -> None:
+    turn = alexa.intent("RelieveLumpIntent", FEEDING)
+    assert turn.leads_with("fever")
+    assert turn.has("keep feeding from both sides", "sore side first", "safe for your baby", "no extra pumping")
+    assert "express only" not in turn.speech
+
+
+def test_pumping_mother_keeps_her_usual_schedule(alexa: Alexa) -> None:
+    turn = alexa.intent("RelieveLumpIntent", PUMPING)
+    assert turn.leads_with("fever")
+    assert turn.has("usual pumping schedule", "no extra sessions")
+    assert "keep feeding" not in turn.speech
+
+
+def test_weaning_mother_does_not_add_feeds(alexa: Alexa) -> None:
+    turn = alexa.intent("RelieveLumpIntent", WEANING)
+    assert turn.leads_with("fever")
+    assert turn.has("don't add feeds", "only a little, for comfort", "hold off dropping the next feed")
+    assert "keep feeding" not in turn.speech
+
+
+def test_her_situation_is_asked_once_then_she_hears_what_she_asked_for(alexa: Alexa) -> None:
+    question = alexa.intent("RelieveLumpIntent")
+    assert question.has("breastfeeding, pumping, or stopping") and question.stays_open
+    answer = alexa.intent("SituationIntent", WEANING)
+    assert answer.has("don't add feeds", "through the steps")
+    assert "breastfeeding, pumping, or stopping" not in alexa.intent("MassageIntent").speech
+    assert alexa.turns[-1].has("only a little, just for comfort")
+
+
+def test_yes_to_still_breastfeeding_means_feeding(alexa: Alexa) -> None:
+    alexa.intent("MassageIntent")
+    assert alexa.say("yes").has("keep feeding as usual")
+
+
+def test_not_saying_her_situation_gives_advice_safe_for_everyone_and_is_not_asked_again(alexa: Alexa) -> None:
+    alexa.intent("RelieveLumpIntent")
+    answer = alexa.intent("NotSureIntent")
+    assert answer.has("never trying to empty", "cold pack")
+    assert "breastfeeding, pumping, or stopping" not in alexa.intent("RelieveLumpIntent").speech
+
+
+def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
+    alexa.launch()
+    alexa.intent("WalkStepsIntent", PUMPING)
+    alexa.say("next")
+    assert alexa.say("next").has("usual pumping schedule")
+    assert "situation" not in str(alexa.stored) and "pumping" not in str(alexa.stored).lower()
+
+
+def test_keep_breastfeeding_and_safe_for_baby_are_answered(alexa: Alexa) -> None:
+    turn = alexa.intent("KeepFeedingIntent")
+    assert turn.has("keep breastfeeding from both sides", "safe for your baby") and turn.stays_open
+
+
+def test_is_it_cancer_acknowledges_the_worry_and_does_not_start_the_check(alexa: Alexa) -> None:
+    turn = alexa.intent("BreastChangesIntent")
+    assert turn.has("natural to worry", "milk-related", "dimpled skin", "armpit", "appointment")
+    assert "yes or no" not in turn.speech.lower() and "very unwell" not in turn.speech
+
+
+def test_pain_relief_never_gives_a_dose(alexa: Alexa) -> None:
+    turn = alexa.intent("PainReliefIntent")
+    assert turn.has("generally safe while breastfeeding", "pharmacist")
+    assert not any(unit in turn.speech.lower() for unit in ("mg", "milligram", "tablets a day", "every four hours"))
+
+
+def test_mastitis_answer_says_early_mastitis_often_settles_and_when_to_be_reviewed(alexa: Alexa) -> None:
+    turn = alexa.intent("RisksIntent")
+    assert turn.has("early mastitis often settles", "12 to 24 hours")
+    assert "needs a doctor" not in turn.speech
+
+
+# --- the warning-sign check: danger first, at most three questions -----------------------------------
+
+def test_check_asks_emergency_signs_first(alexa_on_each_store: Alexa) -> None:
+    first = alexa_on_each_store.say("check my symptoms")
+    assert first.has("very unwell or confused", "fast breathing", "no urine all day") and first.stays_open
+    assert "fever" not in first.speech
+
+
+def test_emergency_signs_lead_to_the_emergency_number_now(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    outcome = alexa.say("yes")
+    assert outcome.leads_with("call 911 now") and outcome.ended is True
+
+
+def test_a_fever_in_the_check_means_contact_today(alexa_on_each_store: Alexa) -> None:
+    alexa = alexa_on_each_store
+    alexa.intent("SymptomCheckIntent", FEEDING)
+    second = alexa.say("no")
+    assert second.has("fever", "pus", "12 to 24 hours")
+    outcome = alexa.say("yes")
+    assert outcome.leads_with("contact your doctor or midwife today")
+    assert outcome.has("911", "through the steps")
+    step = alexa.say("yes")
+    assert step.has(step_heading(1)) and "today" not in step.speech  # no warning twice in a row
+
+
+def test_breast_changes_or_a_lasting_lump_book_an_appointment(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    third = alexa.say("no")
+    assert third.has("a week of care", "dimpled skin", "nipple turning in", "bloody discharge", "armpit")
+    assert alexa.say("yes").leads_with("please book an appointment")
+
+
+def test_the_examine_question_fits_a_weaning_mother(alexa: Alexa) -> None:
+    alexa.intent("SymptomCheckIntent", WEANING)
+    alexa.say("no")
+    assert alexa.say("no").has("four to six weeks after stopping")
+
+
+def test_no_warning_signs_gives_self_care_and_when_to_check_again(alexa_on_each_store: Alexa) -> None:
+    alexa = alexa_on_each_store
+    alexa.intent("SymptomCheckIntent", FEEDING)
+    questions = [alexa.say("no") for _ in range(2)]
+    assert all(turn.stays_open for turn in questions)
+    outcome = alexa.say("no")
+    assert outcome.has("no warning signs", "keep feeding", "12 to 24 hours", "through the steps")
+    assert len([turn for turn in alexa.turns if turn.body["sessionAttributes"]["conversation"]["question"] == "check"]) == 3
+
+
+def test_not_sure_restates_then_takes_safer_route(alexa: Alexa) -> None:
+    first = alexa.say("check my symptoms")
+    restated = alexa.intent("NotSureIntent")
+    assert restated.has("another way", "very unwell or confused") and restated.speech != first.speech
+    outcome = alexa.intent("NotSureIntent")
+    assert outcome.leads_with("call 911 now")
+
+
+def test_maybe_on_the_second_question_takes_the_same_day_route(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    assert alexa.intent("NotSureIntent").has("fever means")
+    assert alexa.intent("NotSureIntent").leads_with("please contact your doctor or midwife today")
+
+
+def test_each_question_is_at_most_25_words(alexa: Alexa) -> None:
+    asked = [alexa.say("check my symptoms")] + [alexa.say("no") for _ in range(2)]
+    intro = "I'll ask up to three quick yes or no questions."
+    lengths = [len(turn.speech.replace(intro, "").split()) for turn in asked]
+    assert max(lengths) <= 25 and len(asked) == 3
+
 
 def test_a_fever_leads_with_seeing_a_doctor_today(alexa_on_each_store: Alexa) -> None:
     turn = alexa_on_each_store.say("I have a fever")
     assert turn.leads_with("contact your doctor or midwife today")
     assert turn.card and turn.stays_open
-
-
-def test_red_and_hot_leads_with_seeing_a_doctor_today(alexa: Alexa) -> None:
-    turn = alexa.say("my breast is red and hot")
-    assert turn.leads_with("contact your doctor or midwife today")
 
 
 def test_very_unwell_and_confused_leads_with_the_emergency_number(alexa_on_each_store: Alexa) -> None:
@@ -137,62 +281,66 @@ def test_very_unwell_and_confused_leads_with_the_emergency_number(alexa_on_each_
 
 @pytest.mark.parametrize("words", [
     "I feel like I have the flu", "there's pus", "it's been there for three days", "I have chills",
+    "my breast is red and hot",
 ])
 def test_each_reported_warning_sign_sends_her_to_a_doctor_today(alexa: Alexa, words: str) -> None:
     assert alexa.say(words).leads_with("contact your doctor or midwife today")
 
 
-def test_a_lump_still_there_after_weaning_books_an_appointment(alexa: Alexa) -> None:
-    turn = alexa.say("it's still there weeks after weaning")
-    assert turn.has("appointment") and turn.stays_open
+@pytest.mark.parametrize("symptom", ["BREAST_CHANGE", "LASTING", "AFTER_WEANING", "FIRM_FIXED"])
+def test_each_reported_breast_change_books_an_appointment(alexa: Alexa, symptom: str) -> None:
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": symptom.lower(), "id": symptom}})
+    assert turn.leads_with("please book an appointment") and turn.stays_open
 
 
-def test_the_check_asks_fever_first_and_a_yes_sends_her_to_a_doctor_today(alexa_on_each_store: Alexa) -> None:
-    alexa = alexa_on_each_store
-    first = alexa.say("check my symptoms")
-    assert first.has("38 degrees Celsius", "chills") and first.stays_open
-    outcome = alexa.say("yes")
-    assert outcome.leads_with("contact your doctor or midwife today")
-    assert outcome.has("911")  # the emergency line is part of the advice
-    assert outcome.has("through the steps")  # then the self-care steps while she waits
-    assert alexa.say("yes").has(step_heading(1))
-
-
-def test_the_check_asks_about_redness_second_and_a_yes_means_today(alexa: Alexa) -> None:
-    alexa.say("check my symptoms")
-    second = alexa.say("no")
-    assert second.has("red", "pus", "12 to 24 hours")
-    assert alexa.say("yes").leads_with("contact your doctor or midwife today")
-
-
-def test_the_check_asks_whether_it_lasted_third_and_a_yes_books_an_appointment(alexa: Alexa) -> None:
-    alexa.say("check my symptoms")
-    alexa.say("no")
-    third = alexa.say("no")
-    assert third.has("six weeks", "firm and fixed")
-    outcome = alexa.say("yes")
-    assert outcome.leads_with("book an appointment")
-
-
-def test_no_warning_signs_gives_self_care_and_when_to_check_again(alexa_on_each_store: Alexa) -> None:
-    alexa = alexa_on_each_store
-    alexa.say("check my symptoms")
-    questions = [alexa.say("no") for _ in range(2)]
-    assert all(turn.stays_open for turn in questions)
-    outcome = alexa.say("no")
-    assert outcome.has("12 to 24 hours")
-    assert outcome.has("through the steps")
-    assert len([t for t in alexa.turns if "?" in t.speech]) <= 5  # three questions, no more
-
-
-def test_a_plain_lump_report_starts_the_check(alexa: Alexa) -> None:
-    assert alexa.say("I have a hard lump").has("chills")
+def test_a_plain_lump_hears_relief_then_is_offered_the_check(alexa: Alexa) -> None:
+    offer = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})
+    assert offer.leads_with("fever") and offer.has("cold pack", "three quick questions")
+    assert "very unwell" not in offer.speech
+    assert alexa.say("yes").has("very unwell or confused")
 
 
 def test_start_over_during_the_check_restarts_the_check(alexa: Alexa) -> None:
     alexa.say("check my symptoms")
     alexa.say("no")
-    assert alexa.say("start over").has("chills")
+    assert alexa.say("start over").has("very unwell or confused")
+
+
+# --- one breath --------------------------------------------------------------------------------------
+
+def test_the_say_next_hint_is_taught_once_then_shortened(alexa: Alexa) -> None:
+    first = alexa.intent("WalkStepsIntent", FEEDING)
+    second = alexa.say("next")
+    assert first.has("say next when you're ready") and not second.has("when you're ready")
+    assert second.reprompt == "Say next."
+
+
+def test_the_warning_is_not_said_twice_in_a_row(alexa: Alexa) -> None:
+    overview = alexa.intent("RelieveLumpIntent", FEEDING)
+    step = alexa.say("yes")
+    assert overview.has("contact your doctor or midwife today")
+    assert step.has(step_heading(1)) and "today" not in step.speech
+    assert alexa.intent("WalkStepsIntent").has("contact your doctor or midwife today")  # heard fresh
+
+
+@pytest.mark.parametrize("step", [10**30, float("inf"), "inf", -1, "x", True, [1]])
+def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, step: object) -> None:
+    from skill.conversation import Conversation
+
+    record = Conversation.from_session({"conversation": {"step": step, "check_position": step,
+                                                         "question": "check", "situation": "x"}})
+    assert record.step is None and record.check_position == 0 and record.situation is None
+    alexa.session.attributes = {"conversation": {"step": 10**30, "check_position": 10**30, "question": "check"}}
+    turn = alexa.say("next")
+    assert turn.status == 200 and turn.has(step_heading(1))
+
+
+def test_repeat_of_a_malformed_last_reply_does_not_break_the_turn(alexa: Alexa) -> None:
+    alexa.session.attributes = {"conversation": {"last_reply": {
+        "speech": ["Say next."], "reprompt": "Say next.", "question": "nonsense",
+        "step_number": float("inf"), "step_count": "4", "card_title": "t", "card_text": "x"}}}
+    turn = alexa.say("repeat")
+    assert turn.status == 200 and turn.has("say next") and "sorry" not in turn.speech.lower()
 
 
 # --- memory: she is welcomed back where she stopped ------------------------------------------------
@@ -212,7 +360,7 @@ def test_a_returning_visit_gets_a_short_welcome_back(alexa: Alexa) -> None:
 def test_after_a_restart_mid_walk_she_is_offered_to_continue_at_the_same_step(alexa_on_each_store: Alexa) -> None:
     alexa = alexa_on_each_store
     alexa.launch()
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
     alexa.walk_away()
 
@@ -224,7 +372,7 @@ def test_after_a_restart_mid_walk_she_is_offered_to_continue_at_the_same_step(al
 
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
     alexa.launch()
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("stop")
     alexa.launch()
     alexa.say("no")
@@ -234,7 +382,7 @@ def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
 
 def test_only_what_the_features_need_is_stored(alexa: Alexa) -> None:
     alexa.launch()
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     assert set(alexa.stored) == {"visits", "step", "record"}
     assert alexa.stored["step"] == 0 and alexa.stored["visits"] == 1
 
@@ -242,7 +390,7 @@ def test_only_what_the_features_need_is_stored(alexa: Alexa) -> None:
 def test_forget_me_erases_everything_after_she_confirms(alexa_on_each_store: Alexa) -> None:
     alexa = alexa_on_each_store
     alexa.launch()
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     assert alexa.stored
 
     confirm = alexa.say("forget me")
@@ -256,7 +404,7 @@ def test_forget_me_erases_everything_after_she_confirms(alexa_on_each_store: Ale
 
 def test_no_to_forget_me_keeps_everything(alexa: Alexa) -> None:
     alexa.launch()
-    alexa.say("take me through the steps")
+    alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("delete my data")
     kept = alexa.say("no")
     assert kept.stays_open

@@ -1,16 +1,22 @@
 """Each of the five markets hears its own words: who to see, and the number to call.
 
 She speaks in her market's words (the samples in interaction_model/<locale>.json); the answer
-names her market's clinician (GP in the UK and Australia) and emergency number.
+names her market's clinician (GP in the UK and Australia), emergency number and care lines, each
+recorded with its official source in skill/content/care_lines.toml and spoken the way people say it.
 """
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass
 
 import pytest
 
+from skill.content import load_library
+from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR, flatten
+from skill.envelopes import Session
 from tests.conftest import Alexa
 
 
@@ -19,7 +25,7 @@ class Market:
     locale: str
     clinician: str          # who she is told to contact today
     clinician_short: str    # "when should I see a ..."
-    emergency_number: str
+    emergency_number: str   # as spoken
     ask_for_a_doctor: str   # a sample from this market's SeeDoctorIntent
     not_said: tuple[str, ...] = ()  # words from other markets that must not appear
 
@@ -28,10 +34,16 @@ MARKETS = (
     Market("en-US", "doctor or midwife", "doctor", "911", "should I call my o. b.", ("GP", "NHS")),
     Market("en-GB", "GP or midwife", "GP", "999", "when should I see my g. p.", ("doctor", "911")),
     Market("en-CA", "doctor or midwife", "doctor", "911", "should I see my family doctor", ("GP", "NHS")),
-    Market("en-AU", "GP or midwife", "GP", "000", "when should I see my g. p.", ("doctor", "911", "NHS")),
+    Market("en-AU", "GP or midwife", "GP", "triple zero", "when should I see my g. p.", ("doctor", "911", "NHS")),
     Market("en-IN", "doctor", "doctor", "112", "when should I see my gynaecologist", ("GP", "911", "NHS")),
 )
-EMERGENCY_NUMBERS = {market.emergency_number for market in MARKETS}
+EMERGENCY_NUMBERS = {"911", "999", "000", "112"}
+FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
+CARE_LINES = tomllib.loads((CONTENT_DIR / CARE_LINES_FILE).read_text(encoding="utf-8"))
+# A run of digits that reads as a phone number or code: three or more digits, or digit groups.
+NUMBER = re.compile(r"(?<![\d.])\d[\d -]*\d{2,}(?!\.\d)")
+QUANTITIES = {"100.4"}  # the fever threshold, not a care number
+SAID_OR_SHOWN = {"speech", "reprompt", "warning", "card", "title"}
 
 
 @pytest.fixture(params=MARKETS, ids=[market.locale for market in MARKETS])
@@ -49,8 +61,8 @@ def hears_no_other_market(speech: str, market: Market) -> bool:
 
 
 def other_emergency_numbers(speech: str, market: Market) -> set[str]:
-    return {number for number in EMERGENCY_NUMBERS - {market.emergency_number}
-            if re.search(rf"(?<![\d.]){number}(?!\d|\.\d)", speech)}
+    own = {line["number"] for line in CARE_LINES[market.locale]}
+    return {number for number in EMERGENCY_NUMBERS - own if re.search(rf"(?<![\d.]){number}(?!\d|\.\d)", speech)}
 
 
 def test_the_welcome_names_her_markets_clinician_and_emergency_number(her_echo: Alexa, market: Market) -> None:
@@ -62,16 +74,28 @@ def test_the_welcome_names_her_markets_clinician_and_emergency_number(her_echo: 
 
 
 def test_relieving_a_lump_sends_warning_signs_to_her_markets_clinician(her_echo: Alexa, market: Market) -> None:
-    answer = her_echo.say("how do I relieve a hard lump")
-    assert answer.leads_with(f"contact your {market.clinician} today")
-    assert answer.has(f"see your {market.clinician_short}", "cold pack")
+    answer = her_echo.intent("RelieveLumpIntent", FEEDING)
+    assert answer.leads_with("fever")
+    assert answer.has(f"contact your {market.clinician} today", "cold pack")
     assert hears_no_other_market(answer.speech, market)
     assert answer.stays_open
 
 
+@pytest.mark.parametrize("intent", ["KeepFeedingIntent", "BabyRefusesIntent", "NipplePainIntent",
+                                    "FeelingLowIntent", "PumpingIntent"])
+def test_the_new_answers_are_answered_in_every_market(her_echo: Alexa, market: Market, intent: str) -> None:
+    answer = her_echo.intent(intent)
+    assert answer.stays_open and answer.card and len(answer.speech.split()) <= 50
+    assert hears_no_other_market(answer.speech, market)
+
+
+def test_is_it_safe_for_my_baby_is_answered_in_every_market(her_echo: Alexa) -> None:
+    assert her_echo.intent("KeepFeedingIntent").has("safe for your baby", "both sides")
+
+
 def test_help_names_her_markets_clinician(her_echo: Alexa, market: Market) -> None:
     help_turn = her_echo.say("help")
-    assert help_turn.has(f"when should I see a {market.clinician_short}", "next", "stop")
+    assert help_turn.has(f"when to see a {market.clinician_short}", "next", "stop")
     assert hears_no_other_market(help_turn.speech, market)
     assert help_turn.stays_open and help_turn.reprompt
 
@@ -84,23 +108,42 @@ def test_stop_says_goodbye_in_every_market(her_echo: Alexa) -> None:
 
 def test_asking_for_a_doctor_in_her_markets_words_names_clinician_and_number(her_echo: Alexa, market: Market) -> None:
     answer = her_echo.say(market.ask_for_a_doctor)
-    assert answer.leads_with(f"contact your {market.clinician} today")
-    assert answer.has(f"call {market.emergency_number}")
+    assert answer.leads_with("very unwell or confused")
+    assert answer.has(f"call {market.emergency_number}", f"contact your {market.clinician} today")
     assert hears_no_other_market(answer.speech, market)
     assert not other_emergency_numbers(answer.speech, market)
 
 
 def test_in_the_uk_the_doctor_advice_names_the_gp_nhs_111_and_999(make_alexa: Callable[..., Alexa]) -> None:
-    alexa = make_alexa(locale="en-GB")
-    answer = alexa.say("when should I see my g. p.")
+    answer = make_alexa(locale="en-GB").say("when should I see my g. p.")
     assert answer.has("GP", "NHS 111", "999")
-    assert answer.card and "NHS 111" in answer.card["content"]
 
 
-def test_in_the_uk_contact_today_offers_nhs_111_when_the_gp_is_closed(make_alexa: Callable[..., Alexa]) -> None:
-    turn = make_alexa(locale="en-GB").say("I have a fever")
-    assert turn.leads_with("contact your GP or midwife today")
-    assert turn.has("NHS 111", "999")
+@pytest.mark.parametrize("locale, line", [
+    ("en-GB", "NHS 111"), ("en-CA", "811"), ("en-AU", "healthdirect on 1800 022 222"),
+])
+def test_contact_today_names_the_markets_nurse_line_when_the_clinician_cant_be_reached(
+        make_alexa: Callable[..., Alexa], locale: str, line: str) -> None:
+    turn = make_alexa(locale=locale).intent("ReportSymptomIntent", {"symptom": {"value": "a fever", "id": "FEVER"}})
+    assert turn.leads_with("please contact your") and turn.has(line)
+
+
+@pytest.mark.parametrize("locale, line", [
+    ("en-GB", "0300 100 0212"), ("en-AU", "1800 686 268"),
+])
+def test_feeding_help_names_the_markets_breastfeeding_helpline(make_alexa: Callable[..., Alexa],
+                                                               locale: str, line: str) -> None:
+    assert make_alexa(locale=locale).intent("NipplePainIntent").has(line)
+
+
+@pytest.mark.parametrize("locale, line", [
+    ("en-US", "1-833-852-6262"), ("en-AU", "1300 726 306"), ("en-IN", "14416"), ("en-GB", "NHS 111"),
+    ("en-CA", "811"),
+])
+def test_feeling_low_names_the_markets_support_line_and_the_emergency_number(make_alexa: Callable[..., Alexa],
+                                                                          locale: str, line: str) -> None:
+    turn = make_alexa(locale=locale).intent("FeelingLowIntent")
+    assert turn.has(line, "harm yourself")
 
 
 def test_very_unwell_and_confused_leads_with_her_markets_emergency_number(her_echo: Alexa, market: Market) -> None:
@@ -108,7 +151,21 @@ def test_very_unwell_and_confused_leads_with_her_markets_emergency_number(her_ec
     assert turn.leads_with(f"call {market.emergency_number} now")
     assert not other_emergency_numbers(turn.speech, market)
     assert turn.ended is True
-    assert turn.card and market.emergency_number in turn.card["content"]
+    written = next(line["number"] for line in CARE_LINES[market.locale] if line["name"].startswith("Emergency"))
+    assert turn.card and written in turn.card["content"]
+
+
+def test_india_names_the_108_ambulance_in_an_emergency(make_alexa: Callable[..., Alexa]) -> None:
+    turn = make_alexa(locale="en-IN").say("I feel very unwell and confused")
+    assert turn.has("call 112 now", "108 for an ambulance")
+    assert '<say-as interpret-as="digits">108</say-as>' in turn.ssml
+
+
+def test_australia_says_triple_zero(make_alexa: Callable[..., Alexa]) -> None:
+    alexa = make_alexa(locale="en-AU")
+    for turn in (alexa.launch(), alexa.say("I feel very unwell and confused")):
+        assert turn.has("triple zero") and "000" not in turn.speech and "zero zero zero" not in turn.speech
+    assert "000" in alexa.turns[-1].card["content"]
 
 
 @pytest.mark.parametrize("locale, first, second", [
@@ -116,14 +173,37 @@ def test_very_unwell_and_confused_leads_with_her_markets_emergency_number(her_ec
     ("en-CA", "38 degrees Celsius", "100.4 degrees Fahrenheit"),
     ("en-IN", "38 degrees Celsius", "100.4 degrees Fahrenheit"),
 ])
-def test_the_fever_question_gives_her_markets_scale_first(make_alexa: Callable[..., Alexa], locale: str,
-                                                          first: str, second: str) -> None:
-    question = make_alexa(locale=locale).say("check my symptoms")
-    assert question.speech.index(first) < question.speech.index(second)
+def test_the_fever_threshold_gives_her_markets_scale_first(make_alexa: Callable[..., Alexa], locale: str,
+                                                           first: str, second: str) -> None:
+    alexa = make_alexa(locale=locale)
+    alexa.say("check my symptoms")
+    question = alexa.say("no")
+    assert question.reprompt.index(first) < question.reprompt.index(second)
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "en-AU"])
-def test_the_fever_question_is_celsius_only_where_celsius_is_all_she_uses(make_alexa: Callable[..., Alexa],
-                                                                         locale: str) -> None:
-    question = make_alexa(locale=locale).say("check my symptoms")
-    assert question.has("38 degrees Celsius") and "Fahrenheit" not in question.speech
+def test_the_fever_threshold_is_celsius_only_where_celsius_is_all_she_uses(make_alexa: Callable[..., Alexa],
+                                                                          locale: str) -> None:
+    alexa = make_alexa(locale=locale)
+    alexa.say("check my symptoms")
+    question = alexa.say("no")
+    assert "38 degrees Celsius" in question.reprompt and "Fahrenheit" not in question.reprompt
+
+
+# --- every care number she can hear is recorded with its official source ------------------------------
+
+@pytest.mark.parametrize("locale", sorted(CARE_LINES))
+def test_every_care_line_names_an_official_source(locale: str) -> None:
+    for line in CARE_LINES[locale]:
+        assert line["source"].strip() and "checked" in line["source"], f"{CARE_LINES_FILE} [[{locale}]] {line['name']}"
+
+
+@pytest.mark.parametrize("locale", sorted(CARE_LINES))
+def test_every_number_in_the_words_is_a_recorded_care_line(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    recorded = {line["number"] for line in CARE_LINES[locale]} | {line["spoken"] for line in CARE_LINES[locale]}
+    said_or_shown = [text for key, text in flatten(content.data).items() if isinstance(text, str)
+                     and (key.rsplit(".", 1)[-1] in SAID_OR_SHOWN or key.startswith("prompts."))]
+    found = {number.strip() for text in said_or_shown for number in NUMBER.findall(text)}
+    unknown = {number for number in found - QUANTITIES if not any(number in line for line in recorded)}
+    assert not unknown, f"{locale}: numbers in the content with no recorded source: {sorted(unknown)}"

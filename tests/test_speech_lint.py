@@ -1,13 +1,14 @@
 """Lint every response the skill can produce, in every market, found by exploring the conversation.
 
 Breadth-first from a new session, each state is sent every intent of the market's model (the
-symptom report once per SymptomType id, resolved), a LaunchRequest and both screen touches, with
+symptom report once per SymptomType id, resolved, and once without; likewise her situation), a LaunchRequest and both screen touches, with
 the session attributes Alexa would carry. What comes back must be SSML Alexa accepts, with only
 its supported tags, and short enough to hear in one go.
 
 A state is the `conversation` session attribute minus what does not change what she hears next:
 `last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
-`check_position` unless a check question is pending (it is reset when a check starts). Keyed on
+`check_position` unless a check question is pending (it is reset when a check starts), and the
+flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`). Keyed on
 the raw record, the same few dozen states multiply to several hundred. A new session's state is
 what the store remembers about her: whether she has been before, and the step she stopped at.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.content import load_library
+from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR
 from skill.content.schema import SPOKEN_FIELDS, SPOKEN_WORD_LIMIT
 from skill.conversation import Question
 from skill.envelopes import ECHO_SHOW, Session
@@ -38,7 +41,7 @@ from skill.verification import RequestVerifier
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-STATE_BOUND = 60
+STATE_BOUND = 1500
 USER_ID = "amzn1.ask.account.speech-lint"
 SERIALIZER = DefaultSerializer()
 AMAZON_NAMESPACE = "urn:lint:amazon-ssml"  # Alexa takes amazon:... tags without declaring the prefix
@@ -109,6 +112,7 @@ def actions_for(locale: str) -> list[Action]:
         if not slots:
             actions.append(Action(intent["name"], "intent", intent["name"]))
             continue
+        actions.append(Action(f"{intent['name']}(no slot)", "intent", intent["name"]))  # she didn't say
         slot = slots[0]
         for value in types[slot["type"]]:
             resolved = {slot["name"]: {"value": value["name"]["value"], "id": value["id"]}}
@@ -120,6 +124,10 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record = dict(attributes.get("conversation") or {})
     record.pop("last_reply", None)
     record.pop("topic", None)
+    # Only shorten what she hears next (the budget of the longer form is reached from the start
+    # state), so they would multiply states without new words.
+    for flag in ("hint_taught", "warned", "situation_asked"):
+        record.pop(flag, None)
     if record.get("question") != Question.CHECK.value:
         record.pop("check_position", None)
     return json.dumps(record, sort_keys=True)
@@ -333,6 +341,44 @@ def test_a_session_that_alexa_ended_gets_no_speech(explored: Exploration) -> Non
     assert explored.session_ends
     spoken = [heard.where for heard in explored.session_ends if heard.ssml or heard.reprompt]
     assert not spoken, f"SessionEndedRequest answered with speech: {spoken[:10]}"
+
+
+# --- care numbers -----------------------------------------------------------------------------------
+
+CARE_LINES = tomllib.loads((CONTENT_DIR / CARE_LINES_FILE).read_text(encoding="utf-8"))
+# A run of digits that reads as a phone number or code: three or more digits, or digit groups.
+NUMBER = re.compile(r"(?<![\d.])\d[\d -]*\d{2,}(?!\.\d)")
+QUANTITIES = {"100.4"}  # the fever threshold, not a care number
+
+
+def spoken_numbers(ssml: str) -> tuple[set[str], set[str]]:
+    """The numbers marked up with say-as, and any number-like text left bare."""
+    marked = set(re.findall(r'<say-as interpret-as="(?:digits|telephone)">([^<]+)</say-as>', ssml))
+    bare = re.sub(r"<say-as[^>]*>[^<]*</say-as>", " ", ssml)
+    bare = re.sub(r"<[^>]+>", " ", bare)
+    return marked, {number.strip() for number in NUMBER.findall(bare)} - QUANTITIES
+
+
+def test_every_number_spoken_in_each_locale_matches_a_recorded_source(explored: Exploration) -> None:
+    """Every care number in every state is recorded (content/care_lines.toml) and read its way."""
+    locale = explored.locale
+    recorded = {line["spoken"]: line for line in CARE_LINES[locale]}
+    unrecorded, unmarked, wrong_kind = set(), set(), set()
+    for heard in explored.responses:
+        for ssml in (heard.ssml, heard.reprompt):
+            if not ssml:
+                continue
+            marked, bare = spoken_numbers(ssml)
+            unrecorded |= {number for number in marked if number not in recorded}
+            unmarked |= bare
+            wrong_kind |= {number for number in marked if number in recorded
+                           and f'interpret-as="{recorded[number]["say_as"]}">{number}<' not in ssml}
+    assert not unrecorded, f"{locale}: numbers spoken but not in {CARE_LINES_FILE}: {sorted(unrecorded)}"
+    assert not unmarked, f"{locale}: numbers spoken without say-as markup: {sorted(unmarked)}"
+    assert not wrong_kind, f"{locale}: numbers read the wrong way: {sorted(wrong_kind)}"
+    if locale == "en-AU":
+        assert all("000" not in (heard.ssml or "") for heard in explored.responses)
+
 
 
 # --- the content itself --------------------------------------------------------------------------------

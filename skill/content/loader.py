@@ -17,6 +17,7 @@ from skill.content import schema
 
 CONTENT_DIR = Path(__file__).parent
 BASE_FILE = "en.toml"
+CARE_LINES_FILE = "care_lines.toml"
 DEFAULT_LOCALE = "en-US"
 FORBIDDEN_CHARACTERS = re.compile(r"[&<>]")
 
@@ -32,12 +33,26 @@ class LocaleContent:
     locale: str
     data: dict[str, Any]
     origin: dict[str, str] = field(default_factory=dict)  # dotted key -> file it came from
+    care_lines: tuple[dict[str, str], ...] = ()  # the market's care numbers (care_lines.toml)
 
     def get(self, key: str) -> Any:
+        """A dotted key; `steps.<key>` names a step by its key."""
         node: Any = self.data
-        for part in key.split("."):
+        parts = key.split(".")
+        if parts[0] == "steps" and len(parts) > 1:
+            node, parts = self.step(parts[1]), parts[2:]
+        for part in parts:
             node = node[part]
         return node
+
+    def step(self, key: str) -> dict[str, Any]:
+        return next(step for step in self.steps if step["key"] == key)
+
+    @staticmethod
+    def fitting(entry: dict[str, Any], situation: str | None, field_name: str = "speech") -> str:
+        """The entry's words for her situation when it has a variant, else the words safe for all."""
+        variant = entry.get(situation) if situation else None
+        return variant[field_name] if isinstance(variant, dict) and field_name in variant else entry[field_name]
 
     def text(self, key: str, **values: Any) -> str:
         """A whole sentence with its runtime placeholders ({step_number}...) filled."""
@@ -67,12 +82,15 @@ def load_library(directory: Path = CONTENT_DIR) -> ContentLibrary:
     """Read the base and every `<locale>.toml` override beside it, validating each merged result."""
     base_path = directory / BASE_FILE
     base = read_toml(base_path)
+    care_lines = read_toml(directory / CARE_LINES_FILE)
     locales: dict[str, LocaleContent] = {}
     for override_path in sorted(directory.glob("en-*.toml")):
         origin = {key: base_path.name for key in flatten(base)}
         merged = merge(copy.deepcopy(base), read_toml(override_path), origin, override_path.name)
-        content = LocaleContent(locale=override_path.stem, data=merged, origin=origin)
+        lines = tuple(care_lines.get(override_path.stem, ()))
+        content = LocaleContent(locale=override_path.stem, data=merged, origin=origin, care_lines=lines)
         validate(content, base_path.name)
+        validate_care_lines(content)
         locales[content.locale] = content
     if DEFAULT_LOCALE not in locales:
         raise ContentError(f"{directory}: no {DEFAULT_LOCALE}.toml, the default market")
@@ -151,7 +169,18 @@ def validate(content: LocaleContent, base_name: str) -> None:
             if not isinstance(step.get(name), str) or not step[name].strip():
                 raise fail(f"steps.{index}.{name}", "missing or empty")
 
+    for entry_key in schema.SITUATION_ENTRIES:
+        try:
+            entry = content.get(entry_key)
+        except (KeyError, StopIteration):
+            raise fail(entry_key, "missing") from None
+        for situation in schema.SITUATIONS:
+            variant = entry.get(situation)
+            if not isinstance(variant, dict) or not str(variant.get("speech", "")).strip():
+                raise fail(f"{entry_key}.{situation}.speech", "missing or empty (each situation needs its words)")
+
     terms = {name: content.data["terms"][name] for name in schema.TERMS}
+    terms |= {name: str(content.data["terms"].get(name, "")) for name in schema.OPTIONAL_TERMS}
     allowed = set(terms) | schema.RUNTIME_PLACEHOLDERS
     for key, value in leaves.items():
         if not isinstance(value, str) or key.startswith("terms."):
@@ -169,6 +198,18 @@ def validate(content: LocaleContent, base_name: str) -> None:
             if words > schema.SPOKEN_WORD_LIMIT:
                 raise fail(key, f"{words} words, over the {schema.SPOKEN_WORD_LIMIT}-word limit")
         assign(content.data, key, tidy(filled, spoken))
+
+
+def validate_care_lines(content: LocaleContent) -> None:
+    """Every market lists its care numbers, each with how it is spoken and its official source."""
+    if not content.care_lines:
+        raise ContentError(f"{CARE_LINES_FILE}: no [[{content.locale}]] care lines")
+    for index, line in enumerate(content.care_lines):
+        for name in schema.CARE_LINE_FIELDS:
+            if not isinstance(line.get(name), str) or (name != "say_as" and not line[name].strip()):
+                raise ContentError(f"{CARE_LINES_FILE}: [[{content.locale}]] #{index + 1}: {name} missing or empty")
+        if line["say_as"] not in schema.SAY_AS_KINDS:
+            raise ContentError(f"{CARE_LINES_FILE}: [[{content.locale}]] #{index + 1}: unknown say_as {line['say_as']!r}")
 
 
 def tidy(text: str, spoken: bool) -> str:

@@ -4,32 +4,49 @@ Adding a topic means adding its name here, its words in `en.toml`, and its inten
 """
 from __future__ import annotations
 
-TOPICS = ("relieve", "food", "massage", "hygiene", "doctor", "why", "risks", "reassurance", "weaning")
-STEP_KEYS = ("comfort", "rest", "hygiene", "checkup")
-CHECK_QUESTIONS = ("fever", "redness", "lasting")
+TOPICS = (
+    "relieve", "food", "massage", "hygiene", "doctor", "why", "risks", "reassurance", "weaning",
+    "keepfeeding", "babyrefuses", "painrelief", "heatcold", "howlong", "changes", "nipples", "pumping",
+    "feelinglow",
+)
+STEP_KEYS = ("comfort", "rest", "milk", "checkup")
+CHECK_QUESTIONS = ("emergency", "today", "examine")
 CARE_ROUTES = ("emergency", "today", "appointment", "selfcare")
+# Her situation, kept for the session only (never stored): the ids of FeedingSituationType, lowered.
+SITUATIONS = ("feeding", "pumping", "weaning")
+# Entries whose advice differs by situation: each must say all three ([<entry>.feeding] ...).
+# A topic or the steps listed here make the skill ask her situation first, when it doesn't know it.
+SITUATION_ENTRIES = (
+    "topics.relieve", "topics.massage", "steps.milk",
+    "check.questions.examine", "check.outcomes.today", "check.outcomes.selfcare",
+)
 
 # Fields that are spoken, and so must fit the word budget and contain no markup.
-SPOKEN_FIELDS = frozenset({"speech", "reprompt"})
+SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
 RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title"})
-TERMS = ("emergency_number", "clinician", "clinician_short", "skill_name")
+TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
+         "feeding_help", "low_help", "fever_written", "fever_spoken")
+OPTIONAL_TERMS = ("urgent_line",)  # may be empty where a market has no such line
 
 TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
 STEP_FIELDS = ("key", "title", "speech", "card", "source")
+CARE_LINE_FIELDS = ("name", "number", "spoken", "say_as", "source")
+SAY_AS_KINDS = ("digits", "telephone", "")
 
 # Every required text, as a dotted path into the merged content.
 REQUIRED: tuple[str, ...] = (
     *(f"terms.{term}" for term in TERMS),
     *(f"topics.{topic}.{field}" for topic in TOPICS for field in TOPIC_FIELDS),
     *(f"prompts.{name}" for name in (
-        "offer_walk", "step_heading", "step_hint", "last_step", "first_step",
-        "offer_return", "anything_else", "nothing_before", "declined")),
+        "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
+        "first_step", "offer_return", "anything_else", "nothing_before", "declined", "ask_situation",
+        "ask_situation_again", "not_sure")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
-        "no_question", "nothing_to_repeat") for field in ("speech", "reprompt")),
+        "no_question", "nothing_to_repeat", "situation_noted") for field in ("speech", "reprompt")),
     "system.goodbye.speech",
     "check.thresholds_note",
     "check.intro.speech",

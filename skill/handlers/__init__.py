@@ -17,6 +17,7 @@ from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
 )
+from skill.handlers.situation import NotSureHandler, SituationHandler
 from skill.handlers.steps import NextStepHandler, PreviousStepHandler, WalkStepsHandler
 from skill.handlers.topics import topic_handlers
 from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler, triage_rules
@@ -40,7 +41,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         LaunchHandler(),
         *topic_handlers(),
         WalkStepsHandler(), NextStepHandler(), PreviousStepHandler(), StartOverHandler(),
-        SymptomCheckHandler(), ReportSymptomHandler(),
+        SymptomCheckHandler(), ReportSymptomHandler(), SituationHandler(), NotSureHandler(),
         YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),

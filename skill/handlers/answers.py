@@ -11,8 +11,9 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.conversation import Question, conversation_of
 from skill.handlers.memory import forget_reply, kept_reply
-from skill.handlers.steps import step_reply
-from skill.handlers.triage import check_answer_reply
+from skill.handlers.situation import asked_for_reply
+from skill.handlers.steps import step_reply, walk_reply
+from skill.handlers.triage import check_answer_reply, start_check_reply
 from skill.render import Reply, render
 
 Answer = Callable[[HandlerInput, LocaleContent], Reply]
@@ -34,7 +35,23 @@ def go_to_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def first_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return step_reply(content, conversation_of(handler_input), 0)
+    return walk_reply(content, conversation_of(handler_input))
+
+
+def start_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return start_check_reply(content, conversation_of(handler_input))
+
+
+def still_feeding(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"Yes" to "are you still breastfeeding, pumping, or stopping?" means still breastfeeding."""
+    conversation = conversation_of(handler_input)
+    conversation.learn_situation("feeding")
+    return asked_for_reply(content, conversation)
+
+
+def situation_unsaid(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" leaves it unsaid: she hears the advice written to be safe for everyone."""
+    return asked_for_reply(content, conversation_of(handler_input))
 
 
 def check_yes(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -52,6 +69,8 @@ ANSWERS: dict[Question, tuple[Answer, Answer]] = {
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),
+    Question.SITUATION: (still_feeding, situation_unsaid),
+    Question.OFFER_CHECK: (start_check, declined),
 }
 
 

@@ -10,6 +10,7 @@ from skill import content, conversation, memory
 from skill.content import ContentLibrary, content_of
 from skill.conversation import Conversation
 from skill.persistence.changes import RecordChanges
+from skill.handlers.slots import said_situation
 
 # Request types that start or continue a conversation with her (so her memory matters).
 CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
@@ -32,9 +33,12 @@ class ContentInterceptor(AbstractRequestInterceptor):
 
 
 class ConversationLoader(AbstractRequestInterceptor):
+    """Rebuilds her record; a `situation` slot on any intent ("I'm weaning, how do I...") updates it."""
+
     def process(self, handler_input: HandlerInput) -> None:
         session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
         record = Conversation.from_session(session or {})
+        record.learn_situation(said_situation(handler_input))
         handler_input.attributes_manager.request_attributes[conversation.SESSION_KEY] = record
 
 

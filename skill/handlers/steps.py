@@ -13,22 +13,41 @@ from skill.render import Reply, render
 
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,
                lead: list[str] | None = None) -> Reply:
-    """Say step `index`, with its number and how to move on; moves her to that step."""
+    """Say step `index`, with its number and how to move on; moves her to that step.
+
+    A step's warning is said unless she has just heard one; the full "say next" hint is taught
+    once a session, then shortened, so every turn fits one breath.
+    """
     conversation.walk_to(index)
     step = content.steps[index]
     count = len(content.steps)
     numbers = {"step_number": index + 1, "step_count": count}
     heading = content.text("prompts.step_heading", **numbers)
-    hint = content.text("prompts.last_step" if index == count - 1 else "prompts.step_hint")
+    warning = step.get("warning")
+    spoken_warning = [warning] if warning and not conversation.warned else []
+    if index == count - 1:
+        hint = content.text("prompts.last_step")
+    elif conversation.hint_taught:
+        hint = content.text("prompts.step_hint_short")
+    else:
+        hint = content.text("prompts.step_hint")
+        conversation.hint_taught = True
     return Reply(
-        speech=[*(lead or []), heading, step["speech"], hint],
+        speech=[*(lead or []), heading, *spoken_warning, content.fitting(step, conversation.situation), hint],
         reprompt=hint,
         card_title=f"{heading} {step['title']}",
         card_text=step["card"],
         step_number=index + 1,
         step_count=count,
         step_label=heading,
+        warns=bool(spoken_warning),
     )
+
+
+def walk_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """The first step at once: the steps are written to be safe for every situation, and fit
+    hers once she has said it (she is asked with the overview, which offers the steps)."""
+    return step_reply(content, conversation, 0)
 
 
 def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
@@ -58,8 +77,7 @@ class WalkStepsHandler(AbstractRequestHandler):
         return is_intent_name("WalkStepsIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        reply = step_reply(content_of(handler_input), conversation_of(handler_input), 0)
-        return render(handler_input, reply)
+        return render(handler_input, walk_reply(content_of(handler_input), conversation_of(handler_input)))
 
 
 class NextStepHandler(AbstractRequestHandler):

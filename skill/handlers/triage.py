@@ -1,4 +1,4 @@
-"""The warning-sign check: at most three yes/no questions, warning signs before self-care.
+"""The warning-sign check: at most three yes/no questions, danger first, stopping at the first "yes".
 
 Which answer leads where is data (content/triage.toml), so a clinician can change the routing.
 """
@@ -12,21 +12,26 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
 from skill.conversation import Conversation, Question, conversation_of
+from skill.handlers.slots import resolved_id
+from skill.handlers.topics import OVERVIEW, topic_reply
 from skill.render import Reply, render
 
 TRIAGE_FILE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"
 SYMPTOM_SLOT = "symptom"
+RELIEF = "relief"  # a plain lump: the relief overview, then an offer of the check
+SELF_CARE = "selfcare"
 
 
 @dataclass(frozen=True)
 class Triage:
     questions: tuple[tuple[str, str], ...]  # (question name, route on "yes"), in asking order
     reported: dict[str, str]               # SymptomType id -> route
+    restate_once: bool                     # "not sure" restates a question once ...
+    not_sure_means_yes: bool               # ... then is taken as "yes", the safer route
 
 
 @cache
@@ -37,37 +42,46 @@ def triage_rules(path: Path = TRIAGE_FILE) -> Triage:
         rules = Triage(
             questions=tuple((question["name"], question["yes"]) for question in data["questions"]),
             reported=dict(data["reported"]),
+            restate_once=bool(data["not_sure"]["restate_once"]),
+            not_sure_means_yes=data["not_sure"]["then"] == "yes",
         )
+        unsourced = [q["name"] for q in data["questions"] if not q.get("clinical_source")]
+        unsourced += [f"routes.{name}" for name, route in data["routes"].items() if not route.get("clinical_source")]
     except (KeyError, TypeError) as error:
         raise ContentError(f"{path.name}: missing or malformed {error}") from error
     if [name for name, _ in rules.questions] != list(schema.CHECK_QUESTIONS):
         raise ContentError(f"{path.name}: questions must be {', '.join(schema.CHECK_QUESTIONS)}, in that order")
     routes = {route for _, route in rules.questions} | set(rules.reported.values())
-    if unknown := routes - set(schema.CARE_ROUTES):
+    if unknown := routes - set(schema.CARE_ROUTES) - {RELIEF}:
         raise ContentError(f"{path.name}: unknown route {sorted(unknown)[0]!r}")
+    if unsourced or routes - set(data["routes"]):
+        raise ContentError(f"{path.name}: every question and route needs a clinical_source")
     return rules
 
 
-def route_reply(content: LocaleContent, route: str) -> Reply:
+def route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
     """The advice for a care route; the emergency route ends the session so she acts at once."""
+    if route == RELIEF:
+        return topic_reply(content, conversation, OVERVIEW, offer_check=True)
     outcome = content.get(f"check.outcomes.{route}")
+    speech = content.fitting(outcome, conversation.situation)
     card = {"card_title": outcome["title"], "card_text": outcome["card"]}
     if route == "emergency":
-        return Reply(speech=[outcome["speech"]], end_session=True, **card)
+        return Reply(speech=[speech], end_session=True, warns=True, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
-        return Reply(speech=[outcome["speech"], follow], reprompt=follow, **card)
+        return Reply(speech=[speech, follow], reprompt=follow, **card)
     offer = content.text("prompts.offer_walk")
-    return Reply(speech=[outcome["speech"], offer], reprompt=offer, question=Question.WALK, **card)
+    return Reply(speech=[speech, offer], reprompt=offer, question=Question.WALK, warns=route == "today", **card)
 
 
 def question_reply(content: LocaleContent, conversation: Conversation, position: int,
                    lead: list[str] | None = None) -> Reply:
-    conversation.check_position = position
+    conversation.ask_check_question(position)
     name, _ = triage_rules().questions[position]
     question = content.get(f"check.questions.{name}")
-    return Reply(speech=[*(lead or []), question["speech"]], reprompt=question["reprompt"],
-                 question=Question.CHECK)
+    return Reply(speech=[*(lead or []), content.fitting(question, conversation.situation)],
+                 reprompt=question["reprompt"], question=Question.CHECK)
 
 
 def start_check_reply(content: LocaleContent, conversation: Conversation) -> Reply:
@@ -79,21 +93,27 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
     questions = triage_rules().questions
     position = min(conversation.check_position, len(questions) - 1)
     if yes:
-        return route_reply(content, questions[position][1])
+        return route_reply(content, conversation, questions[position][1])
     if position + 1 < len(questions):
         return question_reply(content, conversation, position + 1)
-    return route_reply(content, "selfcare")
+    return route_reply(content, conversation, SELF_CARE)
+
+
+def not_sure_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """"I'm not sure" to a question: asked once more in other words, then taken as the safer "yes"."""
+    rules = triage_rules()
+    if rules.restate_once and not conversation.restated:
+        name, _ = rules.questions[min(conversation.check_position, len(rules.questions) - 1)]
+        question = content.get(f"check.questions.{name}")
+        conversation.restated = True
+        return Reply(speech=[content.text("prompts.not_sure"), question["reprompt"]],
+                     reprompt=question["reprompt"], question=Question.CHECK)
+    return check_answer_reply(content, conversation, yes=rules.not_sure_means_yes)
 
 
 def reported_symptom(handler_input: HandlerInput) -> str | None:
     """The SymptomType id Alexa resolved her words to, if it resolved (name-free requests too)."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slot = (getattr(intent, "slots", None) or {}).get(SYMPTOM_SLOT)
-    resolutions = getattr(slot, "resolutions", None)
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            return authority.values[0].value.id
-    return None
+    return resolved_id(handler_input, SYMPTOM_SLOT)
 
 
 class SymptomCheckHandler(AbstractRequestHandler):
@@ -107,14 +127,12 @@ class SymptomCheckHandler(AbstractRequestHandler):
 
 
 class ReportSymptomHandler(AbstractRequestHandler):
-    """"I have a fever": a warning sign routes straight to advice; anything else starts the check."""
+    """"I have a fever": a warning sign routes straight to its advice; a plain lump hears how to ease
+    it and is offered the check, never started on it unasked."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ReportSymptomIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
-        route = triage_rules().reported.get(reported_symptom(handler_input) or "")
-        if route:
-            return render(handler_input, route_reply(content, route))
-        return render(handler_input, start_check_reply(content, conversation_of(handler_input)))
+        route = triage_rules().reported.get(reported_symptom(handler_input) or "", RELIEF)
+        return render(handler_input, route_reply(content_of(handler_input), conversation_of(handler_input), route))

@@ -1,0 +1,68 @@
+"""Her situation (feeding, pumping or weaning) and "I'm not sure": answers to the skill's questions.
+
+Her situation lives in the session only (never stored). She may say it at any time ("I'm weaning"),
+in any request with a `situation` slot (read by the ConversationLoader), or in answer to the one
+question the skill asks when the advice she wants depends on it; then she hears that advice.
+"""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.content.schema import TOPICS
+from skill.conversation import Conversation, Question, conversation_of
+from skill.handlers.steps import step_reply
+from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
+from skill.handlers.triage import not_sure_reply
+from skill.render import Reply, render
+
+
+def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """The answer she asked for before the situation question, fitted to what she said (if anything)."""
+    asked_for, conversation.asked_for = conversation.asked_for, None
+    return topic_reply(content, conversation, asked_for if asked_for in TOPICS else OVERVIEW)
+
+
+def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """She told us her situation: the advice she was waiting for, her step again, or the overview."""
+    if conversation.question is Question.SITUATION:
+        return asked_for_reply(content, conversation)
+    if conversation.situation is None:
+        return situation_question(content, conversation, OVERVIEW)
+    if conversation.walking:
+        return step_reply(content, conversation, conversation.step)
+    return topic_reply(content, conversation, OVERVIEW)
+
+
+class SituationHandler(AbstractRequestHandler):
+    """"I'm still breastfeeding", "I exclusively pump", "I stopped feeding last week"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("SituationIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, situation_reply(content_of(handler_input), conversation_of(handler_input)))
+
+
+class NotSureHandler(AbstractRequestHandler):
+    """"I'm not sure", "maybe": in the check, restated once then the safer route; elsewhere, the
+    question again, or what she can ask."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("NotSureIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if conversation.question is Question.CHECK:
+            reply = not_sure_reply(content, conversation)
+        elif conversation.question is Question.SITUATION:
+            reply = asked_for_reply(content, conversation)
+        elif conversation.question is not None and conversation.last_reply:
+            reply = Reply.from_dict(conversation.last_reply)
+        else:
+            reply = Reply(speech=[content.text("system.no_question.speech")],
+                          reprompt=content.text("system.no_question.reprompt"))
+        return render(handler_input, reply)

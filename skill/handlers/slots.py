@@ -1,0 +1,24 @@
+"""Read what Alexa resolved a slot to: the value id, or None when it did not resolve."""
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+SITUATION_SLOT = "situation"
+
+
+def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The id of the slot's first successful resolution (name-free requests too), else None."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slot = (getattr(intent, "slots", None) or {}).get(slot_name)
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+def said_situation(handler_input: HandlerInput) -> str | None:
+    """Feeding, pumping or weaning, if she said it in this turn (FeedingSituationType id, lowered)."""
+    situation = resolved_id(handler_input, SITUATION_SLOT)
+    return situation.lower() if situation else None
