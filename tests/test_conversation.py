@@ -338,7 +338,7 @@ def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, s
 def test_repeat_of_a_malformed_last_reply_does_not_break_the_turn(alexa: Alexa) -> None:
     alexa.session.attributes = {"conversation": {"last_reply": {
         "speech": ["Say next."], "reprompt": "Say next.", "question": "nonsense",
-        "step_number": float("inf"), "step_count": "4", "card_title": "t", "card_text": "x"}}}
+        "step_number": 10**30, "step_count": "4", "card_title": "t", "card_text": "x"}}}
     turn = alexa.say("repeat")
     assert turn.status == 200 and turn.has("say next") and "sorry" not in turn.speech.lower()
 
