@@ -12,8 +12,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,9 +23,9 @@ import pytest
 
 from skill.envelopes import Device, Session
 from skill.persistence import build_persistence_adapter
-from tests.stores import LOCAL_AWS, free_port
+from tests.stores import LOCAL_AWS
 from tests.test_persistence import envelope_for
-from tests.test_serving import OFFLINE_SITECUSTOMIZE, ROOT, Server, blackhole  # noqa: F401  (fixture by name)
+from tests.test_serving import Server, blackhole  # noqa: F401  (fixture by name)
 
 HER = "amzn1.ask.account.RECORD-TEST-MOTHER"
 KITCHEN = Device(device_id="amzn1.ask.device.kitchen-echo")
@@ -50,21 +48,11 @@ class StoreServer(Server):
 
     def __init__(self, tmp: Path, blackhole_port: int, store_url: str, *, server: str = "granian",
                  workers: int = 1) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp / f"server-{self.port}.log"
-        (tmp / "sitecustomize.py").write_text(OFFLINE_SITECUSTOMIZE)
-        env = {name: value for name, value in os.environ.items() if not name.startswith(("SKILL_", "ALEXA_", "AWS_"))}
-        env |= {"PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}", "TEST_BLACKHOLE_PORT": str(blackhole_port),
-                "SKILL_STORE": store_url, "ALEXA_VERIFY_REQUESTS": "false"}
+        environment = {"SKILL_STORE": store_url, "ALEXA_VERIFY_REQUESTS": "false"}
         if store_url.startswith("dynamodb://"):
-            env |= {name: os.environ[name] for name in (*LOCAL_AWS, "AWS_ENDPOINT_URL_DYNAMODB")}
-        command = [sys.executable, "-m", "skill", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", str(workers), "--server", server]
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=subprocess.STDOUT, preexec_fn=obey_file_permissions)
-        self.wait_until_answering()
+            environment |= {name: os.environ[name] for name in (*LOCAL_AWS, "AWS_ENDPOINT_URL_DYNAMODB")}
+        super().__init__(tmp, blackhole_port, server=server, workers=workers,
+                         preexec_fn=obey_file_permissions, **environment)
 
     def say(self, session: Session, envelope: dict[str, Any], timeout: float = 15) -> tuple[int, str, float]:
         """Send one turn of her session; carries the session attributes over as Alexa does."""

@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,9 +43,10 @@ socket.getaddrinfo = getaddrinfo
 
 
 class Server:
-    """One `python -m skill serve --port P --workers 1` process and what it wrote to stderr."""
+    """One `python -m skill serve --port P --workers N` process and what it wrote to stderr."""
 
-    def __init__(self, tmp: Path, blackhole_port: int, *, server: str | None = None, **environment: str) -> None:
+    def __init__(self, tmp: Path, blackhole_port: int, *, server: str | None = None, workers: int = 1,
+                 preexec_fn: Callable[[], None] | None = None, **environment: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / f"server-{self.port}.log"
@@ -54,12 +55,12 @@ class Server:
         env |= {"PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}", "TEST_BLACKHOLE_PORT": str(blackhole_port),
                 "SKILL_STORE": f"sqlite:///{tmp}/skill.db", **environment}
         command = [sys.executable, "-m", "skill", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", "1"]
+                   "--workers", str(workers)]
         if server:
             command += ["--server", server]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
-                                            stdout=log, stderr=subprocess.STDOUT)
+                                            stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         self.wait_until_answering()
 
     def wait_until_answering(self) -> None:
