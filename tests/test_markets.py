@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
 
 import pytest
 
 from skill.content import load_library
 from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR, flatten
-from skill.envelopes import Session
 from tests.conftest import Alexa
 
 

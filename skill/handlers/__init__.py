@@ -17,10 +17,11 @@ from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
 )
-from skill.handlers.situation import NotSureHandler, SituationHandler
-from skill.handlers.steps import NextStepHandler, PreviousStepHandler, WalkStepsHandler
+from skill.handlers.intent_reply import IntentReply
+from skill.handlers.situation import NotSureHandler, situation_reply
+from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
-from skill.handlers.triage import ReportSymptomHandler, SymptomCheckHandler, triage_rules
+from skill.handlers.triage import ReportSymptomHandler, start_check_reply, triage_rules
 from skill.render import apl_document
 
 
@@ -40,8 +41,14 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         CanFulfillHandler(),
         LaunchHandler(),
         *topic_handlers(),
-        WalkStepsHandler(), NextStepHandler(), PreviousStepHandler(), StartOverHandler(),
-        SymptomCheckHandler(), ReportSymptomHandler(), SituationHandler(), NotSureHandler(),
+        IntentReply("WalkStepsIntent", walk_reply),
+        IntentReply("AMAZON.NextIntent", next_reply),
+        IntentReply("AMAZON.PreviousIntent", previous_reply),
+        StartOverHandler(),
+        IntentReply("SymptomCheckIntent", start_check_reply),
+        ReportSymptomHandler(),
+        IntentReply("SituationIntent", situation_reply),
+        NotSureHandler(),
         YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),

@@ -37,15 +37,6 @@ def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply
     return topic_reply(content, conversation, OVERVIEW)
 
 
-class SituationHandler(AbstractRequestHandler):
-    """"I'm still breastfeeding", "I exclusively pump", "I stopped feeding last week"."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("SituationIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, situation_reply(content_of(handler_input), conversation_of(handler_input)))
-
 
 class NotSureHandler(AbstractRequestHandler):
     """"I'm not sure", "maybe": in the check, restated once then the safer route; elsewhere, the

@@ -1,14 +1,10 @@
 """Walking her through the relief steps one at a time: next, go back, start over."""
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
-from ask_sdk_model import Response
 
-from skill.content import LocaleContent, content_of
-from skill.conversation import Conversation, conversation_of
-from skill.render import Reply, render
+from skill.content import LocaleContent
+from skill.conversation import Conversation
+from skill.render import Reply
 
 
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,
@@ -68,29 +64,3 @@ def previous_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     if conversation.step == 0:
         return step_reply(content, conversation, 0, lead=[content.text("prompts.first_step")])
     return step_reply(content, conversation, conversation.step - 1)
-
-
-class WalkStepsHandler(AbstractRequestHandler):
-    """"Take me through the steps" starts at the first one."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("WalkStepsIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, walk_reply(content_of(handler_input), conversation_of(handler_input)))
-
-
-class NextStepHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.NextIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, next_reply(content_of(handler_input), conversation_of(handler_input)))
-
-
-class PreviousStepHandler(AbstractRequestHandler):
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.PreviousIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, previous_reply(content_of(handler_input), conversation_of(handler_input)))

@@ -116,15 +116,6 @@ def reported_symptom(handler_input: HandlerInput) -> str | None:
     return resolved_id(handler_input, SYMPTOM_SLOT)
 
 
-class SymptomCheckHandler(AbstractRequestHandler):
-    """"Check my symptoms" starts the questions."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("SymptomCheckIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, start_check_reply(content_of(handler_input), conversation_of(handler_input)))
-
 
 class ReportSymptomHandler(AbstractRequestHandler):
     """"I have a fever": a warning sign routes straight to its advice; a plain lump hears how to ease

@@ -1,0 +1,33 @@
+"""The common handler: one intent, answered by a reply built from her market's words and her record.
+
+Most of the skill's answers are exactly this; what differs is only the intent and the reply function,
+so a new answer is one line in skill/handlers/__init__.py, not a new class.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation import Conversation, conversation_of
+from skill.render import Reply, render
+
+ReplyFor = Callable[[LocaleContent, Conversation], Reply]
+
+
+class IntentReply(AbstractRequestHandler):
+    """Answers `intent_name` with `reply(content, conversation)`."""
+
+    def __init__(self, intent_name: str, reply: ReplyFor):
+        self.intent_name = intent_name
+        self.reply = reply
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(self.intent_name)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return render(handler_input, self.reply(content_of(handler_input), conversation_of(handler_input)))
