@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ CONFIDENCE_FLOOR = -0.4
 # so that every value is seen while no one intent swamps the others with thousands of copies.
 VALUES_PER_SLOTTED_SAMPLE = 3
 # A sample with several slots stands for the product of their values; beyond this many phrases the
-# exact-sample lookup keeps only the first ones (the classifier still learns from the rotation).
+# full expansion behind is_sample keeps only the first ones (the classifier learns from the rotation).
 MAX_PHRASES_PER_SAMPLE = 5000
 # Built-in intents answer to these words even when the model adds no samples of its own.
 BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
@@ -142,14 +142,37 @@ def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabu
         yield normalise(phrase), slots
 
 
+def rotated_expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary, count: int,
+                       start: int) -> list[tuple[str, Slots]]:
+    """`count` phrases of a slotted sample for training, each slot taking values in turn from `start`."""
+    names = SLOT_REFERENCE.findall(template)
+    choices = [vocabulary.words.get(slot_types.get(name, ""), []) for name in names]
+    if not all(choices):
+        return []
+    phrases = []
+    for offset in range(count):
+        phrase, slots = template, {}
+        for name, words in zip(names, choices):
+            word = words[(start + offset) % len(words)]
+            phrase = phrase.replace(f"{{{name}}}", word.words, 1)
+            slots[name] = {"value": word.words, "id": word.id}
+        phrases.append((normalise(phrase), slots))
+    return phrases
+
+
 class Understanding:
-    """One locale's model, learnt: exact samples answer at once, anything else goes to the classifier."""
+    """One locale's model, learnt: exact samples answer at once, anything else goes to the classifier.
+
+    Only samples without slots are looked up as they are; a slotted sample stands for thousands of
+    phrases, so it is learnt from a rotation of its values (and expanded in full only for is_sample).
+    """
 
     def __init__(self, model: dict[str, Any]):
         language = model["interactionModel"]["languageModel"]
         self.vocabulary = SlotVocabulary(language.get("types", []))
         self.slot_types: dict[str, dict[str, str]] = {}
-        self.phrases: dict[str, Understood] = {}
+        self.samples: dict[str, Understood] = {}           # samples without a slot, as she would say them
+        self.slotted: list[tuple[str, str]] = []           # (template, intent) of samples with slots
         texts: list[str] = []
         labels: list[str] = []
         rotation = itertools.count()
@@ -158,14 +181,15 @@ class Understanding:
             self.slot_types[name] = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
             for sample in (*intent.get("samples", []), *BUILT_IN_SAMPLES.get(name, ())):
                 template = normalise_template(sample)
-                phrases = list(itertools.islice(expansions(template, self.slot_types[name], self.vocabulary),
-                                                MAX_PHRASES_PER_SAMPLE))
-                for phrase, slots in phrases:
-                    self.phrases.setdefault(phrase, Understood(name, slots))
-                if SLOT_REFERENCE.search(template) and phrases:
-                    start = next(rotation) * VALUES_PER_SLOTTED_SAMPLE
-                    phrases = [phrases[(start + i) % len(phrases)] for i in range(VALUES_PER_SLOTTED_SAMPLE)]
-                texts.extend(phrase for phrase, _ in phrases)
+                if SLOT_REFERENCE.search(template):
+                    self.slotted.append((template, name))
+                    phrases = [phrase for phrase, _ in rotated_expansions(
+                        template, self.slot_types[name], self.vocabulary, VALUES_PER_SLOTTED_SAMPLE,
+                        next(rotation) * VALUES_PER_SLOTTED_SAMPLE)]
+                else:
+                    self.samples.setdefault(template, Understood(name))
+                    phrases = [template]
+                texts.extend(phrases)
                 labels.extend(name for _ in phrases)
         texts.extend(OUT_OF_DOMAIN_SAMPLES)
         labels.extend(FALLBACK for _ in OUT_OF_DOMAIN_SAMPLES)
@@ -178,12 +202,22 @@ class Understanding:
         self.classifier = LinearSVC(C=1.0, class_weight="balanced")
         self.classifier.fit(self.features.fit_transform(texts), labels)
 
+    @cached_property
+    def phrases(self) -> dict[str, Understood]:
+        """Every phrase the model's samples stand for, slots filled every way (built on first use)."""
+        phrases = dict(self.samples)
+        for template, name in self.slotted:
+            for phrase, slots in itertools.islice(expansions(template, self.slot_types[name], self.vocabulary),
+                                                  MAX_PHRASES_PER_SAMPLE):
+                phrases.setdefault(phrase, Understood(name, slots))
+        return phrases
+
     def understand(self, text: str) -> Understood:
         said = normalise(text)
         if not said:
             return Understood(FALLBACK, confidence=float("-inf"))
-        if said in self.phrases:
-            return self.phrases[said]
+        if said in self.samples:
+            return self.samples[said]
         intent, confidence = self.best_intent(said)
         if confidence < CONFIDENCE_FLOOR:
             return Understood(FALLBACK, confidence=confidence)
