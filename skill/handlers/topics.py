@@ -5,15 +5,13 @@ the skill asks once, then gives the answer she asked for (see handlers/situation
 """
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
-from ask_sdk_model import Response
+from functools import partial
 
-from skill.content import LocaleContent, content_of
+from skill.content import LocaleContent
 from skill.content.schema import SITUATIONS
-from skill.conversation import Conversation, Question, conversation_of
-from skill.render import Reply, render
+from skill.conversation import Conversation, Question
+from skill.handlers.intent_reply import IntentReply
+from skill.render import Reply
 
 # Which intent asks about which topic (the names in content/schema.py TOPICS).
 TOPIC_INTENTS: dict[str, str] = {
@@ -87,20 +85,6 @@ def asked_topic_reply(content: LocaleContent, conversation: Conversation, topic:
     return topic_reply(content, conversation, topic)
 
 
-class TopicHandler(AbstractRequestHandler):
-    """Answers one topic's intent; one instance is registered per topic."""
-
-    def __init__(self, intent_name: str, topic: str):
-        self.intent_name = intent_name
-        self.topic = topic
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(self.intent_name)(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        reply = asked_topic_reply(content_of(handler_input), conversation_of(handler_input), self.topic)
-        return render(handler_input, reply)
-
-
-def topic_handlers() -> list[TopicHandler]:
-    return [TopicHandler(intent, topic) for intent, topic in TOPIC_INTENTS.items()]
+def topic_handlers() -> list[IntentReply]:
+    """One handler per topic intent, each answering with asked_topic_reply for its topic."""
+    return [IntentReply(intent, partial(asked_topic_reply, topic=topic)) for intent, topic in TOPIC_INTENTS.items()]
