@@ -199,7 +199,7 @@ class Understanding:
             ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
         ])
         # Balanced: an intent with a few samples (a built-in) still counts as much as one with hundreds.
-        self.classifier = LinearSVC(C=1.0, class_weight="balanced")
+        self.classifier = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
         self.classifier.fit(self.features.fit_transform(texts), labels)
 
     @cached_property
