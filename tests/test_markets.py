@@ -87,8 +87,11 @@ def test_the_new_answers_are_answered_in_every_market(her_echo: Alexa, market: M
     assert hears_no_other_market(answer.speech, market)
 
 
-def test_is_it_safe_for_my_baby_is_answered_in_every_market(her_echo: Alexa) -> None:
-    assert her_echo.intent("KeepFeedingIntent").has("safe for your baby", "both sides")
+@pytest.mark.parametrize("words", ["should I keep breastfeeding", "is it safe for my baby"])
+def test_keep_feeding_and_safe_for_baby_are_answered_in_her_words_in_every_market(her_echo: Alexa,
+                                                                                  words: str) -> None:
+    answer = her_echo.say(words)
+    assert answer.has("safe for your baby", "both sides") and answer.stays_open
 
 
 def test_help_names_her_markets_clinician(her_echo: Alexa, market: Market) -> None:
