@@ -15,10 +15,13 @@ what the store remembers about her: whether she has been before, and the step sh
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import tomllib
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,13 +207,26 @@ class Explorer:
         return found
 
 
-@pytest.fixture(scope="module", params=LOCALES)
-def explored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Exploration:
-    locale = request.param
-    store = tmp_path_factory.mktemp(f"lint-{locale}") / "skill.db"
-    app = create_app({"SKILL_STORE": f"sqlite:///{store}", "VERIFIER": RequestVerifier(check_signature=False),
-                      "TESTING": True})
+def explore_market(locale: str, directory: Path) -> Exploration:
+    """One market's whole exploration, on its own app and SQLite file (run in a worker process)."""
+    app = create_app({"SKILL_STORE": f"sqlite:///{directory / 'skill.db'}",
+                      "VERIFIER": RequestVerifier(check_signature=False), "TESTING": True, "LOG_LEVEL": "ERROR"})
     return Explorer(app, locale).explore()
+
+
+@pytest.fixture(scope="module")
+def explorations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Exploration]:
+    """Every market explored at once, one process per core: tens of thousands of turns per market."""
+    with ProcessPoolExecutor(max_workers=min(len(LOCALES), os.cpu_count() or 1),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {locale: pool.submit(explore_market, locale, tmp_path_factory.mktemp(f"lint-{locale}"))
+                   for locale in LOCALES}
+        return {locale: future.result() for locale, future in futures.items()}
+
+
+@pytest.fixture(params=LOCALES)
+def explored(request: pytest.FixtureRequest, explorations: dict[str, Exploration]) -> Exploration:
+    return explorations[request.param]
 
 
 # --- SSML helpers ----------------------------------------------------------------------------------
