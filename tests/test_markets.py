@@ -208,3 +208,14 @@ def test_every_number_in_the_words_is_a_recorded_care_line(locale: str) -> None:
     found = {number.strip() for text in said_or_shown for number in NUMBER.findall(text)}
     unknown = {number for number in found - QUANTITIES if not any(number in line for line in recorded)}
     assert not unknown, f"{locale}: numbers in the content with no recorded source: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("locale, medicine", [
+    ("en-US", "acetaminophen"), ("en-CA", "acetaminophen"),
+    ("en-GB", "paracetamol"), ("en-AU", "paracetamol"), ("en-IN", "paracetamol"),
+])
+def test_pain_relief_uses_her_markets_name_for_the_medicine_and_never_a_dose(
+        make_alexa: Callable[..., Alexa], locale: str, medicine: str) -> None:
+    answer = make_alexa(locale=locale).say("what can I take for the pain")
+    assert answer.has(medicine, "pharmacist")
+    assert not any(unit in answer.speech.lower() for unit in (" mg", "milligram", "tablet"))

@@ -28,7 +28,7 @@ SPOKEN_WORD_LIMIT = 50
 # Placeholders filled per request rather than from [terms].
 RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
-         "feeding_help", "low_help", "fever_written", "fever_spoken")
+         "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief")
 OPTIONAL_TERMS = ("urgent_line",)  # may be empty where a market has no such line
 
 TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
