@@ -3,7 +3,8 @@
 Two servers share one set of settings: granian (the default: it served the full pipeline faster in
 bench/, see the README's "Performance") and gunicorn. Both get the same bind, worker count, time
 limits well under Alexa's 8 s, graceful shutdown on SIGTERM, and JSON logs whose access lines carry
-method, path, status and duration, never an address, query string, header or body.
+method, path, status and duration, never an address, query string, header or body. granian serves the
+Flask app through skill/asgi.py, which reads each body whole, under a deadline, before the app runs.
 """
 from __future__ import annotations
 
@@ -31,8 +32,6 @@ WORKER_TIMEOUT_SECONDS = 5
 GRACEFUL_TIMEOUT_SECONDS = 5
 # A client (or proxy) must finish sending its headers within this; stops slow-header attacks.
 HEADER_READ_TIMEOUT_MS = 5000
-# Threads per granian worker: requests waiting on a slow body each hold one (see run_granian).
-BLOCKING_THREADS = 4
 # Each worker holds 45-60 MB (README "Performance"); past this many, add machines, not workers.
 MAX_DEFAULT_WORKERS = 8
 
@@ -175,23 +174,28 @@ def run_granian(settings: ServeSettings) -> None:
     from granian.http import HTTP1Settings
     from granian.server import Server
 
+    from skill import asgi
+
+    # Each worker builds the bridge around this WSGI factory (skill/asgi.py create_bridge).
+    os.environ[asgi.WSGI_APP_VARIABLE] = settings.app
+    os.environ[asgi.ACCESS_LOG_VARIABLE] = "1" if settings.access_log else "0"
     Server(
-        settings.app,
+        "skill.asgi:create_bridge",
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
+        # granian reads a WSGI body lazily, on the thread running the request, with no deadline
+        # (emmett-framework/granian#728, "wontfix"): a client trickling its body held a thread.
+        # Under the ASGI interface, skill/asgi.py reads the whole body on the event loop within
+        # asgi.BODY_DEADLINE_SECONDS (408 past it) and MAX_CONTENT_LENGTH (413), then runs the app on
+        # the loop's own thread: one Python thread per worker, nothing at the GIL but the app
+        # (README "Performance"). No lifespan (ASGINL): the app is built when the worker loads it.
+        interface=Interfaces.ASGINL,
         # The TLS proxy in front speaks HTTP/1.1 to us; skipping HTTP/2 detection trimmed p99 in bench/.
         http=HTTPModes.http1,
         websockets=False,
         factory=True,
         workers=settings.workers,
-        # granian reads a WSGI body lazily, on the thread running the request, with no deadline
-        # (emmett-framework/granian#728, "wontfix"): with one thread, two clients trickling a body
-        # stalled every answer. Spare threads keep a few slow bodies from holding up the rest; the
-        # proxy's request_buffers (README "Deployment") keeps them from reaching us at all. With the
-        # GIL only one runs Python at a time, and bench/bench_cert_flood.py measured one client's
-        # answers/s the same with 1 thread or 4.
-        blocking_threads=BLOCKING_THREADS,
+        blocking_threads=1,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         workers_kill_timeout=GRACEFUL_TIMEOUT_SECONDS,
         # A worker that dies (content that fails its checks, say) stops the server: fail fast, let the
@@ -199,41 +203,20 @@ def run_granian(settings: ServeSettings) -> None:
         respawn_failed_workers=False,
         log_dictconfig=granian_log_config(),
         log_level=os.environ.get("LOG_LEVEL", "INFO").lower(),
-        log_access=settings.access_log,
-        log_access_format="%(method)s %(path)s",
+        # The bridge writes the access line itself, on the app's thread, with the request id.
+        log_access=False,
     ).serve()
 
 
 def granian_log_config() -> dict[str, Any]:
-    """granian's server and access loggers, writing JSON lines to stderr like the app's own."""
-    formatter = {"()": f"{__name__}.JsonAccessFormatter"}
+    """granian's own server lines as JSON on stderr, like the app's (access lines come from skill/asgi.py)."""
+    formatter = {"()": "skill.logs.JsonFormatter"}
     handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json"}
     return {
         "formatters": {"json": formatter},
         "handlers": {"json": handler},
-        "loggers": {
-            "_granian": {"handlers": ["json"], "propagate": False},
-            "granian.access": {"handlers": ["json"], "level": "INFO", "propagate": False},
-        },
+        "loggers": {"_granian": {"handlers": ["json"], "propagate": False}},
     }
-
-
-class JsonAccessFormatter(logs.JsonFormatter):
-    """Lifts status and duration out of granian's access record; its address and query never reach the line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name != "granian.access" or not isinstance(record.args, dict):
-            return super().format(record)
-        fields = record.args
-        record.status = fields.get("status")
-        record.duration_ms = round(float(fields.get("dt_ms", 0.0)), 2)
-        record.msg, record.args = "%s %s", (fields.get("method"), fields.get("path"))
-        try:
-            return super().format(record)
-        finally:
-            # granian logs access in the thread that ran the request, right after it: the id the
-            # app set belongs to this line, and must not stick to the next request's lines.
-            logs.request_id.set(None)
 
 
 def with_app(settings: ServeSettings, app: str) -> ServeSettings:

@@ -46,7 +46,7 @@ class Server:
     """One `python -m skill serve --port P --workers N` process and what it wrote to stderr."""
 
     def __init__(self, tmp: Path, blackhole_port: int, *, server: str | None = None, workers: int = 1,
-                 preexec_fn: Callable[[], None] | None = None, **environment: str) -> None:
+                 preexec_fn: Callable[[], None] | None = None, app: str | None = None, **environment: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / f"server-{self.port}.log"
@@ -54,7 +54,9 @@ class Server:
         env = {name: value for name, value in os.environ.items() if not name.startswith(("SKILL_", "ALEXA_", "AWS_"))}
         env |= {"PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}", "TEST_BLACKHOLE_PORT": str(blackhole_port),
                 "SKILL_STORE": f"sqlite:///{tmp}/skill.db", **environment}
-        command = [sys.executable, "-m", "skill", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        # `app` serves another factory through the same settings, as bench/serve.py does.
+        start = [str(ROOT / "bench" / "serve.py"), app] if app else ["-m", "skill", "serve"]
+        command = [sys.executable, *start, "--host", "127.0.0.1", "--port", str(self.port),
                    "--workers", str(workers)]
         if server:
             command += ["--server", server]
@@ -299,11 +301,48 @@ def test_two_clients_trickling_bodies_do_not_hold_up_her_answers(unverified_serv
     assert max(seconds for _, _, seconds in answers) < 1.0, "a slow body holds one thread, not the worker"
 
 
-def _post_chunked(server: Server, body: bytes) -> tuple[int, dict]:
+def test_a_body_still_trickling_at_the_deadline_gets_408_and_others_are_answered(unverified_server: Server) -> None:
+    from skill.asgi import BODY_DEADLINE_SECONDS
+
+    with socket.create_connection(("127.0.0.1", unverified_server.port)) as slow:
+        slow.settimeout(BODY_DEADLINE_SECONDS + 3)
+        started = time.monotonic()
+        slow.sendall(b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000\r\n\r\n{")
+        body = json.dumps(Session().launch()).encode()
+        during = unverified_server.request("POST", "/", body, {"Content-Type": "application/json"})
+        answer = b""
+        while time.monotonic() - started < BODY_DEADLINE_SECONDS + 3:  # one byte every half second
+            try:
+                slow.sendall(b" ")
+            except OSError:
+                pass
+            if _wait_readable(slow, 0.5):
+                chunk = slow.recv(4096)
+                answer += chunk
+                if not chunk or answer.rstrip().endswith(b"}"):
+                    break
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert json.loads(answer.split(b"\r\n\r\n", 1)[1]) == {"error": "request timeout"}
+    assert BODY_DEADLINE_SECONDS - 0.5 < waited < BODY_DEADLINE_SECONDS + 1.5
+    assert during[0] == 200 and during[2] < 1.0
+    assert unverified_server.request("GET", "/healthz")[0] == 200
+    refusals = [json.loads(line) for line in unverified_server.log().splitlines() if '"status": 408' in line]
+    assert [line["message"] for line in refusals] == ["request refused", "POST /"]
+    assert refusals[0]["level"] == "WARNING" and "error" not in refusals[0]
+
+
+def _wait_readable(connection: socket.socket, seconds: float) -> bool:
+    import select
+    return bool(select.select([connection], [], [], seconds)[0])
+
+
+def _post_chunked(server: Server, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
         connection.request("POST", "/", iter([body[i:i + 8192] for i in range(0, len(body), 8192)]),
-                           {"Content-Type": "application/json"}, encode_chunked=True)
+                           {"Content-Type": "application/json", **(headers or {})}, encode_chunked=True)
         response = connection.getresponse()
         return response.status, json.loads(response.read())
     finally:
@@ -330,3 +369,29 @@ def test_gunicorn_also_refuses_a_chunked_body_over_the_limit_with_413(tmp_path: 
         assert _post_chunked(running, json.dumps(Session().launch()).encode())[0] == 200
     finally:
         running.stop()
+
+
+def test_signed_requests_verify_through_the_server_byte_for_byte(tmp_path: Path, blackhole: int) -> None:
+    """The signature covers the exact raw bytes: the server must hand the app the body untouched."""
+    from bench.signed import sign_request, write_pki
+
+    pki = write_pki(tmp_path / "pki")
+    running = Server(tmp_path, blackhole, app="bench.wsgi_full:create_app", LUMP_RELIEF_BENCH_PKI=str(tmp_path / "pki"),
+                     SKILL_ID="amzn1.ask.skill.lump-relief-guide-local")
+    try:
+        signed = sign_request(pki, tmp_path, "signed")
+        headers = {"Content-Type": "application/json", **signed.headers}
+        status, payload, _ = running.request("POST", "/", signed.body, headers)
+        chunked = _post_chunked(running, signed.body, signed.headers)
+        changed = running.request("POST", "/", signed.body + b" ", headers)[:2]
+        health = running.request("GET", "/healthz")[0]
+        pages = []
+        for path in ("/privacy", "/terms"):
+            with urllib.request.urlopen(running.url + path, timeout=10) as page:
+                pages.append((page.status, page.headers.get_content_type(), b"</html>" in page.read().lower()))
+    finally:
+        running.stop()
+    assert status == 200 and payload["response"]["outputSpeech"]["ssml"]
+    assert chunked[0] == 200 and chunked[1]["response"]["outputSpeech"]["ssml"]
+    assert changed == (400, {"error": "request could not be verified"})
+    assert health == 200 and pages == [(200, "text/html", True)] * 2

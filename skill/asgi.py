@@ -1,0 +1,212 @@
+"""The Flask (WSGI) app behind granian's ASGI interface, so reading a body has a deadline.
+
+granian reads a WSGI body lazily, on the thread running the request, with no deadline
+(emmett-framework/granian#728, "wontfix"): a client trickling its body held a thread for as long as
+it liked. Here the whole body is read first, on the event loop, within BODY_DEADLINE_SECONDS (408
+past it) and MAX_CONTENT_LENGTH (413 as soon as the limit is passed, chunked bodies included). Only
+then does the app run, with the complete body, right on the loop's thread: each worker has ONE
+Python thread, so nothing contends for the GIL. A slow client costs a pending read, never a thread.
+granian's Rust side goes on accepting connections and buffering bytes while the app runs.
+
+Measured in bench/ (README "Performance"): handing the app to a one-thread executor instead cost a
+quarter of the throughput (a thread hop per request and two threads at the GIL); running it here
+matched granian's WSGI interface with one thread. The price: while the app waits (a certificate
+download, at most 250 ms; a SQLite lock, at most 1 s), this worker's other requests wait too, as
+they would for a single WSGI thread.
+(a2wsgi was considered: its WSGIMiddleware hands the app a body read lazily as the app asks, with
+no deadline, and runs the app on a thread pool, so it would keep both problems.)
+
+Every answer gets one access line (method, path, status, duration; never an address, query string,
+header or body), written right after the app, in its context, so it carries the request id the app set.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from skill import config
+
+# Alexa gives up after 8 s; a body (a few KB) still arriving after this is a slow client or an attack.
+BODY_DEADLINE_SECONDS = 5.0
+# How serving.run_granian tells each worker which WSGI factory to serve and whether to log access.
+WSGI_APP_VARIABLE = "SKILL_SERVE_WSGI_APP"
+ACCESS_LOG_VARIABLE = "SKILL_SERVE_ACCESS_LOG"
+
+log = logging.getLogger("skill.serving")
+access_log = logging.getLogger("skill.access")
+
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class ClientGone(Exception):
+    pass
+
+
+class WsgiBridge:
+    """An ASGI app that reads the whole body under a deadline, then runs the WSGI `app` on the loop's thread."""
+
+    def __init__(self, app: WsgiApp, *, max_body_bytes: int, body_deadline: float = BODY_DEADLINE_SECONDS,
+                 log_access: bool = True) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.body_deadline = body_deadline
+        self.log_access = log_access
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # no websockets here (granian is started with websockets off)
+        started = time.perf_counter()
+        try:
+            body = await asyncio.wait_for(self.read_body(scope, receive), self.body_deadline)
+        except ClientGone:
+            return
+        except BodyTooLarge:
+            await self.refuse(scope, send, 413, "request entity too large", "body: over the limit", started)
+            return
+        except asyncio.TimeoutError:
+            await self.refuse(scope, send, 408, "request timeout", "body: too slow", started)
+            return
+        environ = wsgi_environ(scope, body)
+        # Run here, on the loop's thread, in a fresh context: see the module's docstring for why.
+        status, headers, content = contextvars.Context().run(self.run_app, environ, started)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes:
+        declared = header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise BodyTooLarge
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    def run_app(self, environ: dict[str, Any], started: float) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The app, whole; in a fresh context, so the request id the app sets dies with this request."""
+        response: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> Callable[[bytes], None]:
+            if exc_info and response:
+                raise exc_info[1].with_traceback(exc_info[2])
+            response[:] = [int(status.split(None, 1)[0]), headers]
+            return written.append
+
+        written: list[bytes] = []
+        try:
+            result = self.app(environ, start_response)
+            try:
+                content = b"".join([*written, *result])
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            status, headers = response
+        except Exception:  # the app's own error handlers failed: a server fault, logged with its traceback
+            log.exception("app failed", extra={"status": 500})
+            status, headers, content = 500, [("Content-Type", "application/json")], b'{"error":"internal server error"}'
+        self.access(environ["REQUEST_METHOD"], environ["PATH_INFO"], status, started)
+        return status, [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers], content
+
+    async def refuse(self, scope: Scope, send: Send, status: int, error: str, check: str, started: float) -> None:
+        """One WARNING line, no traceback, and the same short JSON as the app's own refusals."""
+        log.warning("request refused", extra={"status": status, "check": check})
+        content = b'{"error":"%s"}' % error.encode()
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
+            (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": content})
+        self.access(scope.get("method", "-"), scope["path"], status, started)
+
+    def access(self, method: str, path: str, status: int, started: float) -> None:
+        if self.log_access:
+            access_log.info("%s %s", method, path, extra={
+                "status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+
+
+async def lifespan(receive: Receive, send: Send) -> None:
+    """Nothing to start or stop: the app is built when the worker loads it."""
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return value.decode("latin-1").strip()
+    return None
+
+
+def wsgi_environ(scope: Scope, body: bytes) -> dict[str, Any]:
+    """PEP 3333's environ for a request whose body has been read whole (so its length is known)."""
+    server = scope.get("server") or ("localhost", 80)
+    client = scope.get("client")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
+        "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1]) if server[1] is not None else "80",
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    if client:
+        environ["REMOTE_ADDR"] = str(client[0])
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        value = raw_value.decode("latin-1")
+        if name == "CONTENT_LENGTH" or name == "TRANSFER_ENCODING":
+            continue  # the body is whole: CONTENT_LENGTH above is its real length
+        key = "CONTENT_TYPE" if name == "CONTENT_TYPE" else f"HTTP_{name}"
+        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    return environ
+
+
+def create_bridge() -> WsgiBridge:
+    """granian's factory: the WSGI factory named by serving.run_granian, wrapped in the bridge."""
+    from skill.serving import APP_FACTORY, load_factory
+
+    app = load_factory(os.environ.get(WSGI_APP_VARIABLE, APP_FACTORY))()
+    access_log.setLevel(logging.INFO)  # access lines whatever LOG_LEVEL says, as the servers' own
+    limit = getattr(app, "config", {}).get("MAX_CONTENT_LENGTH") or config.DEFAULTS["MAX_CONTENT_LENGTH"]
+    return WsgiBridge(app, max_body_bytes=int(limit), log_access=os.environ.get(ACCESS_LOG_VARIABLE, "1") == "1")
