@@ -45,13 +45,6 @@ def test_each_market_fills_in_its_own_emergency_number() -> None:
         assert f"Call {written[locale]} now" in content.text("check.outcomes.emergency.card")
 
 
-def test_a_route_with_no_clinical_source_is_refused(content_dir: Path) -> None:
-    from skill.handlers.triage import triage_rules
-    edit(content_dir / "triage.toml", '[routes.selfcare]\nclinical_source', '[routes.selfcare]\nnote')
-    with pytest.raises(ContentError, match=r"triage\.toml: every question and route needs a clinical_source"):
-        triage_rules(content_dir / "triage.toml")
-
-
 def test_a_situation_entry_missing_one_situation_is_refused(content_dir: Path) -> None:
     edit(content_dir / "en.toml", "[topics.massage.weaning]", "[topics.massage.stopping]")
     with pytest.raises(ContentError, match=r"topics\.massage\.weaning\.speech: missing"):
@@ -129,17 +122,17 @@ def test_no_spoken_text_names_a_dose_or_tells_her_to_empty_or_knead(locale: str)
                 assert any(guard in lowered for guard in ("never", "not", "don't")), f"{locale}: {text}"
 
 
-def test_a_triage_route_that_does_not_exist_is_refused(content_dir: Path) -> None:
+@pytest.mark.parametrize("before, after, message", [
+    ("[routes.selfcare]\nclinical_source", "[routes.selfcare]\nnote",
+     r"triage\.toml: every question and route needs a clinical_source"),
+    ('FEVER = "today"', 'FEVER = "tomorrow"', r"triage\.toml: unknown route 'tomorrow'"),
+    ('name = "emergency"', 'name = "sepsis"', r"triage\.toml: questions must be emergency, today, examine"),
+])
+def test_a_triage_rule_a_clinician_breaks_is_refused_with_its_reason(content_dir: Path, before: str, after: str,
+                                                                     message: str) -> None:
     from skill.handlers.triage import triage_rules
-    edit(content_dir / "triage.toml", 'FEVER = "today"', 'FEVER = "tomorrow"')
-    with pytest.raises(ContentError, match=r"triage\.toml: unknown route 'tomorrow'"):
-        triage_rules(content_dir / "triage.toml")
-
-
-def test_triage_questions_out_of_order_are_refused(content_dir: Path) -> None:
-    from skill.handlers.triage import triage_rules
-    edit(content_dir / "triage.toml", 'name = "emergency"', 'name = "sepsis"')
-    with pytest.raises(ContentError, match=r"triage\.toml: questions must be emergency, today, examine"):
+    edit(content_dir / "triage.toml", before, after)
+    with pytest.raises(ContentError, match=message):
         triage_rules(content_dir / "triage.toml")
 
 
