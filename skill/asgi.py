@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import orjson
+
 from skill import config
 
 # Alexa gives up after 8 s; a body (a few KB) still arriving after this is a slow client or an attack.
@@ -137,7 +139,7 @@ class WsgiBridge:
     async def refuse(self, scope: Scope, send: Send, status: int, error: str, check: str, started: float) -> None:
         """One WARNING line, no traceback, and the same short JSON as the app's own refusals."""
         log.warning("request refused", extra={"status": status, "check": check})
-        content = b'{"error":"%s"}' % error.encode()
+        content = orjson.dumps({"error": error})
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
             (b"connection", b"close")]})

@@ -102,9 +102,8 @@ def read_body(limit: int) -> bytes:
 
     A declared Content-Length over the limit is refused before a byte is read; a chunked body is read
     to at most `limit` + 1 bytes, so an oversized one gets 413 rather than arriving cut short and
-    failing the signature. (The read itself has no deadline under granian: see the README's
-    "Deployment" for the proxy that buffers bodies and the threads that keep a slow one from
-    holding up the others.)
+    failing the signature. Under granian the ASGI bridge (skill/asgi.py) has already read the whole
+    body within its deadline; under gunicorn this read is bounded by the worker timeout.
     """
     declared = request.content_length
     if declared is not None and declared > limit:

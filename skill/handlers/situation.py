@@ -37,7 +37,6 @@ def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply
     return topic_reply(content, conversation, OVERVIEW)
 
 
-
 class NotSureHandler(AbstractRequestHandler):
     """"I'm not sure", "maybe": in the check, restated once then the safer route; elsewhere, the
     question again, or what she can ask."""

@@ -88,10 +88,15 @@ def start_check_reply(content: LocaleContent, conversation: Conversation) -> Rep
     return question_reply(content, conversation, 0, lead=[content.text("check.intro.speech")])
 
 
+def pending_position(rules: Triage, conversation: Conversation) -> int:
+    """Which question her "yes", "no" or "not sure" answers (kept in range whatever the session says)."""
+    return min(conversation.check_position, len(rules.questions) - 1)
+
+
 def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: bool) -> Reply:
     """A "yes" routes at once; a "no" asks the next question, and after the last, self-care."""
-    questions = triage_rules().questions
-    position = min(conversation.check_position, len(questions) - 1)
+    rules = triage_rules()
+    questions, position = rules.questions, pending_position(rules, conversation)
     if yes:
         return route_reply(content, conversation, questions[position][1])
     if position + 1 < len(questions):
@@ -103,7 +108,7 @@ def not_sure_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """"I'm not sure" to a question: asked once more in other words, then taken as the safer "yes"."""
     rules = triage_rules()
     if rules.restate_once and not conversation.restated:
-        name, _ = rules.questions[min(conversation.check_position, len(rules.questions) - 1)]
+        name, _ = rules.questions[pending_position(rules, conversation)]
         question = content.get(f"check.questions.{name}")
         conversation.restated = True
         return Reply(speech=[content.text("prompts.not_sure"), question["reprompt"]],
@@ -114,7 +119,6 @@ def not_sure_reply(content: LocaleContent, conversation: Conversation) -> Reply:
 def reported_symptom(handler_input: HandlerInput) -> str | None:
     """The SymptomType id Alexa resolved her words to, if it resolved (name-free requests too)."""
     return resolved_id(handler_input, SYMPTOM_SLOT)
-
 
 
 class ReportSymptomHandler(AbstractRequestHandler):
