@@ -21,8 +21,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from skill.nlu_report import LOCALES, read_labelled  # noqa: E402 - needs the repo root on sys.path
-from skill.understanding import Understanding, load_model  # noqa: E402
+from skill.understanding.report import LOCALES, read_labelled  # noqa: E402 - needs the repo root on sys.path
+from skill.understanding.matcher import Understanding, load_model  # noqa: E402
 
 FILLERS = ("um", "so", "okay", "please", "sorry", "i was wondering", "can you tell me", "right", "erm", "hey")
 
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--grow-to", type=int, default=150, help="samples per custom intent in the grown rows")
     options = parser.parse_args()
     print(f"{'scenario':<34} {'runs':>6} {'mean':>9} {'p50':>9} {'p99':>9} {'max':>9}")
-    print(row("import skill.understanding", fresh_process_seconds(["-c", "import skill.understanding"], 3), "s"))
+    print(row("import skill.understanding.matcher", fresh_process_seconds(["-c", "import skill.understanding.matcher"], 3), "s"))
     print(row("console --say, whole process", fresh_process_seconds(
         ["-m", "skill", "console", "--say", "my boob has gone hard what do i do"], 3), "s"))
     for locale in LOCALES:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.signed import SignedRequest, sign_request, write_pki  # noqa: E402
-from skill import serving  # noqa: E402
+from skill.web import serving  # noqa: E402
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
@@ -280,7 +280,7 @@ def render(rows: list[Row], options: argparse.Namespace) -> str:
         full, echo = find("full pipeline", server), find("Flask JSON echo", server)
         lines.append(f"- {server}, 1 worker: full/echo = {ratio(full, echo)}, full/peer = {ratio(full, peer)} "
                      "(target ≥ 0.5)")
-    lines.append(f"- served by default: {CHOSEN} (skill/serving.py DEFAULT_SERVER)")
+    lines.append(f"- served by default: {CHOSEN} (skill/web/serving.py DEFAULT_SERVER)")
     return "\n".join(lines) + "\n"
 
 

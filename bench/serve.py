@@ -1,4 +1,4 @@
-"""Serve a benchmark app through skill.serving with exactly the production settings.
+"""Serve a benchmark app through skill.web.serving with exactly the production settings.
 
 python bench/serve.py MODULE:FACTORY [python -m skill serve options]; only the app differs from
 `python -m skill serve`, so a row measures the production server configuration, not a copy of it.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from skill import serving  # noqa: E402  (after the path is set)
+from skill.web import serving  # noqa: E402  (after the path is set)
 
 
 def main(argv: list[str]) -> int:

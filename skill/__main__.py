@@ -15,11 +15,11 @@ commands:
 """
 # Each command's module, imported only when asked for, so `serve` never loads scikit-learn.
 COMMANDS = {
-    "serve": "skill.serving",
+    "serve": "skill.web.serving",
     "console": "skill.console",
-    "package": "skill.packaging",
-    "models": "skill.models",
-    "nlu-report": "skill.nlu_report",
+    "package": "skill.publishing.package",
+    "models": "skill.understanding.models",
+    "nlu-report": "skill.understanding.report",
 }
 
 

@@ -11,10 +11,10 @@ from skill import config
 from skill.content import load_library
 from skill.handlers import build_skill
 from skill.logs import configure_logging
-from skill.pages import init_pages
+from skill.web.pages import init_pages
 from skill.persistence import build_persistence_adapter
 from skill.verification import RequestVerifier
-from skill.web import Services, init_web
+from skill.web.endpoint import Services, init_web
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.envelopes import ECHO_SHOW, SPEAKER, Session
-from skill.render import plain_text
-from skill.understanding import understanding_for
+from skill.conversation.render import plain_text
+from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
 
 OPENING_WORDS = {"open", "launch", "open lump relief guide", "start", ""}

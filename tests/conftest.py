@@ -16,8 +16,8 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.envelopes import SPEAKER, Device, Session
-from skill.render import plain_text
-from skill.understanding import understanding_for
+from skill.conversation.render import plain_text
+from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
 
 pytest_plugins = ["tests.stores"]

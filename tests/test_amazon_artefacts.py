@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from skill.packaging import MODEL_DIR, write_skill_package
+from skill.publishing.package import MODEL_DIR, write_skill_package
 from tests.amazon_schemas import INTERACTION_MODEL, MANIFEST, unknown_keys
 
 REPO = Path(__file__).resolve().parents[1]

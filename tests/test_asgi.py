@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from skill.asgi import WsgiBridge, wsgi_environ
+from skill.web.asgi import WsgiBridge, wsgi_environ
 
 SCOPE: dict[str, Any] = {
     "type": "http", "method": "POST", "path": "/caf\u00e9", "root_path": "", "query_string": b"a=1&b=%20",

@@ -12,7 +12,7 @@ from ask_sdk_model.ui import SimpleCard, SsmlOutputSpeech
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.codec import EnvelopeCodec, to_datetime
+from skill.web.codec import EnvelopeCodec, to_datetime
 from skill.envelopes import ECHO_SHOW, SPEAKER, Session
 
 SDK = DefaultSerializer()

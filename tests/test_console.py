@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skill import console
-from skill.understanding import understanding_for
+from skill.understanding.matcher import understanding_for
 
 ROOT = Path(__file__).resolve().parent.parent
 

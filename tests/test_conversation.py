@@ -325,7 +325,7 @@ def test_the_warning_is_not_said_twice_in_a_row(alexa: Alexa) -> None:
 
 @pytest.mark.parametrize("step", [10**30, float("inf"), "inf", -1, "x", True, [1]])
 def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, step: object) -> None:
-    from skill.conversation import Conversation
+    from skill.conversation.state import Conversation
 
     record = Conversation.from_session({"conversation": {"step": step, "check_position": step,
                                                          "question": "check", "situation": "x"}})

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skill.grammar import Grammar, GrammarError, stride
+from skill.understanding.grammar import Grammar, GrammarError, stride
 
 
 def test_alternatives_and_optional_words_expand_to_every_phrase() -> None:

@@ -1,4 +1,4 @@
-"""The skill's icon: drawn by skill/icon.py, committed as the two PNGs Amazon asks for."""
+"""The skill's icon: drawn by skill/publishing/icons.py, committed as the two PNGs Amazon asks for."""
 from __future__ import annotations
 
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from skill.icon import IMAGES_DIR, SIZES, draw_icon, icon_path
-from skill.packaging import MODEL_DIR
+from skill.publishing.icons import IMAGES_DIR, SIZES, draw_icon, icon_path
+from skill.publishing.package import MODEL_DIR
 
 
 @pytest.mark.parametrize("kind", SIZES)
@@ -25,7 +25,7 @@ def test_the_committed_icon_is_what_the_drawing_code_draws(kind: str) -> None:
         difference = ImageChops.difference(committed.convert("RGB"), draw_icon(SIZES[kind]))
 
     worst_channel_mean = max(ImageStat.Stat(difference).mean)
-    assert worst_channel_mean < 1.0, f"{icon_path(kind)} is stale: run `python -m skill.icon`"
+    assert worst_channel_mean < 1.0, f"{icon_path(kind)} is stale: run `python -m skill.publishing.icons`"
 
 
 def test_every_locale_names_both_icons_and_they_exist() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 import skill
 from skill.envelopes import DEFAULT_SKILL_ID, Session
-from skill.render import plain_text
+from skill.conversation.render import plain_text
 from skill.verification import VerificationError
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.grammar import GrammarError
-from skill.models import GRAMMAR_DIR, LOCALES, MODEL_DIR, build_model, render, stale_models
+from skill.understanding.grammar import GrammarError
+from skill.understanding.models import GRAMMAR_DIR, LOCALES, MODEL_DIR, build_model, render, stale_models
 
 ROOT = Path(__file__).resolve().parent.parent
 

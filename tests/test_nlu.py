@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from skill import nlu_report
-from skill.nlu_report import LOCALES, LabelledSetError, evaluate, read_labelled
-from skill.understanding import FALLBACK, Understanding, understanding_for
+from skill.understanding import report as nlu_report
+from skill.understanding.report import LOCALES, LabelledSetError, evaluate, read_labelled
+from skill.understanding.matcher import FALLBACK, Understanding, understanding_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = {"en-US": 300, "en-GB": 100, "en-CA": 100, "en-AU": 100, "en-IN": 100}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.packaging import MODEL_DIR, main, write_skill_package
+from skill.publishing.package import MODEL_DIR, main, write_skill_package
 
 ENDPOINT = "https://lumps.example.net/alexa"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

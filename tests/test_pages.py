@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from skill.pages import PAGES_DIR, load_pages
-from skill.packaging import write_skill_package
+from skill.web.pages import PAGES_DIR, load_pages
+from skill.publishing.package import write_skill_package
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 EMERGENCY_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from skill.envelopes import Session
-from skill.render import plain_text
+from skill.conversation.render import plain_text
 from tests.test_serving import Server, blackhole  # noqa: F401  (the fixture is used by name)
 
 

@@ -17,7 +17,7 @@ from skill.content.schema import CARE_ROUTES, STEP_KEYS, TOPICS
 from skill.envelopes import ECHO_SHOW
 from skill.handlers.screen import BUTTONS
 from skill.handlers.topics import TOPIC_INTENTS
-from skill.render import APL_DIR
+from skill.conversation.render import APL_DIR
 from tests.conftest import Alexa, Turn
 
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"

@@ -94,7 +94,7 @@ def test_each_way_out_of_the_tree_is_named(file: str, line: str, reason: str) ->
 
 @pytest.mark.parametrize(("file", "line"), [
     ("skill/handlers/triage.py", 'TRIAGE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"'),
-    ("skill/packaging.py", "REPO_DIR = Path(__file__).resolve().parent.parent"),
+    ("skill/publishing/package.py", "REPO_DIR = Path(__file__).resolve().parent.parent"),
     (".ci/run", 'cd "$(dirname "$0")/.."'),
     ("tests/test_verification.py", '"dot-dot": "https://s3.amazonaws.com/echo.api/../echo.api/x.pem",'),
 ])

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from skill import serving
+from skill.web import serving
 from skill.envelopes import Session
 from tests.stores import free_port
 
@@ -302,7 +302,7 @@ def test_two_clients_trickling_bodies_do_not_hold_up_her_answers(unverified_serv
 
 
 def test_a_body_still_trickling_at_the_deadline_gets_408_and_others_are_answered(unverified_server: Server) -> None:
-    from skill.asgi import BODY_DEADLINE_SECONDS
+    from skill.web.asgi import BODY_DEADLINE_SECONDS
 
     with socket.create_connection(("127.0.0.1", unverified_server.port)) as slow:
         slow.settimeout(BODY_DEADLINE_SECONDS + 3)

@@ -5,7 +5,7 @@ import pytest
 
 from skill.handlers import topics
 from skill.handlers.topics import TOPIC_INTENTS
-from skill.render import check_ssml
+from skill.conversation.render import check_ssml
 from tests.conftest import Alexa
 
 TOPIC_KEY_PHRASES = {
@@ -140,7 +140,7 @@ def test_the_emergency_number_is_read_digit_by_digit(alexa: Alexa) -> None:
 
 
 def test_words_on_both_sides_of_a_pause_count_towards_the_limit() -> None:
-    from skill.render import SpeechLimitError, speech_ssml
+    from skill.conversation.render import SpeechLimitError, speech_ssml
 
     sentences = ["word " * 24 + "end.", "start " + "word " * 25]  # 51 words once the pause splits them
     with pytest.raises(SpeechLimitError, match="51 spoken words"):

@@ -36,10 +36,10 @@ from skill.app import create_app
 from skill.content import load_library
 from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR
 from skill.content.schema import SPOKEN_FIELDS, SPOKEN_WORD_LIMIT
-from skill.conversation import Question
+from skill.conversation.state import Question
 from skill.envelopes import ECHO_SHOW, Session
 from skill.handlers.screen import BUTTONS
-from skill.render import RESPONSE_WORD_LIMIT
+from skill.conversation.render import RESPONSE_WORD_LIMIT
 from skill.verification import RequestVerifier
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"

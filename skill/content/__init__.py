@@ -1,4 +1,7 @@
-"""The skill's words, kept as data; see README.md beside this file."""
+"""The skill's words, kept as data; see README.md beside this file.
+
+The lowest layer with persistence: may import only config/logs/envelopes, never a layer above.
+"""
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput

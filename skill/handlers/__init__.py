@@ -1,4 +1,8 @@
-"""Every handler and interceptor, registered in the one place that builds the Alexa skill."""
+"""Every handler and interceptor, registered in the one place that builds the Alexa skill.
+
+Thin handlers. May import: conversation, content,
+persistence, and config/logs/envelopes; never web (handlers know nothing of HTTP).
+"""
 from __future__ import annotations
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -22,7 +26,7 @@ from skill.handlers.situation import NotSureHandler, situation_reply
 from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
 from skill.handlers.triage import ReportSymptomHandler, start_check_reply, triage_rules
-from skill.render import apl_document
+from skill.conversation.render import apl_document
 
 
 def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:

@@ -9,12 +9,12 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
-from skill.conversation import Question, conversation_of
+from skill.conversation.state import Question, conversation_of
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.triage import check_answer_reply, start_check_reply
-from skill.render import Reply, render
+from skill.conversation.render import Reply, render
 
 Answer = Callable[[HandlerInput, LocaleContent], Reply]
 

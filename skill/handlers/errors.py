@@ -11,7 +11,7 @@ from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 from skill.content import content_of
 from skill.handlers.interceptors import intent_name
 from skill.handlers.launch import system_reply
-from skill.render import render
+from skill.conversation.render import render
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
-from skill.conversation import Conversation, conversation_of
-from skill.render import Reply, render
+from skill.conversation.state import Conversation, conversation_of
+from skill.conversation.render import Reply, render
 
 ReplyFor = Callable[[LocaleContent, Conversation], Reply]
 

@@ -6,9 +6,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Request, Response
 
-from skill import content, conversation, memory
+from skill import content
+from skill.conversation import memory, state
 from skill.content import ContentLibrary, content_of
-from skill.conversation import Conversation
+from skill.conversation.state import Conversation
 from skill.persistence.changes import RecordChanges
 from skill.handlers.slots import said_situation
 
@@ -39,7 +40,7 @@ class ConversationLoader(AbstractRequestInterceptor):
         session = handler_input.attributes_manager.session_attributes if handler_input.request_envelope.session else {}
         record = Conversation.from_session(session or {})
         record.learn_situation(said_situation(handler_input))
-        handler_input.attributes_manager.request_attributes[conversation.SESSION_KEY] = record
+        handler_input.attributes_manager.request_attributes[state.SESSION_KEY] = record
 
 
 def record_changes(persistence: object) -> RecordChanges | None:
@@ -69,8 +70,8 @@ class ConversationSaver(AbstractResponseInterceptor):
         if not handler_input.request_envelope.session:
             return
         manager = handler_input.attributes_manager
-        record = conversation.conversation_of(handler_input)
-        manager.session_attributes[conversation.SESSION_KEY] = record.to_session()
+        record = state.conversation_of(handler_input)
+        manager.session_attributes[state.SESSION_KEY] = record.to_session()
         remembered = manager.request_attributes.get(memory.REQUEST_KEY)
         if remembered is not None:
             steps = len(content_of(handler_input).steps)

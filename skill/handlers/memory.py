@@ -7,9 +7,9 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
-from skill.conversation import Question, conversation_of
-from skill.memory import forget, memory_of
-from skill.render import Reply, render
+from skill.conversation.state import Question, conversation_of
+from skill.conversation.memory import forget, memory_of
+from skill.conversation.render import Reply, render
 
 
 def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:

@@ -7,9 +7,9 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_of
-from skill.conversation import conversation_of
+from skill.conversation.state import conversation_of
 from skill.handlers.steps import next_reply, previous_reply
-from skill.render import render
+from skill.conversation.render import render
 
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 BUTTONS = {"next": next_reply, "back": previous_reply}  # the SendEvent arguments in apl/answer.json

@@ -7,11 +7,11 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_of
-from skill.conversation import Question, conversation_of
+from skill.conversation.state import Question, conversation_of
 from skill.handlers.launch import system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.triage import start_check_reply
-from skill.render import Reply, render
+from skill.conversation.render import Reply, render
 
 
 class HelpHandler(AbstractRequestHandler):

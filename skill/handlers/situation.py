@@ -13,11 +13,11 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
-from skill.conversation import Conversation, Question, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
 from skill.handlers.triage import not_sure_reply
-from skill.render import Reply, render
+from skill.conversation.render import Reply, render
 
 
 def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 
 from skill.content import LocaleContent
-from skill.conversation import Conversation
-from skill.render import Reply
+from skill.conversation.state import Conversation
+from skill.conversation.render import Reply
 
 
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,

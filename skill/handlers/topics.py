@@ -9,9 +9,9 @@ from functools import partial
 
 from skill.content import LocaleContent
 from skill.content.schema import SITUATIONS
-from skill.conversation import Conversation, Question
+from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
-from skill.render import Reply
+from skill.conversation.render import Reply
 
 # Which intent asks about which topic (the names in content/schema.py TOPICS).
 TOPIC_INTENTS: dict[str, str] = {

@@ -15,10 +15,10 @@ from ask_sdk_model import Response
 
 from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
-from skill.conversation import Conversation, Question, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.slots import resolved_id
 from skill.handlers.topics import OVERVIEW, topic_reply
-from skill.render import Reply, render
+from skill.conversation.render import Reply, render
 
 TRIAGE_FILE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"
 SYMPTOM_SLOT = "symptom"

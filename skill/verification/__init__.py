@@ -1,4 +1,7 @@
-"""Checks that a request really comes from Alexa for this skill, before any handler reads it."""
+"""Checks that a request really comes from Alexa for this skill, before any handler reads it.
+
+One small module per check. May import only config/logs/envelopes.
+"""
 from __future__ import annotations
 
 from .errors import MalformedRequest, VerificationError

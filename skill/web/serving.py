@@ -4,12 +4,11 @@ Two servers share one set of settings: granian (the default: it served the full 
 bench/, see the README's "Performance") and gunicorn. Both get the same bind, worker count, time
 limits well under Alexa's 8 s, graceful shutdown on SIGTERM, and JSON logs whose access lines carry
 method, path, status and duration, never an address, query string, header or body. granian serves the
-Flask app through skill/asgi.py, which reads each body whole, under a deadline, before the app runs.
+Flask app through skill/web/asgi.py, which reads each body whole, under a deadline, before the app runs.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
@@ -20,10 +19,10 @@ from typing import Any
 from gunicorn.glogging import Logger as GunicornLogger
 
 from skill import logs
+from skill.web.asgi import APP_FACTORY, load_factory
 
 SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
-APP_FACTORY = "skill.app:create_app"
 DEFAULT_HOST = "0.0.0.0"
 DEFAULT_PORT = 8080
 # Alexa gives up after 8 s; a gunicorn worker silent this long is killed and replaced.
@@ -97,12 +96,6 @@ def serve(settings: ServeSettings) -> int:
     return 0
 
 
-def load_factory(path: str) -> Callable[[], Any]:
-    """Import 'module:factory' only when a server loads the app, never when this module is imported."""
-    module_name, _, attribute = path.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
-
-
 # gunicorn ---------------------------------------------------------------------------------------
 
 
@@ -174,18 +167,18 @@ def run_granian(settings: ServeSettings) -> None:
     from granian.http import HTTP1Settings
     from granian.server import Server
 
-    from skill import asgi
+    from skill.web import asgi
 
-    # Each worker builds the bridge around this WSGI factory (skill/asgi.py create_bridge).
+    # Each worker builds the bridge around this WSGI factory (skill/web/asgi.py create_bridge).
     os.environ[asgi.WSGI_APP_VARIABLE] = settings.app
     os.environ[asgi.ACCESS_LOG_VARIABLE] = "1" if settings.access_log else "0"
     Server(
-        "skill.asgi:create_bridge",
+        "skill.web.asgi:create_bridge",
         address=settings.host,
         port=settings.port,
         # granian reads a WSGI body lazily, on the thread running the request, with no deadline
         # (emmett-framework/granian#728, "wontfix"): a client trickling its body held a thread.
-        # Under the ASGI interface, skill/asgi.py reads the whole body on the event loop within
+        # Under the ASGI interface, skill/web/asgi.py reads the whole body on the event loop within
         # asgi.BODY_DEADLINE_SECONDS (408 past it) and MAX_CONTENT_LENGTH (413), then runs the app on
         # the loop's own thread: one Python thread per worker, nothing at the GIL but the app
         # (README "Performance"). No lifespan (ASGINL): the app is built when the worker loads it.
@@ -209,7 +202,7 @@ def run_granian(settings: ServeSettings) -> None:
 
 
 def granian_log_config() -> dict[str, Any]:
-    """granian's own server lines as JSON on stderr, like the app's (access lines come from skill/asgi.py)."""
+    """granian's own server lines as JSON on stderr, like the app's (access lines come from skill/web/asgi.py)."""
     formatter = {"()": "skill.logs.JsonFormatter"}
     handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "json"}
     return {

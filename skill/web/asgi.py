@@ -22,6 +22,7 @@ header or body), written right after the app, in its context, so it carries the 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import contextvars
 import io
 import logging
@@ -37,11 +38,13 @@ from skill import config
 
 # Alexa gives up after 8 s; a body (a few KB) still arriving after this is a slow client or an attack.
 BODY_DEADLINE_SECONDS = 5.0
+# The Flask factory every server loads, as a 'module:factory' path.
+APP_FACTORY = "skill.app:create_app"
 # How serving.run_granian tells each worker which WSGI factory to serve and whether to log access.
 WSGI_APP_VARIABLE = "SKILL_SERVE_WSGI_APP"
 ACCESS_LOG_VARIABLE = "SKILL_SERVE_ACCESS_LOG"
 
-log = logging.getLogger("skill.serving")
+log = logging.getLogger("skill.web.serving")
 access_log = logging.getLogger("skill.access")
 
 Scope = dict[str, Any]
@@ -204,10 +207,14 @@ def wsgi_environ(scope: Scope, body: bytes) -> dict[str, Any]:
     return environ
 
 
+def load_factory(path: str) -> Callable[[], Any]:
+    """Import 'module:factory' only when a server loads the app, never when this module is imported."""
+    module_name, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
 def create_bridge() -> WsgiBridge:
     """granian's factory: the WSGI factory named by serving.run_granian, wrapped in the bridge."""
-    from skill.serving import APP_FACTORY, load_factory
-
     app = load_factory(os.environ.get(WSGI_APP_VARIABLE, APP_FACTORY))()
     access_log.setLevel(logging.INFO)  # access lines whatever LOG_LEVEL says, as the servers' own
     limit = getattr(app, "config", {}).get("MAX_CONTENT_LENGTH") or config.DEFAULTS["MAX_CONTENT_LENGTH"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
-PAGES_DIR = Path(__file__).resolve().parent / "content" / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[1] / "content" / "pages"
 PAGE_NAMES = ("privacy", "terms")
 SETTINGS_FILE = "pages.toml"
 EXTENSION_KEY = "lump_relief_pages"

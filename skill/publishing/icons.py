@@ -1,7 +1,7 @@
 """The skill's icon as drawing code: a calm cream drop on a soft sage disc, rendered with Pillow.
 
 Amazon asks for a 108x108 and a 512x512 PNG per locale. Kept as code so a change of colour is a
-one-line edit; `python -m skill.icon` re-renders interaction_model/assets/images/.
+one-line edit; `python -m skill.publishing.icons` re-renders interaction_model/assets/images/.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-IMAGES_DIR = Path(__file__).resolve().parent.parent / "interaction_model" / "assets" / "images"
+IMAGES_DIR = Path(__file__).resolve().parents[2] / "interaction_model" / "assets" / "images"
 SIZES = {"small": 108, "large": 512}
 SUPERSAMPLE = 4  # draw large, then shrink: smooth edges without an anti-aliasing library
 

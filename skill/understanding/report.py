@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from skill.understanding import MODEL_DIR, Understanding, Understood, load_model, understanding_for
+from skill.understanding.matcher import MODEL_DIR, Understanding, Understood, load_model, understanding_for
 
-NLU_DIR = Path(__file__).resolve().parents[1] / "tests" / "nlu"
+NLU_DIR = Path(__file__).resolve().parents[2] / "tests" / "nlu"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 COLUMNS = ("utterance", "intent", "slot_id")
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "interaction_model"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 FALLBACK = "AMAZON.FallbackIntent"
 # The classifier's score for its best intent (a signed distance from that intent's boundary) below
 # which the best intent is only a guess and Alexa would send the fallback. Chosen with the labelled

@@ -15,9 +15,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from skill.grammar import Grammar, GrammarError
+from skill.understanding.grammar import Grammar, GrammarError
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 GRAMMAR_DIR = MODEL_DIR / "grammar"
 BASE_FILE = "en.toml"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = Path(__file__).resolve().parents[2]
 MODEL_DIR = REPO_DIR / "interaction_model"
 ASK_RUN_DIR = REPO_DIR / "lambda"  # lambda_function.py: the `ask run` shim to skill.lambda_handler
 MANIFEST_NAME = "skill.json"
@@ -29,7 +29,7 @@ ASSETS = Path("assets") / "images"
 ASSET_SCHEME = "file://"
 # https://developer.amazon.com/en-US/docs/alexa/custom-skills/host-a-custom-skill-as-a-web-service.html
 SSL_CERTIFICATE_TYPES = ("Trusted", "Wildcard", "SelfSigned")
-# The pages skill/pages.py serves, by manifest field.
+# The pages skill/web/pages.py serves, by manifest field.
 PAGE_FIELDS = {"privacyPolicyUrl": "privacy", "termsOfUseUrl": "terms"}
 ICON_FIELDS = ("smallIconUri", "largeIconUri")
 

@@ -19,9 +19,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill import logs
 from skill.handlers.interceptors import intent_name
-from skill.codec import EnvelopeCodec
+from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
-from skill.request_shape import UnexpectedShape, check_request_shape
+from skill.web.request_shape import UnexpectedShape, check_request_shape
 from skill.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def read_body(limit: int) -> bytes:
 
     A declared Content-Length over the limit is refused before a byte is read; a chunked body is read
     to at most `limit` + 1 bytes, so an oversized one gets 413 rather than arriving cut short and
-    failing the signature. Under granian the ASGI bridge (skill/asgi.py) has already read the whole
+    failing the signature. Under granian the ASGI bridge (skill/web/asgi.py) has already read the whole
     body within its deadline; under gunicorn this read is bounded by the worker timeout.
     """
     declared = request.content_length

@@ -21,11 +21,11 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
-from skill.conversation import Question, bounded, conversation_of
+from skill.conversation.state import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included: one breath (about 20 s)
-APL_DIR = Path(__file__).parent / "content" / "apl"
+APL_DIR = Path(__file__).resolve().parents[1] / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
 STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
 # Without a market's care lines (content/care_lines.toml), short emergency codes are still read
