@@ -31,9 +31,9 @@ def _lambda_entry() -> tuple[Callable[[dict[str, Any], Any], dict[str, Any]], fr
     from skill.content import load_library
     from skill.handlers import skill_builder
     from skill.logs import configure_logging
-    from skill.persistence import build_persistence_adapter
+    from skill.persistence import build_persistence_adapter, guarded
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    builder = skill_builder(load_library(), build_persistence_adapter(settings["SKILL_STORE"]))
+    builder = skill_builder(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])))
     return builder.lambda_handler(), config.skill_ids(settings["SKILL_ID"])

@@ -137,7 +137,7 @@ def test_first_use_creates_the_schema_in_a_fresh_file(sqlite_store_url):
     build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(attributes)")]
-    assert columns == ["id", "attributes"]
+    assert columns == ["id", "attributes", "expires_at"]
 
 
 def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
@@ -163,7 +163,7 @@ def test_a_file_from_an_older_version_loses_its_last_changed_dates(sqlite_store_
     adapter = build_persistence_adapter(sqlite_store_url)
     assert adapter.get_attributes(envelope_for("amzn1.ask.account.ada")) == {"step": 1}
     with sqlite3.connect(path) as connection:
-        assert [row[1] for row in connection.execute("PRAGMA table_info(attributes)")] == ["id", "attributes"]
+        assert [row[1] for row in connection.execute("PRAGMA table_info(attributes)")] == ["id", "attributes", "expires_at"]
 
 
 def test_a_file_that_is_not_a_database_raises_persistence_exception(tmp_path):
