@@ -5,6 +5,7 @@ may import only config/logs/envelopes, never a layer above.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -45,8 +46,16 @@ def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
 
 
 def build_dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
-    """Import the DynamoDB module only now: the SDK's adapter module needs an AWS region to import."""
+    """Import the DynamoDB module only now: the SDK's adapter module needs an AWS region to import.
+
+    botocore reads only AWS_DEFAULT_REGION; Lambda and most hosts set AWS_REGION, the name the docs
+    use, so the default session takes the region from either (AWS_REGION first) before the import.
+    """
+    import boto3
     from botocore.exceptions import NoRegionError
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region and boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session(region_name=region)
     try:
         from skill.persistence.dynamodb import build_dynamodb_adapter
         return build_dynamodb_adapter(table_name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from decimal import Decimal
 from typing import Any
@@ -54,8 +55,13 @@ USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
 def build_dynamodb_adapter(table_name: str) -> DynamoDbStore:
     """Endpoint, region and credentials come from the environment (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION)."""
-    resource = boto3.resource("dynamodb", config=CLIENT_CONFIG)
+    resource = boto3.session.Session(region_name=region()).resource("dynamodb", config=CLIENT_CONFIG)
     return DynamoDbStore(table_name, dynamodb_resource=resource)
+
+
+def region() -> str | None:
+    """AWS_REGION (the name Lambda and the docs use), else AWS_DEFAULT_REGION (the only one botocore reads)."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
 class DynamoDbStore(DynamoDbAdapter):

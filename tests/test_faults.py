@@ -1,0 +1,219 @@
+"""She gets her answer in time, whatever the store, the host or an outsider does.
+
+Real server processes (`python -m skill serve`), a real SQLite file locked by another process, dynalite,
+and a DynamoDB stand-in that accepts connections and never answers. Verification is off: these tests
+are about faults, and verification has its own.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.envelopes import Device, Session
+from tests.stores import LOCAL_AWS, fresh_table_url
+from tests.test_serving import CountingBlackhole, Server, blackhole  # noqa: F401  (fixture by name)
+
+JSON = {"Content-Type": "application/json"}
+# Alexa waits 8 s; the issue asks every answer within 3 s whatever the store does.
+ANSWER_SECONDS = 3.0
+
+
+def first_visit(server: Server, n: int) -> tuple[int, str, float]:
+    """A new mother opens the skill: status, what she hears and how long it took."""
+    envelope = Session(user_id=f"amzn1.ask.account.MOTHER-{n}",
+                       device=Device(device_id=f"amzn1.ask.device.{n}")).launch()
+    status, body, seconds = server.request("POST", "/", json.dumps(envelope).encode(), JSON, timeout=30)
+    return status, body.get("response", {}).get("outputSpeech", {}).get("ssml", ""), seconds
+
+
+def at_once(server: Server, mothers: int) -> list[tuple[int, str, float]]:
+    with ThreadPoolExecutor(max_workers=mothers) as pool:
+        return list(pool.map(lambda n: first_visit(server, n), range(mothers)))
+
+
+def is_full_welcome(speech: str) -> bool:
+    """The first-visit welcome, whole: the disclaimer and what to ask; never 'welcome back'."""
+    lowered = speech.lower()
+    return "not medical advice" in lowered and "check my symptoms" in lowered and "welcome back" not in lowered
+
+
+def log_lines(server: Server) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+
+
+# A stuck or locked store ---------------------------------------------------------------------------
+
+@pytest.fixture
+def silent_dynamodb() -> CountingBlackhole:
+    """A DynamoDB endpoint that accepts every connection and never says a word."""
+    endpoint = CountingBlackhole()
+    yield endpoint
+    endpoint.close()
+
+
+def test_a_dynamodb_that_never_answers_costs_six_mothers_at_once_no_more_than_three_seconds_each(
+        tmp_path: Path, blackhole: int, silent_dynamodb: CountingBlackhole) -> None:
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false", SKILL_STORE="dynamodb://lump-relief",
+                     AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{silent_dynamodb.port}", **LOCAL_AWS)
+    try:
+        time.sleep(1.1)  # the start-up health probe's answer has aged out
+        answers = at_once(running, 6)
+        health = running.request("GET", "/healthz", timeout=15)
+    finally:
+        running.stop()
+    assert [status for status, _, _ in answers] == [200] * 6
+    assert all(is_full_welcome(speech) for _, speech, _ in answers)
+    assert max(seconds for _, _, seconds in answers) < ANSWER_SECONDS, [round(s, 2) for _, _, s in answers]
+    assert health[0] == 503 and health[2] < 1.5
+    failures = [line for line in log_lines(running) if line["message"].startswith("memory unavailable")]
+    assert failures and "ReadTimeoutError" in failures[0]["cause"]
+    assert "MOTHER-" not in running.log()
+
+
+def hold_write_lock(database: Path, seconds: float) -> subprocess.Popen[bytes]:
+    """Another process (a backup, a sqlite3 shell) holding the write lock; returns once it holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3, sys, time\n"
+         f"c = sqlite3.connect({str(database)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True)\n"
+         f"time.sleep({seconds}); c.execute('ROLLBACK')\n"],
+        stdout=subprocess.PIPE)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == b"locked"
+    return holder
+
+
+def test_a_sqlite_file_locked_by_another_process_for_ten_seconds_costs_twelve_mothers_at_once_under_three_seconds(
+        tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false")
+    holder = hold_write_lock(tmp_path / "skill.db", 10)
+    try:
+        answers = at_once(running, 12)
+    finally:
+        holder.kill()
+        holder.wait()
+        running.stop()
+    assert [status for status, _, _ in answers] == [200] * 12
+    assert all(is_full_welcome(speech) for _, speech, _ in answers)
+    assert max(seconds for _, _, seconds in answers) < ANSWER_SECONDS, [round(s, 2) for _, _, s in answers]
+    causes = [line.get("cause", "") for line in log_lines(running) if line["message"].startswith("memory unavailable")]
+    assert causes and "OperationalError: database is locked" in causes[0]
+
+
+# Health that costs strangers nothing --------------------------------------------------------------
+
+def test_a_flood_of_health_checks_writes_to_the_store_about_once_a_second(tmp_path: Path, blackhole: int) -> None:
+    database = tmp_path / "skill.db"
+    running = Server(tmp_path, blackhole)
+    try:
+        with sqlite3.connect(database, isolation_level=None) as watcher:  # count every write the probe makes
+            watcher.execute("CREATE TABLE probe_writes (n INTEGER)")
+            for event in ("INSERT", "UPDATE"):
+                watcher.execute(f"CREATE TRIGGER count_{event.lower()} AFTER {event} ON attributes "
+                                "WHEN new.id NOT LIKE 'amzn1.%' BEGIN INSERT INTO probe_writes VALUES (1); END")
+        started = time.monotonic()
+        statuses = []
+        while time.monotonic() - started < 3:  # hundreds of probes from a stranger, for three seconds
+            statuses.append(running.request("GET", "/healthz")[0])
+        seconds = time.monotonic() - started
+        with sqlite3.connect(database) as watcher:
+            [(writes,)] = watcher.execute("SELECT count(*) FROM probe_writes").fetchall()
+    finally:
+        running.stop()
+    assert len(statuses) > 300 and set(statuses) == {200}
+    assert 1 <= writes <= seconds + 2, f"{writes} writes in {seconds:.1f} s"
+
+
+def test_health_is_503_when_her_records_table_is_damaged(tmp_path: Path, blackhole: int) -> None:
+    database = tmp_path / "skill.db"
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        assert running.request("GET", "/healthz")[0] == 200
+        with sqlite3.connect(database, isolation_level=None) as vandal:
+            vandal.execute("DROP TABLE attributes")
+            vandal.execute("CREATE VIEW attributes AS SELECT 'x' AS id, '{}' AS attributes, 0 AS expires_at")
+        time.sleep(1.1)  # the last probe's answer has aged out
+        status = running.request("GET", "/healthz")[0]
+        answer = first_visit(running, 1)
+    finally:
+        running.stop()
+    assert status == 503
+    assert answer[0] == 200 and is_full_welcome(answer[1])
+
+
+# The service outlives its workers ------------------------------------------------------------------
+
+def worker_pids(server: Server) -> set[int]:
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {int(child) for child in children}
+
+
+def test_a_killed_granian_worker_is_replaced_while_the_other_keeps_answering(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, workers=2, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        workers = worker_pids(running)
+        assert len(workers) == 2
+        before = [first_visit(running, n)[0] for n in range(10)]
+        os.kill(min(workers), signal.SIGKILL)  # as the OOM killer would
+        after = []
+        for n in range(40):
+            try:
+                after.append(first_visit(running, n)[0])
+            except OSError:  # the one request in flight on the killed worker
+                after.append(0)
+            time.sleep(0.05)
+        deadline = time.monotonic() + 10
+        while len(worker_pids(running) - {min(workers)}) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        recovered = worker_pids(running) - {min(workers)}
+        still_running = running.process.poll() is None
+    finally:
+        running.stop()
+    assert before == [200] * 10
+    assert still_running, running.log()
+    assert after.count(200) >= 39, after
+    assert len(recovered) == 2
+
+
+def test_gunicorn_answers_a_probe_within_a_second_while_idle_connections_are_open(tmp_path: Path,
+                                                                                 blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, server="gunicorn", workers=1)
+    idle = [socket.create_connection(("127.0.0.1", running.port)) for _ in range(8)]
+    try:
+        time.sleep(0.2)
+        probes = [running.request("GET", "/healthz", timeout=5) for _ in range(3)]
+    finally:
+        for connection in idle:
+            connection.close()
+        running.stop()
+    assert [status for status, _, _ in probes] == [200] * 3
+    assert max(seconds for _, _, seconds in probes) < 1.0
+
+
+# Settings that work as written ------------------------------------------------------------------------
+
+def test_aws_region_alone_starts_a_dynamodb_service(tmp_path: Path, blackhole: int, dynalite_endpoint: str) -> None:
+    assert "AWS_DEFAULT_REGION" not in os.environ
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false", SKILL_STORE=fresh_table_url(),
+                     AWS_ENDPOINT_URL_DYNAMODB=dynalite_endpoint, **LOCAL_AWS)
+    try:
+        first = first_visit(running, 1)
+        again = first_visit(running, 1)
+        health = running.request("GET", "/healthz")[0]
+    finally:
+        running.stop()
+    assert first[0] == 200 and is_full_welcome(first[1])
+    assert again[0] == 200 and "welcome back" in again[1].lower()
+    assert health == 200
