@@ -217,3 +217,82 @@ def test_aws_region_alone_starts_a_dynamodb_service(tmp_path: Path, blackhole: i
     assert first[0] == 200 and is_full_welcome(first[1])
     assert again[0] == 200 and "welcome back" in again[1].lower()
     assert health == 200
+
+
+# Her data's whole life ----------------------------------------------------------------------------------
+
+def test_disabling_the_skill_erases_her_record_on_each_store(alexa_on_each_store) -> None:
+    alexa = alexa_on_each_store
+    alexa.launch()
+    alexa.say("how do I relieve a hard lump")
+    assert alexa.stored["visits"] == 1
+    event = alexa.send(Session(user_id=alexa.user_id, locale=alexa.locale).skill_disabled())
+    assert event.status == 200 and event.speech == "" and "outputSpeech" not in event.body["response"]
+    assert alexa.stored == {}
+
+
+def test_the_manifest_subscribes_to_skill_disabled_at_the_skills_own_endpoint() -> None:
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    text = (Path(__file__).resolve().parents[1] / "interaction_model" / "skill.json").read_text(encoding="utf-8")
+    manifest = json.loads(text)["manifest"]
+    events = DefaultSerializer().deserialize(  # Amazon's own model class for the section
+        json.dumps(manifest["events"]), "ask_smapi_model.v1.skill.manifest.skill_manifest_events.SkillManifestEvents")
+    assert [subscription.event_name.value for subscription in events.subscriptions] == ["SKILL_DISABLED"]
+    assert events.endpoint.uri == manifest["apis"]["custom"]["endpoint"]["uri"]
+    assert events.endpoint.ssl_certificate_type.value == manifest["apis"]["custom"]["endpoint"]["sslCertificateType"]
+
+
+def stored_expiry(database: Path, user_id: str) -> int | None:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT expires_at FROM attributes WHERE id = ?", (user_id,)).fetchall()
+    return rows[0][0] if rows else None
+
+
+def test_a_record_not_visited_for_ninety_days_is_purged_from_sqlite(tmp_path: Path, blackhole: int) -> None:
+    from skill.persistence.changes import DAY_SECONDS, KEEP_DAYS
+
+    database = tmp_path / "skill.db"
+    her, neighbour = "amzn1.ask.account.MOTHER-0", "amzn1.ask.account.MOTHER-1"
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        first_visit(running, 0)
+    finally:
+        running.stop()
+    expires = stored_expiry(database, her)
+    assert expires is not None and KEEP_DAYS * DAY_SECONDS < expires - time.time() <= (KEEP_DAYS + 1) * DAY_SECONDS
+    with sqlite3.connect(database) as connection:  # 90 days pass without a visit
+        connection.execute("UPDATE attributes SET expires_at = ? WHERE id = ?", (int(time.time()) - 1, her))
+
+    running = Server(tmp_path, blackhole, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        assert first_visit(running, 1)[0] == 200  # any visit lets the service purge, a bounded batch at a time
+    finally:
+        running.stop()
+    assert stored_expiry(database, her) is None
+    assert stored_expiry(database, neighbour) is not None
+
+
+def test_every_dynamodb_write_carries_a_ttl_and_an_expired_record_is_not_hers_any_more(
+        app_factory, dynamodb_store_url: str) -> None:
+    import boto3
+
+    from skill.persistence.changes import DAY_SECONDS, KEEP_DAYS
+    from tests.conftest import Alexa
+
+    alexa = Alexa(app_factory(dynamodb_store_url))
+    alexa.launch()
+    alexa.say("how do I relieve a hard lump")
+    alexa.say("next")
+    table = boto3.resource("dynamodb", region_name=os.environ["AWS_REGION"]).Table(
+        dynamodb_store_url.removeprefix("dynamodb://"))
+    item = table.get_item(Key={"id": alexa.user_id})["Item"]
+    assert KEEP_DAYS * DAY_SECONDS < int(item["expires_at"]) - time.time() <= (KEEP_DAYS + 1) * DAY_SECONDS
+
+    # DynamoDB erases expired items within days, not at once: until then the skill treats it as gone.
+    table.update_item(Key={"id": alexa.user_id}, UpdateExpression="SET expires_at = :past",
+                      ExpressionAttributeValues={":past": int(time.time()) - 1})
+    alexa.walk_away()
+    back = alexa.launch()
+    assert is_full_welcome(back.speech)
+    assert alexa.stored["visits"] == 1
