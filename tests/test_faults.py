@@ -296,3 +296,52 @@ def test_every_dynamodb_write_carries_a_ttl_and_an_expired_record_is_not_hers_an
     back = alexa.launch()
     assert is_full_welcome(back.speech)
     assert alexa.stored["visits"] == 1
+
+
+# Nothing a caller sends gives a 500 -------------------------------------------------------------------------
+
+BROKEN_CHUNKS = [b"zz\r\nabc\r\n0\r\n\r\n",      # a chunk size that is not hex
+                 b"3\r\nabcXX0\r\n\r\n",         # a chunk without its terminator
+                 b"5\r\nabc\r\n0\r\n\r\n"]       # a chunk shorter than it said, then the end
+
+
+def send_raw(port: int, raw: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(raw)
+        answer = b""
+        while not answer.rstrip().endswith(b"}"):
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("server_name", ["granian", "gunicorn"])
+def test_a_malformed_chunked_body_gets_400_json_and_no_traceback(tmp_path: Path, blackhole: int,
+                                                                 server_name: str) -> None:
+    running = Server(tmp_path, blackhole, server=server_name, ALEXA_VERIFY_REQUESTS="false")
+    try:
+        answers = [send_raw(running.port, b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+                                          b"Transfer-Encoding: chunked\r\n\r\n" + body) for body in BROKEN_CHUNKS]
+        after = first_visit(running, 1)
+    finally:
+        running.stop()
+    for answer in answers:
+        assert answer.split(b" ", 2)[1] == b"400", answer[:200]
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1]) == {"error": "bad request"}
+    assert after[0] == 200
+    assert "Traceback" not in running.log()
+
+
+def test_gunicorns_own_error_lines_carry_no_client_address(tmp_path: Path, blackhole: int) -> None:
+    running = Server(tmp_path, blackhole, server="gunicorn")
+    try:
+        with socket.create_connection(("127.0.0.1", running.port), timeout=10) as connection:
+            connection.sendall(b"NOT A REQUEST LINE\r\n\r\n")
+            connection.recv(4096)
+    finally:
+        running.stop()
+    refusals = [line for line in log_lines(running) if "Invalid request" in line["message"]]
+    assert refusals, running.log()
+    assert "127.0.0.1" not in running.log().replace(f"127.0.0.1:{running.port}", "")

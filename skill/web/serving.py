@@ -12,6 +12,7 @@ import argparse
 import errno
 import logging
 import os
+import re
 import selectors
 import socket
 import sys
@@ -174,11 +175,25 @@ class IdleSafeThreadWorker(ThreadWorker):  # type: ignore[misc]
         self.poller.register(client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, connection))
 
 
+# gunicorn names the client in its refusal of a malformed request ("Invalid request from ip=...: ").
+CLIENT_ADDRESS = re.compile(r" from ip=.*?: ")
+
+
+class WithoutClientAddress(logging.Filter):
+    """Drops the client's address from gunicorn's own error lines (logs never carry addresses)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = CLIENT_ADDRESS.sub(": ", record.msg, count=1)
+        return True
+
+
 class JsonGunicornLogger(GunicornLogger):  # type: ignore[misc]
-    """gunicorn's own lines as JSON, and an access line built from four safe fields only."""
+    """gunicorn's own lines as JSON, without client addresses, and an access line built from four safe fields only."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
+        self.error_log.addFilter(WithoutClientAddress())
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(logs.JsonFormatter())
