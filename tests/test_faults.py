@@ -345,3 +345,10 @@ def test_gunicorns_own_error_lines_carry_no_client_address(tmp_path: Path, black
     refusals = [line for line in log_lines(running) if "Invalid request" in line["message"]]
     assert refusals, running.log()
     assert "127.0.0.1" not in running.log().replace(f"127.0.0.1:{running.port}", "")
+
+
+def test_the_container_example_restarts_the_service() -> None:
+    root = Path(__file__).resolve().parents[1]
+    for document in (root / "Dockerfile", root / "docs" / "operations.md"):
+        runs = [line for line in document.read_text(encoding="utf-8").splitlines() if "docker run" in line]
+        assert runs and all("--restart unless-stopped" in line for line in runs), document
