@@ -50,7 +50,7 @@ def test_a_visit_drops_the_topic_and_date_an_older_version_stored(alexa_on_each_
 
 def test_when_the_store_fails_she_is_still_answered(alexa: Alexa) -> None:
     alexa.launch()
-    store = Path(alexa.app.extensions["lump_relief"].persistence.path)
+    store = Path(alexa.app.extensions["lump_relief"].persistence.store.path)  # the SQLite adapter behind the guard
     shutil.rmtree(store.parent)
     alexa.walk_away()
     assert alexa.launch().status == 200
