@@ -1,6 +1,7 @@
 # The skill service as a container: `python -m skill serve` (the README's start command) on port 8080,
 # as a non-root user, with the health check the server already answers. TLS belongs in front of it
-# (README "Deployment"). Build: docker build -t lump-relief . ; run: docker run -p 8080:8080 -v lump-relief:/data lump-relief
+# (README "Deployment"). Build: docker build -t lump-relief . ; run with a restart policy (docs/operations.md):
+# docker run -d --restart unless-stopped -p 8080:8080 -v lump-relief:/data lump-relief
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

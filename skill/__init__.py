@@ -5,35 +5,54 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Lambda's entry point: ask-sdk-core's own SkillBuilder.lambda_handler(), wired once per container.
+    """Lambda's entry point: the same checks as the web path (application id, request shape), then the skill.
 
     Signatures are Lambda's job (the Alexa trigger's skill id check); SKILL_ID, when set, is checked too.
+    A malformed event is refused with one log line naming the check, and an UnexpectedShape error.
     """
-    from skill import logs
-    from skill.verification.envelope import check_application_id
+    import logging
 
-    handler, skill_ids = _lambda_entry()
-    logs.bind_request_id(event)
-    check_application_id(event, skill_ids)
-    return handler(event, context)
+    from ask_sdk_core.exceptions import AskSdkException
+
+    from skill import logs
+    from skill.verification import VerificationError
+    from skill.verification.envelope import check_application_id
+    from skill.web.endpoint import CODEC
+    from skill.web.request_shape import UnexpectedShape, check_request_shape
+
+    custom_skill, skill_ids = _lambda_entry()
+    logs.bind_request_id(event if isinstance(event, dict) else {})
+    try:
+        if not isinstance(event, dict):
+            raise UnexpectedShape("envelope: not a JSON object")
+        check_application_id(event, skill_ids)
+        request_envelope = CODEC.request_envelope(event)
+        check_request_shape(request_envelope)
+    except (UnexpectedShape, VerificationError) as error:
+        logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
+        raise
+    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
+        reason = f"envelope: {type(error).__name__}"
+        logging.getLogger(__name__).warning("event refused", extra={"check": reason})
+        raise UnexpectedShape(reason) from None
+    return CODEC.response_dict(custom_skill.invoke(request_envelope, context))
 
 
 @cache
-def _lambda_entry() -> tuple[Callable[[dict[str, Any], Any], dict[str, Any]], frozenset[str]]:
+def _lambda_entry() -> tuple[Any, frozenset[str]]:
     """Load content, pick the store and wire the handlers once per Lambda container (the cold start)."""
     from skill import config
     from skill.content import load_library
-    from skill.handlers import skill_builder
+    from skill.handlers import build_skill
     from skill.logs import configure_logging
-    from skill.persistence import build_persistence_adapter
+    from skill.persistence import build_persistence_adapter, guarded
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    builder = skill_builder(load_library(), build_persistence_adapter(settings["SKILL_STORE"]))
-    return builder.lambda_handler(), config.skill_ids(settings["SKILL_ID"])
+    custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])))
+    return custom_skill, config.skill_ids(settings["SKILL_ID"])

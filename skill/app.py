@@ -12,7 +12,7 @@ from skill.content import load_library
 from skill.handlers import build_skill
 from skill.logs import configure_logging
 from skill.web.pages import init_pages
-from skill.persistence import build_persistence_adapter
+from skill.persistence import build_persistence_adapter, guarded
 from skill.verification import RequestVerifier
 from skill.web.endpoint import Services, init_web
 
@@ -31,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app.config["LOG_LEVEL"])
 
     library = app.config.get("CONTENT") or load_library()
-    persistence = app.config.get("PERSISTENCE") or build_persistence_adapter(app.config["SKILL_STORE"])
+    persistence = guarded(app.config.get("PERSISTENCE") or build_persistence_adapter(app.config["SKILL_STORE"]))
     init_web(app, Services(
         skill=build_skill(library, persistence),
         verifier=app.config.get("VERIFIER") or build_verifier(app.config),

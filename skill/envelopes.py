@@ -115,6 +115,15 @@ class Session:
             "source": {"type": "TouchWrapper", "handler": "Press", "id": "navigation"},
         })
 
+    def skill_disabled(self) -> dict[str, Any]:
+        """She disabled the skill in the Alexa app: a skill event, sent with no session."""
+        return self.envelope({
+            "type": "AlexaSkillEvent.SkillDisabled",
+            "eventCreationTime": now_timestamp(),
+            "eventPublishingTime": now_timestamp(),
+            "body": {"userInformationPersistenceStatus": "PERSISTED"},
+        }, with_session=False)
+
     def can_fulfill(self, name: str, slots: dict[str, str | dict[str, Any]] | None = None) -> dict[str, Any]:
         """Name-free routing asks without a session."""
         return self.envelope(

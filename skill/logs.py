@@ -9,7 +9,7 @@ from typing import Any
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 # The only extra fields a log line may carry; anything else passed in `extra` is dropped.
-ALLOWED_FIELDS = ("request_type", "intent", "outcome", "check", "status", "path", "duration_ms")
+ALLOWED_FIELDS = ("request_type", "intent", "outcome", "check", "status", "path", "duration_ms", "cause")
 
 
 def bind_request_id(envelope: dict[str, Any]) -> None:

@@ -19,10 +19,11 @@ DYNALITE_CLI = DYNALITE_DIR / "node_modules" / "dynalite" / "cli.js"
 DYNALITE_SETUP = "npm ci --prefix tests/dynalite"
 STARTUP_SECONDS = 10.0
 START_ATTEMPTS = 3
+# Only the variables the docs name: AWS_REGION alone must be enough (botocore itself reads only
+# AWS_DEFAULT_REGION, which is removed so a test cannot pass on it).
 LOCAL_AWS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
 }
 
@@ -42,6 +43,7 @@ def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             environment.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
             for name, value in LOCAL_AWS.items():
                 environment.setenv(name, value)
+            environment.delenv("AWS_DEFAULT_REGION", raising=False)
             environment.delenv("AWS_SESSION_TOKEN", raising=False)
             environment.delenv("AWS_PROFILE", raising=False)
             yield url

@@ -56,3 +56,27 @@ def test_skill_id_when_set_refuses_events_for_another_skill(lambda_environment: 
     monkeypatch.setenv("SKILL_ID", DEFAULT_SKILL_ID)
     skill._lambda_entry.cache_clear()
     assert speech(skill.lambda_handler(Session().launch(), None))
+
+
+@pytest.mark.parametrize("malformed", [
+    "not an object",
+    {"version": "1.0"},
+    {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r", "timestamp": "t"}},
+    {"version": "1.0", "context": {"System": {"application": {"applicationId": DEFAULT_SKILL_ID}}},
+     "request": {"type": "IntentRequest", "requestId": "r", "timestamp": "t", "intent": {"name": "X"}}},
+    {"version": "1.0", "context": [], "request": "launch"},
+])
+def test_a_malformed_event_is_refused_with_one_log_line_like_the_web_path(
+        lambda_environment: Path, malformed: object, caplog: pytest.LogCaptureFixture) -> None:
+    from skill.web.request_shape import UnexpectedShape
+
+    import logging
+    logging.getLogger("skill").addHandler(caplog.handler)
+    try:
+        with pytest.raises(UnexpectedShape):
+            skill.lambda_handler(malformed, None)  # type: ignore[arg-type]
+    finally:
+        logging.getLogger("skill").removeHandler(caplog.handler)
+    refusals = [record for record in caplog.records if record.name.startswith("skill")]
+    assert [record.getMessage() for record in refusals] == ["event refused"]
+    assert refusals[0].check.startswith("envelope:") and not refusals[0].exc_info

@@ -41,17 +41,20 @@ def test_the_privacy_policy_says_what_is_kept_for_how_long_and_how_to_erase_it(a
     assert "The step you were on" in text
     assert "How many times you have opened the skill" in text
     assert "No health information" in text
-    assert "Until you ask the skill to forget you" in text
+    assert "you ask the skill to forget you" in text
+    assert "you disable the skill" in text and "90 days pass without a visit" in text
     assert "forget me" in text
     assert "privacy@example.org" in text
 
 
 def test_nothing_else_is_said_to_be_kept(app: Flask) -> None:
-    """CONTRACT.md: only her step mid-walk and her visit count are stored between visits."""
+    """Exactly what her record holds (skill/persistence/changes.py): her step mid-walk, her visit count,
+    the random record id, and the day the record expires."""
     text = app.test_client().get("/privacy").get_data(as_text=True)
     kept = text.split("<h2>What the skill keeps</h2>")[1].split("<h2>")[0]
 
-    assert kept.count("<li>") == 2
+    assert kept.count("<li>") == 4
+    assert "random record number" in kept and "90 days after your last visit" in kept
     assert "topic" not in kept and "date" not in kept
 
 

@@ -137,7 +137,7 @@ def test_first_use_creates_the_schema_in_a_fresh_file(sqlite_store_url):
     build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(attributes)")]
-    assert columns == ["id", "attributes"]
+    assert columns == ["id", "attributes", "expires_at"]
 
 
 def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
@@ -163,7 +163,7 @@ def test_a_file_from_an_older_version_loses_its_last_changed_dates(sqlite_store_
     adapter = build_persistence_adapter(sqlite_store_url)
     assert adapter.get_attributes(envelope_for("amzn1.ask.account.ada")) == {"step": 1}
     with sqlite3.connect(path) as connection:
-        assert [row[1] for row in connection.execute("PRAGMA table_info(attributes)")] == ["id", "attributes"]
+        assert [row[1] for row in connection.execute("PRAGMA table_info(attributes)")] == ["id", "attributes", "expires_at"]
 
 
 def test_a_file_that_is_not_a_database_raises_persistence_exception(tmp_path):
@@ -319,7 +319,8 @@ def test_the_default_store_is_a_sqlite_file_in_the_working_directory(tmp_path, m
 def test_a_dynamodb_url_builds_the_sdk_adapter_for_that_table_without_connecting(monkeypatch):
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter
 
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
     adapter = build_persistence_adapter("dynamodb://lump-relief-progress")
     assert isinstance(adapter, DynamoDbAdapter)
@@ -359,7 +360,8 @@ def test_importing_the_persistence_package_needs_no_aws_configuration():
 
 def test_a_dynamodb_endpoint_nobody_listens_on_is_unreachable_within_seconds(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     adapter = build_persistence_adapter("dynamodb://lump-relief-progress")
@@ -370,7 +372,8 @@ def test_a_dynamodb_endpoint_nobody_listens_on_is_unreachable_within_seconds(mon
 
 def test_a_dynamodb_store_whose_endpoint_is_down_raises_persistence_exception(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{closed_loopback_port()}")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
     adapter = build_persistence_adapter("dynamodb://lump-relief-progress")

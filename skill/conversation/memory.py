@@ -18,6 +18,7 @@ from typing import Any
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.persistence.guard import cause_of
 from skill.persistence.changes import MAX_STEP, MAX_VISITS, RecordChanges, bounded
 
 SESSION_KEY = "memory"
@@ -64,7 +65,8 @@ def recall(handler_input: HandlerInput, store: RecordChanges | None) -> Memory:
     try:
         visit = store.count_visit(handler_input.request_envelope)
     except PersistenceException as error:
-        log.warning("memory unavailable, treating as a first visit", extra={"outcome": type(error).__name__})
+        log.warning("memory unavailable, treating as a first visit",
+                    extra={"outcome": "store failed", "cause": cause_of(error)})
         return Memory()
     return Memory(visits=visit.visits, step=visit.step, record=visit.record or None)
 
@@ -82,7 +84,7 @@ def remember(handler_input: HandlerInput, memory: Memory, store: RecordChanges |
         try:
             still_hers = store.set_step(handler_input.request_envelope, memory.record, wanted)
         except PersistenceException as error:
-            log.warning("could not store her place", extra={"outcome": type(error).__name__})
+            log.warning("could not store her place", extra={"outcome": "store failed", "cause": cause_of(error)})
         else:
             memory.step = wanted
             if not still_hers:  # erased ("forget me") since this session began: write nothing more

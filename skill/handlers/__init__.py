@@ -16,7 +16,7 @@ from skill.handlers.can_fulfill import CanFulfillHandler
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.handlers.events import SilentEventHandler
 from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
-from skill.handlers.memory import ForgetMeHandler
+from skill.handlers.memory import ForgetMeHandler, SkillDisabledHandler
 from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
@@ -55,7 +55,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         NotSureHandler(),
         YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
-        SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),
+        SessionEndedHandler(), SkillDisabledHandler(), FallbackHandler(), SilentEventHandler(),
     ):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyExceptionHandler())

@@ -1,15 +1,23 @@
-""""Forget me": erase everything stored for her, but only after she confirms."""
+""""Forget me": erase everything stored for her, but only after she confirms; and when she disables
+the skill, erase it without a word (re-enabling gives her a new user id, so it could never be erased later)."""
 from __future__ import annotations
+
+import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.conversation.memory import forget, memory_of
 from skill.conversation.render import Reply, render
+from skill.persistence.guard import cause_of
+
+log = logging.getLogger(__name__)
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 
 
 def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -34,3 +42,24 @@ class ForgetMeHandler(AbstractRequestHandler):
         reply = Reply(speech=[content.text("memory.confirm.speech")],
                       reprompt=content.text("memory.confirm.reprompt"), question=Question.FORGET)
         return render(handler_input, reply)
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """Alexa's event when she disables the skill: her record is erased; events get an empty answer.
+
+    If the store cannot erase it now, one line says why, and the record expires on its own
+    (changes.KEEP_DAYS after her last visit).
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(SKILL_DISABLED)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        try:
+            handler_input.attributes_manager.delete_persistent_attributes()
+        except PersistenceException as error:
+            log.warning("could not erase her record on disable; it expires on its own",
+                        extra={"request_type": SKILL_DISABLED, "outcome": "store failed", "cause": cause_of(error)})
+        else:
+            log.info("erased her record: skill disabled", extra={"request_type": SKILL_DISABLED, "outcome": "erased"})
+        return handler_input.response_builder.response

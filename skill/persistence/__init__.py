@@ -5,11 +5,14 @@ may import only config/logs/envelopes, never a layer above.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
+from skill.persistence.changes import RecordChanges
+from skill.persistence.guard import GuardedStore
 from skill.persistence.sqlite import SQLitePersistenceAdapter
 
 DEFAULT_STORE_URL = "sqlite:///lump-relief.db"
@@ -20,7 +23,8 @@ ACCEPTED_FORMS = ("sqlite:///relative/path.db (from the working directory), "
 # DynamoDB's rule for table names.
 TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
-__all__ = ["DEFAULT_STORE_URL", "SQLitePersistenceAdapter", "build_persistence_adapter", "is_reachable"]
+__all__ = ["DEFAULT_STORE_URL", "GuardedStore", "SQLitePersistenceAdapter", "build_persistence_adapter", "guarded",
+           "is_reachable"]
 
 
 def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
@@ -42,8 +46,16 @@ def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
 
 
 def build_dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
-    """Import the DynamoDB module only now: the SDK's adapter module needs an AWS region to import."""
+    """Import the DynamoDB module only now: the SDK's adapter module needs an AWS region to import.
+
+    botocore reads only AWS_DEFAULT_REGION; Lambda and most hosts set AWS_REGION, the name the docs
+    use, so the default session takes the region from either (AWS_REGION first) before the import.
+    """
+    import boto3
     from botocore.exceptions import NoRegionError
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region and boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session(region_name=region)
     try:
         from skill.persistence.dynamodb import build_dynamodb_adapter
         return build_dynamodb_adapter(table_name)
@@ -51,8 +63,19 @@ def build_dynamodb_store(table_name: str) -> AbstractPersistenceAdapter:
         raise PersistenceException("A DynamoDB store needs a region: set AWS_REGION or AWS_DEFAULT_REGION") from e
 
 
+def guarded(adapter: AbstractPersistenceAdapter) -> AbstractPersistenceAdapter:
+    """The store as the service uses it: skipped for a few seconds after a failure (guard.py).
+    A bare SDK adapter (no record changes, no ping) is used as it is."""
+    if isinstance(adapter, RecordChanges) and hasattr(adapter, "ping") and not isinstance(adapter, GuardedStore):
+        return GuardedStore(adapter)
+    return adapter
+
+
 def is_reachable(adapter: AbstractPersistenceAdapter) -> bool:
-    """Whether the store takes a write right now (its ping); for health checks, so it never raises a store error."""
+    """Whether the store takes a write right now (its ping); for health checks, so it never raises a store error.
+    A guarded store answers from a probe made at most once a second."""
+    if isinstance(adapter, GuardedStore):
+        return adapter.healthy()
     ping = getattr(adapter, "ping", None)
     if ping is None:
         raise TypeError(f"{type(adapter).__name__} has no ping(); build it with build_persistence_adapter")

@@ -13,6 +13,7 @@ Both stores (SQLite and DynamoDB) implement these next to the SDK's get/save/del
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -25,6 +26,9 @@ RETIRED_KEYS = ("topic", "last_visit")
 # Bounds for numbers read back from the store (a hand-edited or corrupted record must not crash a turn).
 MAX_VISITS = 10**9
 MAX_STEP = 99
+# A record not visited (not written) for this long is erased: a TTL attribute on DynamoDB, a purge on SQLite.
+KEEP_DAYS = 90
+DAY_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,10 @@ def bounded(value: Any, low: int, high: int) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return value
     return None
+
+
+def expiry(now: float | None = None) -> int:
+    """When a record written now expires: KEEP_DAYS after the end of today (UTC), in whole days, so the
+    stored value says only which day she last came, never the time."""
+    today = int(time.time() if now is None else now) // DAY_SECONDS
+    return (today + 1 + KEEP_DAYS) * DAY_SECONDS

@@ -7,6 +7,8 @@ when it is imported, which fails on a machine with no AWS region configured.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import time
 from decimal import Decimal
 from typing import Any
@@ -19,13 +21,19 @@ from ask_sdk_model import RequestEnvelope
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.persistence.changes import RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, new_record_id
+from skill.persistence.changes import RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, expiry, new_record_id
 from skill.persistence.sqlite import PartitionKeygen
 
-# Alexa waits 8 s for an answer: fail a stuck call fast rather than retry it for long.
-CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 1, "mode": "standard"})
-# A new table turns ACTIVE within seconds; poll quickly at first, and give up after about 10 s.
-TABLE_ACTIVE_POLL_SECONDS = (0.05, 0.1, 0.2, 0.4, 0.8) + (1.0,) * 8
+logger = logging.getLogger(__name__)
+# Alexa waits 8 s for an answer: one attempt, bounded well under a second. botocore's
+# `max_attempts` counts retries after the first try; `total_max_attempts` counts every try, so 1 is one.
+# An in-region DynamoDB call answers in milliseconds; past these bounds it is not going to help her turn.
+CONNECT_TIMEOUT_SECONDS = 0.5
+READ_TIMEOUT_SECONDS = 0.5
+CLIENT_CONFIG = Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS,
+                       retries={"total_max_attempts": 1, "mode": "standard"})
+# A new table turns ACTIVE within seconds; poll briefly within one turn, and let a later turn carry on.
+TABLE_ACTIVE_POLL_SECONDS = (0.05, 0.1, 0.2, 0.4, 0.5)
 # The row /healthz rewrites; Alexa's user and device ids all start with "amzn1.", so it is no one's.
 HEALTH_KEY = "lump-relief-health-check"
 # A visit races another device's first visit at most a couple of times; past this, something else is wrong.
@@ -33,15 +41,27 @@ COUNT_VISIT_ATTEMPTS = 4
 CONDITION_FAILED = "ConditionalCheckFailedException"
 # A record a visit can count in place: a numeric count, and a text record id or none yet (an older
 # version stored none). Anything else is replaced by a fresh record.
-COUNTABLE = "attribute_type(#a.#v, :number) AND (attribute_not_exists(#a.#r) OR attribute_type(#a.#r, :text))"
+# A record past its expiry (DynamoDB deletes expired items within a few days, not at once) is not hers
+# any more either.
+COUNTABLE = ("attribute_type(#a.#v, :number) AND (attribute_not_exists(#a.#r) OR attribute_type(#a.#r, :text)) "
+             "AND (attribute_not_exists(#e) OR #e > :now)")
+# The item's time-to-live attribute (Unix seconds): DynamoDB erases the item once it has passed.
+EXPIRES = "expires_at"
+# DynamoDB's own error names for a service without TTL (a local stand-in) or a TTL change in progress.
+TTL_UNAVAILABLE = {"UnknownOperationException", "ValidationException", "ResourceInUseException"}
 # A table takes reads and writes while its capacity or indexes are being updated.
 USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
 
 def build_dynamodb_adapter(table_name: str) -> DynamoDbStore:
     """Endpoint, region and credentials come from the environment (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION)."""
-    resource = boto3.resource("dynamodb", config=CLIENT_CONFIG)
+    resource = boto3.session.Session(region_name=region()).resource("dynamodb", config=CLIENT_CONFIG)
     return DynamoDbStore(table_name, dynamodb_resource=resource)
+
+
+def region() -> str | None:
+    """AWS_REGION (the name Lambda and the docs use), else AWS_DEFAULT_REGION (the only one botocore reads)."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
 class DynamoDbStore(DynamoDbAdapter):
@@ -53,14 +73,21 @@ class DynamoDbStore(DynamoDbAdapter):
                          partition_keygen=partition_keygen, dynamodb_resource=dynamodb_resource)
         self.create_table = True
         self._table_ready = False
+        self._expiry_pending = False
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         self._ensure_table()
         return from_dynamodb(super().get_attributes(request_envelope))
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
+        """The SDK's put, with the expiry every write carries."""
         self._ensure_table()
-        super().save_attributes(request_envelope, to_dynamodb(attributes))
+        item = {self.partition_key_name: self.partition_keygen(request_envelope),
+                self.attribute_name: to_dynamodb(attributes), EXPIRES: expiry()}
+        try:
+            self.dynamodb.Table(self.table_name).put_item(Item=item)
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB could not save attributes: {type(e).__name__}: {e}") from e
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         self._ensure_table()
@@ -72,7 +99,7 @@ class DynamoDbStore(DynamoDbAdapter):
         self._ensure_table()
         table = self.dynamodb.Table(self.table_name)
         key = {self.partition_key_name: self.partition_keygen(request_envelope)}
-        names = {"#a": self.attribute_name, "#v": VISITS, "#r": RECORD,
+        names = {"#a": self.attribute_name, "#v": VISITS, "#r": RECORD, "#e": EXPIRES,
                  **{f"#old{n}": name for n, name in enumerate(RETIRED_KEYS)}}
         retired = ", ".join(f"#a.#old{n}" for n in range(len(RETIRED_KEYS)))
         try:
@@ -81,11 +108,12 @@ class DynamoDbStore(DynamoDbAdapter):
                 try:
                     updated = table.update_item(
                         Key=key,
-                        UpdateExpression=f"SET #a.#v = #a.#v + :one, #a.#r = if_not_exists(#a.#r, :record) "
-                                         f"REMOVE {retired}",
+                        UpdateExpression=f"SET #a.#v = #a.#v + :one, #a.#r = if_not_exists(#a.#r, :record), "
+                                         f"#e = :expires REMOVE {retired}",
                         ConditionExpression=COUNTABLE,
                         ExpressionAttributeNames=names,
-                        ExpressionAttributeValues={":one": 1, ":record": record, ":number": "N", ":text": "S"},
+                        ExpressionAttributeValues={":one": 1, ":record": record, ":number": "N", ":text": "S",
+                                                   ":expires": expiry(), ":now": int(time.time())},
                         ReturnValues="ALL_NEW")
                     return StoredVisit.from_stored(from_dynamodb(updated["Attributes"][self.attribute_name]))
                 except ClientError as e:
@@ -93,10 +121,11 @@ class DynamoDbStore(DynamoDbAdapter):
                         raise
                 fresh = {VISITS: 1, STEP: None, RECORD: record}
                 try:
-                    table.put_item(Item={**key, self.attribute_name: fresh},
+                    table.put_item(Item={**key, self.attribute_name: fresh, EXPIRES: expiry()},
                                    ConditionExpression=f"NOT ({COUNTABLE})",
-                                   ExpressionAttributeNames={"#a": self.attribute_name, "#v": VISITS, "#r": RECORD},
-                                   ExpressionAttributeValues={":number": "N", ":text": "S"})
+                                   ExpressionAttributeNames={"#a": self.attribute_name, "#v": VISITS, "#r": RECORD,
+                                                             "#e": EXPIRES},
+                                   ExpressionAttributeValues={":number": "N", ":text": "S", ":now": int(time.time())})
                     return StoredVisit.from_stored(fresh)
                 except ClientError as e:
                     if error_code(e) != CONDITION_FAILED:
@@ -112,10 +141,10 @@ class DynamoDbStore(DynamoDbAdapter):
         try:
             table.update_item(
                 Key={self.partition_key_name: self.partition_keygen(request_envelope)},
-                UpdateExpression="SET #a.#s = :step",
+                UpdateExpression="SET #a.#s = :step, #e = :expires",
                 ConditionExpression="#a.#r = :record",
-                ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD},
-                ExpressionAttributeValues={":step": step, ":record": record})
+                ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD, "#e": EXPIRES},
+                ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry()})
         except ClientError as e:
             if error_code(e) == CONDITION_FAILED:
                 return False
@@ -125,16 +154,21 @@ class DynamoDbStore(DynamoDbAdapter):
         return True
 
     def ping(self) -> None:
-        """Describe the table now (creating it if missing) and make one real write to a row that
-        belongs to no one; raise PersistenceException if either fails."""
+        """Describe the table now (creating it if missing), write a row that belongs to no one in the
+        table her records live in, and read it back; raise PersistenceException if any of it fails."""
         self._table_ready = False
         self._ensure_table()
+        table = self.dynamodb.Table(self.table_name)
+        probe = new_record_id()
+        key = {self.partition_key_name: HEALTH_KEY}
         try:
-            self.dynamodb.Table(self.table_name).update_item(
-                Key={self.partition_key_name: HEALTH_KEY}, UpdateExpression="ADD checks :one",
-                ExpressionAttributeValues={":one": 1})
+            table.put_item(Item={**key, self.attribute_name: {"probe": probe}, EXPIRES: expiry()})
+            item = table.get_item(Key=key, ConsistentRead=True).get("Item") or {}
         except (BotoCoreError, ClientError) as e:
-            raise PersistenceException(f"DynamoDB table {self.table_name} refused a write: {type(e).__name__}") from e
+            raise PersistenceException(
+                f"DynamoDB table {self.table_name} refused a write: {type(e).__name__}: {e}") from e
+        if (item.get(self.attribute_name) or {}).get("probe") != probe:
+            raise PersistenceException(f"DynamoDB table {self.table_name} did not read back the probe it wrote")
 
     def _ensure_table(self) -> None:
         if self._table_ready:
@@ -144,6 +178,7 @@ class DynamoDbStore(DynamoDbAdapter):
             status = self._table_status(client)
             if status is None:
                 status = self._create(client)
+                self._expiry_pending = True
             for pause in TABLE_ACTIVE_POLL_SECONDS:
                 if status in USABLE_TABLE_STATUSES:
                     break
@@ -154,7 +189,22 @@ class DynamoDbStore(DynamoDbAdapter):
                 f"DynamoDB table {self.table_name} is unreachable: {type(e).__name__}: {e}") from e
         if status not in USABLE_TABLE_STATUSES:
             raise PersistenceException(f"DynamoDB table {self.table_name} is still {status}")
+        if self._expiry_pending:
+            self._enable_expiry(client)
         self._table_ready = True
+
+    def _enable_expiry(self, client: Any) -> None:
+        """Turn on TTL for the table this process created, once it is usable; a service without TTL
+        is logged, and records past their expiry are still treated as gone (COUNTABLE)."""
+        self._expiry_pending = False
+        try:
+            client.update_time_to_live(TableName=self.table_name, TimeToLiveSpecification={
+                "Enabled": True, "AttributeName": EXPIRES})
+        except ClientError as e:
+            if error_code(e) not in TTL_UNAVAILABLE:
+                raise
+            logger.warning("DynamoDB did not enable TTL on the table; enable it on the attribute expires_at",
+                           extra={"outcome": "ttl not enabled", "cause": f"{error_code(e)}"})
 
     def _table_status(self, client: Any) -> str | None:
         try:

@@ -22,32 +22,37 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence.changes import StoredVisit, new_record_id
+from skill.persistence.changes import StoredVisit, expiry, new_record_id
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
-# How long a statement waits for another writer. A turn makes at most two store calls (memory.py),
-# so a locked store costs a turn about 2 s, well under Alexa's 8 s.
-BUSY_TIMEOUT_MS = 1000
+# How long a statement waits for another writer (a write commits in well under a millisecond here).
+# A lock held longer (a backup, an open `sqlite3` shell) fails the call, and the service skips the
+# store for a few seconds (guard.py), so a queue of turns pays this once, not once each.
+BUSY_TIMEOUT_MS = 250
 # /healthz waits this long for the write lock; longer means the store is not answering.
 HEALTH_BUSY_TIMEOUT_MS = 100
+# Expired records are purged at most this often per connection, at most PURGE_BATCH rows at a time,
+# so a purge never costs a turn more than a few milliseconds.
+PURGE_INTERVAL_SECONDS = 600
+PURGE_BATCH = 500
 WAL_SWITCH_RETRY_SECONDS = 0.01
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 
 LOAD = "SELECT attributes FROM attributes WHERE id = ?"
 SAVE = """
-    INSERT INTO attributes (id, attributes) VALUES (?, ?)
-    ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes
+    INSERT INTO attributes (id, attributes, expires_at) VALUES (?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
 # One statement: a new record, or the stored one with one more visit, its step and id kept and
 # anything else (an older version's topic and date) dropped. A malformed document starts afresh.
 COUNT_VISIT = """
-    INSERT INTO attributes (id, attributes)
-    VALUES (:id, json_object('visits', 1, 'step', NULL, 'record', :record))
-    ON CONFLICT (id) DO UPDATE SET attributes = CASE WHEN json_valid(attributes) THEN CASE
+    INSERT INTO attributes (id, attributes, expires_at)
+    VALUES (:id, json_object('visits', 1, 'step', NULL, 'record', :record), :expires)
+    ON CONFLICT (id) DO UPDATE SET expires_at = :expires, attributes = CASE WHEN json_valid(attributes) THEN CASE
         WHEN json_type(attributes) = 'object' THEN json_object(
             'visits', CASE WHEN json_type(attributes, '$.visits') = 'integer'
                            THEN json_extract(attributes, '$.visits') + 1 ELSE 1 END,
@@ -60,10 +65,19 @@ COUNT_VISIT = """
 """
 # Only the step, and only in the record the session began with (not one made after an erase).
 SET_STEP = """
-    UPDATE attributes SET attributes = json_set(attributes, '$.step', :step)
+    UPDATE attributes SET attributes = json_set(attributes, '$.step', :step), expires_at = :expires
     WHERE id = :id AND json_valid(attributes) AND json_extract(attributes, '$.record') = :record
 """
-HEALTH_WRITE = "INSERT INTO health (id, checks) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET checks = checks + 1"
+# The row /healthz writes and reads back, in the table her records live in; Alexa's user ids all
+# start with "amzn1.", so it is no one's.
+HEALTH_KEY = "lump-relief-health-check"
+HEALTH_WRITE = """
+    INSERT INTO attributes (id, attributes, expires_at) VALUES (:id, :probe, :expires)
+    ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
+"""
+PURGE = """
+    DELETE FROM attributes WHERE id IN (SELECT id FROM attributes WHERE expires_at < :now LIMIT :batch)
+"""
 # Copy the log into the file and empty it, so erased rows leave no copy in the -wal file.
 CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
 
@@ -98,7 +112,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             document = json.dumps(attributes, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         except (TypeError, ValueError) as e:
             raise PersistenceException(f"Attributes must be JSON values: {e}") from e
-        self._execute("save attributes", SAVE, (key, document))
+        self._execute("save attributes", SAVE, (key, document, expiry()))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         """Delete the row (secure_delete zeroes its bytes), then empty the log that still holds copies."""
@@ -113,14 +127,18 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
     def count_visit(self, request_envelope: RequestEnvelope) -> StoredVisit:
         key = self.partition_keygen(request_envelope)
-        rows = self._execute("count a visit", COUNT_VISIT, {"id": key, "record": new_record_id()})
-        return StoredVisit.from_stored(parse_document(rows[0][0]))
+        rows = self._execute("count a visit", COUNT_VISIT,
+                             {"id": key, "record": new_record_id(), "expires": expiry()})
+        visit = StoredVisit.from_stored(parse_document(rows[0][0]))
+        self._purge_expired()
+        return visit
 
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         key = self.partition_keygen(request_envelope)
         connection = self._connection("store her step")
         try:
-            changed = connection.execute(SET_STEP, {"id": key, "record": record, "step": step}).rowcount
+            changed = connection.execute(
+                SET_STEP, {"id": key, "record": record, "step": step, "expires": expiry()}).rowcount
         except sqlite3.Error as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not store her step: {e}") from e
@@ -128,9 +146,35 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
     # Health --------------------------------------------------------------------------------------
 
+    def purge_expired(self, now: float | None = None) -> int:
+        """Erase up to PURGE_BATCH records whose expiry has passed; how many were erased."""
+        moment = int(time.time() if now is None else now)
+        connection = self._connection("purge expired records")
+        try:
+            return connection.execute(PURGE, {"now": moment, "batch": PURGE_BATCH}).rowcount
+        except sqlite3.Error as e:
+            self._drop()
+            raise PersistenceException(f"SQLite store could not purge expired records: {e}") from e
+
+    def _purge_expired(self) -> None:
+        """A bounded purge, at most once per PURGE_INTERVAL_SECONDS on this connection; never fails a visit."""
+        local = self._local
+        if time.monotonic() < getattr(local, "purge_after", 0.0):
+            return
+        local.purge_after = time.monotonic() + PURGE_INTERVAL_SECONDS
+        try:
+            purged = self.purge_expired()
+        except PersistenceException as error:
+            logger.warning("could not purge expired records", extra={"outcome": "purge failed",
+                                                                      "cause": f"{error.__cause__ or error}"})
+            return
+        if purged:
+            logger.info("purged expired records", extra={"outcome": f"{purged} purged"})
+
     def ping(self) -> None:
         """Raise PersistenceException unless the file at the path is the one open, a new connection
-        could write it, and a real write commits within HEALTH_BUSY_TIMEOUT_MS."""
+        could write it, and a real write to the table her records live in commits within
+        HEALTH_BUSY_TIMEOUT_MS and reads back."""
         connection = self._connection("answer a health check")
         try:
             check_writable(self.path)
@@ -138,10 +182,17 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             self._drop()
             raise PersistenceException(f"SQLite store file cannot be written: {e.strerror}") from e
         try:
+            probe = new_record_id()
             connection.execute(f"PRAGMA busy_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
-            connection.execute(HEALTH_WRITE)
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        except sqlite3.Error as e:
+            try:
+                connection.execute(HEALTH_WRITE, {"id": HEALTH_KEY, "probe": json.dumps({"probe": probe}),
+                                                  "expires": expiry()})
+                [(document,)] = connection.execute(LOAD, (HEALTH_KEY,)).fetchall()
+            finally:
+                connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if parse_document(document).get("probe") != probe:
+                raise PersistenceException("SQLite store did not read back the probe it wrote")
+        except (sqlite3.Error, ValueError) as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not take a write: {e}") from e
 
@@ -238,6 +289,7 @@ def open_database(path: str) -> sqlite3.Connection:
             connection.execute("PRAGMA synchronous = NORMAL")
         connection.executescript(SCHEMA_PATH.read_text(encoding="utf-8"))
         drop_retired_columns(connection)
+        add_expiry(connection)
     except BaseException:
         connection.close()
         raise
@@ -253,6 +305,19 @@ def drop_retired_columns(connection: sqlite3.Connection) -> None:
         except sqlite3.OperationalError:
             if "updated_at" in {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}:
                 raise  # not another process dropping it first
+
+
+def add_expiry(connection: sqlite3.Connection) -> None:
+    """Files made before records expired get the expiry column, every record a fresh KEEP_DAYS, and its index."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}
+    if "expires_at" not in columns:
+        try:
+            connection.execute("ALTER TABLE attributes ADD COLUMN expires_at INTEGER")
+        except sqlite3.OperationalError:
+            if "expires_at" not in {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}:
+                raise  # not another process adding it first
+        connection.execute("UPDATE attributes SET expires_at = ? WHERE expires_at IS NULL", (expiry(),))
+    connection.execute("CREATE INDEX IF NOT EXISTS attributes_expiry ON attributes (expires_at)")
 
 
 def switch_to_wal(connection: sqlite3.Connection) -> str:

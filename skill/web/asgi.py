@@ -61,6 +61,14 @@ class ClientGone(Exception):
     pass
 
 
+class MalformedBody(Exception):
+    """The server could not decode the body (a broken chunked encoding, say); `reason` names the error class."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class WsgiBridge:
     """An ASGI app that reads the whole body under a deadline, then runs the WSGI `app` on the loop's thread."""
 
@@ -81,9 +89,18 @@ class WsgiBridge:
         try:
             body = await asyncio.wait_for(self.read_body(scope, receive), self.body_deadline)
         except ClientGone:
+            # granian also reports a body it cannot decode (a broken chunk) as a disconnect: answer 400
+            # in case the client is still there; if it really left, the send fails and nothing is lost.
+            try:
+                await self.refuse(scope, send, 400, "bad request", "body: incomplete", started)
+            except Exception:  # granian's own error for a client that has gone
+                pass
             return
         except BodyTooLarge:
             await self.refuse(scope, send, 413, "request entity too large", "body: over the limit", started)
+            return
+        except MalformedBody as error:
+            await self.refuse(scope, send, 400, "bad request", f"body: malformed ({error.reason})", started)
             return
         except asyncio.TimeoutError:
             await self.refuse(scope, send, 408, "request timeout", "body: too slow", started)
@@ -101,7 +118,10 @@ class WsgiBridge:
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await receive()
+            except Exception as error:  # granian raises its own error types for a body it cannot decode
+                raise MalformedBody(type(error).__name__) from None
             if message["type"] == "http.disconnect":
                 raise ClientGone
             chunk = message.get("body", b"")

@@ -15,7 +15,7 @@ import orjson
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from skill import logs
 from skill.handlers.interceptors import intent_name
@@ -23,6 +23,12 @@ from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
 from skill.web.request_shape import UnexpectedShape, check_request_shape
 from skill.verification import RequestVerifier, VerificationError
+
+try:  # gunicorn's errors for a body it cannot decode (chunk sizes, terminators); absent on Lambda
+    from gunicorn.http.errors import ParseException
+    SERVER_PARSE_ERRORS: tuple[type[Exception], ...] = (ParseException,)
+except ImportError:  # pragma: no cover
+    SERVER_PARSE_ERRORS = ()
 
 log = logging.getLogger(__name__)
 alexa = Blueprint("alexa", __name__)
@@ -97,6 +103,14 @@ def alexa_request() -> Response:
     return json_response(answer)
 
 
+class MalformedBody(BadRequest):
+    """A body the server could not decode (a broken chunked encoding): 400, never a 500."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 def read_body(limit: int) -> bytes:
     """The raw body, refused with 413 past `limit` whether or not the client declared its length.
 
@@ -109,7 +123,10 @@ def read_body(limit: int) -> bytes:
     if declared is not None and declared > limit:
         raise RequestEntityTooLarge()
     stream = request.environ["wsgi.input"]
-    body = stream.read(declared if declared is not None else limit + 1)
+    try:
+        body = stream.read(declared if declared is not None else limit + 1)
+    except (OSError, ValueError, *SERVER_PARSE_ERRORS) as error:
+        raise MalformedBody(type(error).__name__) from None
     if len(body) > limit:
         raise RequestEntityTooLarge()
     return body
@@ -126,6 +143,8 @@ def health() -> Response:
 
 def http_error(error: HTTPException) -> Response:
     """405, 404, 413...: the same short JSON as every other refusal."""
+    if isinstance(error, MalformedBody):
+        return refuse(400, "bad request", f"body: malformed ({error.reason})")
     return refuse(error.code or 400, error.name.lower(), f"http: {error.name}")
 
 

@@ -16,6 +16,8 @@ WITH_INTENT = frozenset({"IntentRequest", "CanFulfillIntentRequest"})
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 # Requests a handler answers by reading her device (the screen) and her user id (her stored place).
 SPOKEN_TO = WITH_SESSION | WITH_INTENT
+# Skill events that act on her record, so carry her user id (Skill Events reference).
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 
 
 class UnexpectedShape(ValueError):
@@ -40,6 +42,9 @@ def check_request_shape(envelope: RequestEnvelope) -> None:
             raise UnexpectedShape("envelope: context.System is incomplete")
         if system.user is None or not isinstance(system.user.user_id, str) or not system.user.user_id:
             raise UnexpectedShape("envelope: context.System.user is missing")
+    if kind == SKILL_DISABLED and (system.user is None or not isinstance(system.user.user_id, str)
+                                   or not system.user.user_id):
+        raise UnexpectedShape("envelope: context.System.user is missing")
     session = envelope.session
     if kind in WITH_SESSION:
         if session is None or session.user is None or not isinstance(session.user.user_id, str):

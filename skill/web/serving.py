@@ -9,14 +9,21 @@ Flask app through skill/web/asgi.py, which reads each body whole, under a deadli
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
+import re
+import selectors
+import socket
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from skill import logs
 from skill.web.asgi import APP_FACTORY, load_factory
@@ -33,6 +40,12 @@ GRACEFUL_TIMEOUT_SECONDS = 5
 HEADER_READ_TIMEOUT_MS = 5000
 # Each worker holds 45-60 MB (README "Performance"); past this many, add machines, not workers.
 MAX_DEFAULT_WORKERS = 8
+# gunicorn threads per worker (gthread): an idle or slow connection waits in the worker's poller and
+# holds no thread; a sync worker gave its one thread to whichever socket it accepted, so four idle
+# connections made every probe fail for 12 s (docs/operations.md).
+GUNICORN_THREADS = 4
+# granian restarts a dead worker after this pause (the OOM killer took it, say); the others keep serving.
+RESPAWN_INTERVAL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -117,11 +130,12 @@ def run_gunicorn(settings: ServeSettings) -> None:
 
 
 def gunicorn_options(settings: ServeSettings) -> dict[str, Any]:
-    """Sync workers (one request each, as behind a buffering proxy); the app is built once, before fork."""
+    """Threaded workers, so an idle connection holds no worker; the app is built once, before fork."""
     return {
         "bind": [f"{settings.host}:{settings.port}"],
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": "skill.web.serving.IdleSafeThreadWorker",
+        "threads": GUNICORN_THREADS,
         "timeout": WORKER_TIMEOUT_SECONDS,
         "graceful_timeout": GRACEFUL_TIMEOUT_SECONDS,
         # Content is loaded and checked once: a broken file stops the master, not every worker.
@@ -137,11 +151,49 @@ def gunicorn_options(settings: ServeSettings) -> dict[str, Any]:
     }
 
 
+class IdleSafeThreadWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's gthread worker, but a new connection waits in the worker's poller until it sends a byte.
+
+    gthread hands each new connection to a thread that waits up to 5 s for data, so as many idle
+    connections as threads stalled every probe. Here a new connection takes the same path gthread
+    gives a connection that sent nothing in time (its pending queue): no thread until it is readable,
+    closed after the keepalive time if it never is.
+    """
+
+    def accept(self, listener: socket.socket) -> None:
+        try:
+            client, address = listener.accept()
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        client.setblocking(False)
+        connection = TConn(self.cfg, client, address, listener.getsockname())
+        connection.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(connection)
+        self.poller.register(client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, connection))
+
+
+# gunicorn names the client in its refusal of a malformed request ("Invalid request from ip=...: ").
+CLIENT_ADDRESS = re.compile(r" from ip=.*?: ")
+
+
+class WithoutClientAddress(logging.Filter):
+    """Drops the client's address from gunicorn's own error lines (logs never carry addresses)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = CLIENT_ADDRESS.sub(": ", record.msg, count=1)
+        return True
+
+
 class JsonGunicornLogger(GunicornLogger):  # type: ignore[misc]
-    """gunicorn's own lines as JSON, and an access line built from four safe fields only."""
+    """gunicorn's own lines as JSON, without client addresses, and an access line built from four safe fields only."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
+        self.error_log.addFilter(WithoutClientAddress())
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(logs.JsonFormatter())
@@ -169,6 +221,9 @@ def run_granian(settings: ServeSettings) -> None:
 
     from skill.web import asgi
 
+    # Build the app once here, so broken content stops the server at start rather than failing
+    # every respawned worker (workers are respawned below).
+    load_factory(settings.app)()
     # Each worker builds the bridge around this WSGI factory (skill/web/asgi.py create_bridge).
     os.environ[asgi.WSGI_APP_VARIABLE] = settings.app
     os.environ[asgi.ACCESS_LOG_VARIABLE] = "1" if settings.access_log else "0"
@@ -191,9 +246,10 @@ def run_granian(settings: ServeSettings) -> None:
         blocking_threads=1,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_MS),
         workers_kill_timeout=GRACEFUL_TIMEOUT_SECONDS,
-        # A worker that dies (content that fails its checks, say) stops the server: fail fast, let the
-        # supervisor (Docker, systemd) restart it, rather than respawn a broken worker forever.
-        respawn_failed_workers=False,
+        # A worker that dies (the OOM killer, a crash) is replaced and the others keep answering;
+        # content was checked above, so a respawned worker does not fail the same way forever.
+        respawn_failed_workers=True,
+        respawn_interval=RESPAWN_INTERVAL_SECONDS,
         log_dictconfig=granian_log_config(),
         log_level=os.environ.get("LOG_LEVEL", "INFO").lower(),
         # The bridge writes the access line itself, on the app's thread, with the request id.
