@@ -11,7 +11,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.content import ContentLibrary
 from skill.handlers import interceptors
-from skill.handlers.answers import YesNoHandler
+from skill.handlers.answers import PendingAnswerHandler, YesNoHandler
 from skill.handlers.can_fulfill import CanFulfillHandler
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.handlers.events import SilentEventHandler
@@ -43,6 +43,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in (
         CanFulfillHandler(),
+        PendingAnswerHandler(),
         LaunchHandler(),
         *topic_handlers(),
         IntentReply("WalkStepsIntent", walk_reply),
