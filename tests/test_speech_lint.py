@@ -41,6 +41,7 @@ from skill.envelopes import ECHO_SHOW, Session
 from skill.handlers.screen import BUTTONS
 from skill.conversation.render import RESPONSE_WORD_LIMIT, heard_words
 from skill.verification import RequestVerifier
+from skill.web.endpoint import CODEC
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -146,16 +147,19 @@ class Explorer:
 
     def __init__(self, app: Flask, locale: str):
         self.app, self.locale = app, locale
-        self.client = app.test_client()
+        self.skill = app.extensions["lump_relief"].skill
         self.actions = actions_for(locale)
         self.store = app.extensions["lump_relief"].persistence
         self.her = SERIALIZER.deserialize(json.dumps(Session(user_id=USER_ID, locale=locale).launch()),
                                           RequestEnvelope)
 
     def post(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        response = self.client.post("/", data=json.dumps(envelope), content_type="application/json")
-        assert response.status_code == 200, f"{self.locale}: HTTP {response.status_code}"
-        return response.get_json()
+        """The skill's answer as the endpoint would send it, without the HTTP round trip.
+
+        The endpoint's own path (HTTP, verification) is tested elsewhere; skipping it here halves the
+        exploration's time. The envelope still goes through the endpoint's codec both ways.
+        """
+        return CODEC.response_dict(self.skill.invoke(CODEC.request_envelope(envelope), None))
 
     def session(self, attributes: dict[str, Any]) -> Session:
         return Session(user_id=USER_ID, locale=self.locale, device=ECHO_SHOW,
