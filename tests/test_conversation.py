@@ -120,7 +120,7 @@ def test_a_topic_asked_mid_walk_is_answered_then_offers_the_way_back(alexa: Alex
     assert alexa.say("yes").has(step_heading(3))
 
 
-# --- her situation: asked once, advice that fits --------------------------------------------------
+# --- her situation: never a gate, advice that fits --------------------------------------------------
 
 def test_feeding_mother_hears_keep_feeding(alexa: Alexa) -> None:
     turn = alexa.intent("RelieveLumpIntent", FEEDING)
@@ -143,25 +143,41 @@ def test_weaning_mother_does_not_add_feeds(alexa: Alexa) -> None:
     assert "keep feeding" not in turn.speech
 
 
-def test_her_situation_is_asked_once_then_she_hears_what_she_asked_for(alexa: Alexa) -> None:
-    question = alexa.intent("RelieveLumpIntent")
-    assert question.has("breastfeeding, pumping, or stopping") and question.stays_open
-    answer = alexa.intent("SituationIntent", WEANING)
-    assert answer.has("don't add feeds", "through the steps")
+def test_the_relief_question_is_answered_first_never_behind_her_situation(alexa: Alexa) -> None:
+    turn = alexa.intent("RelieveLumpIntent")
+    assert turn.leads_with("fever") and turn.has("stroke lightly", "cold pack", "through the steps")
+    assert "breastfeeding, pumping, or stopping" not in turn.speech
     assert "breastfeeding, pumping, or stopping" not in alexa.intent("MassageIntent").speech
-    assert alexa.turns[-1].has("only a little, just for comfort")
 
 
-def test_yes_to_still_breastfeeding_means_feeding(alexa: Alexa) -> None:
-    alexa.intent("MassageIntent")
-    assert alexa.say("yes").has("keep feeding as usual")
-
-
-def test_not_saying_her_situation_gives_advice_safe_for_everyone_and_is_not_asked_again(alexa: Alexa) -> None:
+def ask_her_situation(alexa: Alexa) -> None:
+    """She asks for advice fitted to her without saying which: the skill asks."""
     alexa.intent("RelieveLumpIntent")
-    answer = alexa.intent("NotSureIntent")
-    assert answer.has("never trying to empty", "cold pack")
-    assert "breastfeeding, pumping, or stopping" not in alexa.intent("RelieveLumpIntent").speech
+    assert alexa.intent("SituationIntent").has("breastfeeding, pumping, or stopping")
+
+
+@pytest.mark.parametrize("words, key_phrase", [
+    ("both", "stroke lightly"),
+    ("a bit of both", "stroke lightly"),
+    ("just tell me", "stroke lightly"),
+    ("I'm not sure", "stroke lightly"),
+    ("I stopped", "cold pack"),
+    ("stopping", "cold pack"),
+    ("weaning", "don't add feeds"),
+    ("pumping", "usual pumping schedule"),
+    ("yes", "keep feeding from both sides"),
+    ("no", "stroke lightly"),
+])
+def test_her_answer_to_the_situation_question_gets_the_relief_answer(alexa: Alexa, words: str, key_phrase: str) -> None:
+    ask_her_situation(alexa)
+    turn = alexa.say(words)
+    assert turn.leads_with("fever") and turn.has(key_phrase), turn.speech
+    assert "can't help with that" not in turn.speech and turn.stays_open
+
+
+def test_a_situation_said_with_her_question_fits_the_first_answer(alexa: Alexa) -> None:
+    turn = alexa.intent("MassageIntent", WEANING)
+    assert turn.has("only a little, just for comfort")
 
 
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
@@ -414,7 +430,7 @@ def test_no_to_forget_me_keeps_everything(alexa: Alexa) -> None:
 # --- her own words, end to end: the phrasings the first tries got wrong (issue 10) --------------------
 
 @pytest.mark.parametrize("words, key_phrase", [
-    ("i've got this sore hard bit in my boob what should i do", "breastfeeding, pumping, or stopping"),
+    ("i've got this sore hard bit in my boob what should i do", "stroke lightly"),
     ("i stopped feeding last week and now there's a hard lump how do i get rid of it", "don't add feeds"),
     ("my thermometer says thirty nine degrees", "contact your doctor or midwife today"),
     ("there's yellow stuff coming out of my nipple", "contact your doctor or midwife today"),
@@ -427,3 +443,29 @@ def test_she_is_understood_the_first_time_in_her_own_words(alexa: Alexa, words: 
     turn = alexa.say(words)
     assert turn.has(key_phrase), turn.speech
     assert "can't help with that" not in turn.speech
+
+
+# --- answers heard in context: the pending question decides what her words answer ------------------
+
+FEVER = {"symptom": {"value": "a fever", "id": "FEVER"}}
+
+
+def test_a_sign_of_the_pending_check_question_is_a_yes_to_it(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.say("no")  # not the emergency signs; now the same-day question waits
+    turn = alexa.intent("ReportSymptomIntent", FEVER)
+    assert turn.has("contact your doctor or midwife today") and turn.stays_open
+
+
+def test_no_in_her_own_words_answers_the_check_question(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    turn = alexa.say("no fever no redness")
+    assert turn.has("lasted") or turn.has("dimpled"), turn.speech  # the next question, not the fever route
+    assert "today" not in turn.speech.lower().split("?")[0] or "contact" not in turn.speech.lower()
+
+
+def test_a_topic_asked_while_an_offer_waits_is_taken_as_the_new_topic(alexa: Alexa) -> None:
+    alexa.say("how do I relieve a hard lump")
+    turn = alexa.say("what should I eat")
+    assert turn.has("light, easy meals")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.handlers import topics
+from skill.content import LocaleContent
 from skill.handlers.topics import TOPIC_INTENTS
 from skill.conversation.render import check_ssml
 from tests.conftest import Alexa
@@ -112,7 +112,7 @@ def test_a_handler_that_fails_gets_an_apology_and_the_failure_is_logged(
     def broken(*args: object) -> None:
         raise RuntimeError("content lookup exploded")
 
-    monkeypatch.setattr(topics, "topic_reply", broken)
+    monkeypatch.setattr(LocaleContent, "fitting", broken)
     turn = alexa.say("what should I eat")
     assert turn.status == 200
     assert turn.has("sorry") and turn.stays_open
@@ -122,8 +122,9 @@ def test_a_handler_that_fails_gets_an_apology_and_the_failure_is_logged(
 def test_an_apology_keeps_her_place(alexa: Alexa, monkeypatch: pytest.MonkeyPatch) -> None:
     alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
-    monkeypatch.setattr(topics, "topic_reply", lambda *args: 1 / 0)
-    alexa.say("what should I eat")
+    with monkeypatch.context() as broken:
+        broken.setattr(LocaleContent, "fitting", lambda *args: 1 / 0)
+        alexa.say("what should I eat")
     assert alexa.say("next").has("Step 3 of 4")
 
 

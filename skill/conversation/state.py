@@ -51,7 +51,6 @@ class Conversation:
     check_position: int = 0          # which warning-sign question is awaiting an answer
     situation: str | None = None     # feeding, pumping or weaning, once she has said (session only)
     asked_for: str | None = None     # the topic she asked for while we ask her situation
-    situation_asked: bool = False    # asked once this session; not asked again if she didn't say
     restated: bool = False           # the pending check question was restated after "not sure"
     hint_taught: bool = False        # she has heard the full "say next" hint this session
     warned: bool = False             # the last thing she heard led with the warning signs
@@ -77,7 +76,6 @@ class Conversation:
             check_position=bounded(stored.get("check_position", 0), len(CHECK_QUESTIONS)) or 0,
             situation=situation if situation in SITUATIONS else None,
             asked_for=asked_for if isinstance(asked_for, str) else None,
-            situation_asked=stored.get("situation_asked") is True,
             restated=stored.get("restated") is True,
             hint_taught=stored.get("hint_taught") is True,
             warned=stored.get("warned") is True,
@@ -92,7 +90,6 @@ class Conversation:
             "check_position": self.check_position,
             "situation": self.situation,
             "asked_for": self.asked_for,
-            "situation_asked": self.situation_asked,
             "restated": self.restated,
             "hint_taught": self.hint_taught,
             "warned": self.warned,

@@ -1,4 +1,8 @@
-""""Yes" and "no" answer the question the skill just asked, and only that one."""
+"""Answers to the question the skill just asked, and only that one, however Alexa matched them.
+
+Which words are an answer is decided in one place (handlers/context.py); this module says what
+each answer does.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,13 +14,14 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
+from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
-from skill.handlers.triage import check_answer_reply, start_check_reply
+from skill.handlers.triage import check_answer_reply, not_sure_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
-Answer = Callable[[HandlerInput, LocaleContent], Reply]
+AnswerReply = Callable[[HandlerInput, LocaleContent], Reply]
 
 
 def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -42,18 +47,6 @@ def start_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return start_check_reply(content, conversation_of(handler_input))
 
 
-def still_feeding(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """"Yes" to "are you still breastfeeding, pumping, or stopping?" means still breastfeeding."""
-    conversation = conversation_of(handler_input)
-    conversation.learn_situation("feeding")
-    return asked_for_reply(content, conversation)
-
-
-def situation_unsaid(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """"No" leaves it unsaid: she hears the advice written to be safe for everyone."""
-    return asked_for_reply(content, conversation_of(handler_input))
-
-
 def check_yes(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return check_answer_reply(content, conversation_of(handler_input), yes=True)
 
@@ -62,14 +55,14 @@ def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return check_answer_reply(content, conversation_of(handler_input), yes=False)
 
 
-# For each question the skill can ask: what "yes" does, and what "no" does.
-ANSWERS: dict[Question, tuple[Answer, Answer]] = {
+# For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
+# question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
+ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.WALK: (first_step, declined),
     Question.RETURN: (go_to_step, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),
-    Question.SITUATION: (still_feeding, situation_unsaid),
     Question.OFFER_CHECK: (start_check, declined),
 }
 
@@ -79,17 +72,31 @@ def nothing_asked(content: LocaleContent) -> Reply:
                  reprompt=content.text("system.no_question.reprompt"))
 
 
+class PendingAnswerHandler(AbstractRequestHandler):
+    """Whatever intent Alexa matched, words that answer the pending question are taken as that answer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return heard_in_context(handler_input) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        heard = heard_in_context(handler_input)
+        if heard.answer is Answer.SITUATION:
+            conversation.learn_situation(heard.situation)
+            reply = asked_for_reply(content, conversation)
+        elif heard.answer is Answer.NOT_SURE:
+            reply = not_sure_reply(content, conversation)
+        else:
+            on_yes, on_no = ANSWERS[conversation.question]
+            reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)
+        return render(handler_input, reply)
+
+
 class YesNoHandler(AbstractRequestHandler):
-    """Handles AMAZON.YesIntent and AMAZON.NoIntent against the pending question."""
+    """"Yes" or "no" when nothing was asked: say so, and what she can ask."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
-        question = conversation_of(handler_input).question
-        if question is None:
-            return render(handler_input, nothing_asked(content))
-        on_yes, on_no = ANSWERS[question]
-        answer = on_yes if is_intent_name("AMAZON.YesIntent")(handler_input) else on_no
-        return render(handler_input, answer(handler_input, content))
+        return render(handler_input, nothing_asked(content_of(handler_input)))

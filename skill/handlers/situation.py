@@ -16,7 +16,6 @@ from skill.content.schema import TOPICS
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
-from skill.handlers.triage import not_sure_reply
 from skill.conversation.render import Reply, render
 
 
@@ -27,9 +26,8 @@ def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply
 
 
 def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply:
-    """She told us her situation: the advice she was waiting for, her step again, or the overview."""
-    if conversation.question is Question.SITUATION:
-        return asked_for_reply(content, conversation)
+    """She told us her situation unasked: her step again, fitted, or the overview; "fit it to me"
+    without saying which asks her (an answer to that question is handled in handlers/context.py)."""
     if conversation.situation is None:
         return situation_question(content, conversation, OVERVIEW)
     if conversation.walking:
@@ -38,19 +36,15 @@ def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply
 
 
 class NotSureHandler(AbstractRequestHandler):
-    """"I'm not sure", "maybe": in the check, restated once then the safer route; elsewhere, the
-    question again, or what she can ask."""
+    """"I'm not sure" with no check or situation question pending (those are answers, see
+    handlers/context.py): the question again, or what she can ask."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("NotSureIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if conversation.question is Question.CHECK:
-            reply = not_sure_reply(content, conversation)
-        elif conversation.question is Question.SITUATION:
-            reply = asked_for_reply(content, conversation)
-        elif conversation.question is not None and conversation.last_reply:
+        if conversation.question is not None and conversation.last_reply:
             reply = Reply.from_dict(conversation.last_reply)
         else:
             reply = Reply(speech=[content.text("system.no_question.speech")],

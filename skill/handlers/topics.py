@@ -1,14 +1,13 @@
-"""One handler per topic: answer it, then offer the obvious next step.
+"""One handler per topic: answer it at once, then offer the obvious next step.
 
-When a topic's advice differs for a feeding, pumping or weaning mother and she hasn't said which,
-the skill asks once, then gives the answer she asked for (see handlers/situation.py).
+The answer comes first, always: a topic whose advice differs for a feeding, pumping or weaning
+mother is answered with words safe for all three until she says which (never a question first).
 """
 from __future__ import annotations
 
 from functools import partial
 
 from skill.content import LocaleContent
-from skill.content.schema import SITUATIONS
 from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
 from skill.conversation.render import Reply
@@ -37,19 +36,15 @@ TOPIC_INTENTS: dict[str, str] = {
 OVERVIEW = "relieve"
 
 
-def branches(entry: dict) -> bool:
-    """True when the entry says something different to a feeding, pumping and weaning mother."""
-    return all(isinstance(entry.get(situation), dict) for situation in SITUATIONS)
-
-
-def needs_situation(conversation: Conversation, entry: dict) -> bool:
-    return conversation.situation is None and not conversation.situation_asked and branches(entry)
+def with_prompt(content: LocaleContent, answer: str, prompt: str) -> list[str]:
+    """The answer, then the prompt; an answer that ends with a phone number keeps it last, and the
+    prompt waits in the reprompt."""
+    return [answer] if content.speaks_phone_number(answer) else [answer, prompt]
 
 
 def situation_question(content: LocaleContent, conversation: Conversation, asked_for: str) -> Reply:
-    """Ask once whether she is feeding, pumping or weaning, remembering what she asked for."""
+    """Ask whether she is feeding, pumping or weaning (when she asks for advice fitted to her)."""
     conversation.asked_for = asked_for
-    conversation.situation_asked = True
     return Reply(speech=[content.text("prompts.ask_situation")],
                  reprompt=content.text("prompts.ask_situation_again"), question=Question.SITUATION,
                  remember_for_repeat=True)
@@ -68,8 +63,9 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         question = Question.RETURN
     else:
         follow, question = content.text("prompts.anything_else"), None
+    answer = content.fitting(entry, conversation.situation)
     return Reply(
-        speech=[content.fitting(entry, conversation.situation), follow],
+        speech=with_prompt(content, answer, follow),
         reprompt=follow if question else entry["reprompt"],
         question=question,
         card_title=entry["title"],
@@ -78,13 +74,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     )
 
 
-def asked_topic_reply(content: LocaleContent, conversation: Conversation, topic: str) -> Reply:
-    """Her situation first if this topic depends on it and she hasn't said; otherwise the answer."""
-    if needs_situation(conversation, content.get(f"topics.{topic}")):
-        return situation_question(content, conversation, topic)
-    return topic_reply(content, conversation, topic)
-
-
 def topic_handlers() -> list[IntentReply]:
-    """One handler per topic intent, each answering with asked_topic_reply for its topic."""
-    return [IntentReply(intent, partial(asked_topic_reply, topic=topic)) for intent, topic in TOPIC_INTENTS.items()]
+    """One handler per topic intent, each answering with topic_reply for its topic."""
+    return [IntentReply(intent, partial(topic_reply, topic=topic)) for intent, topic in TOPIC_INTENTS.items()
+            if intent != "PainReliefIntent"]  # a named medicine changes that answer: handlers/medicines.py

@@ -1,0 +1,87 @@
+"""Her words heard in the context of the question the skill has just asked: the one place that decides.
+
+Alexa matches what she says to an intent without knowing what the skill asked. While a question is
+pending, some intents are answers to it whatever they were matched to: "both", "just tell me",
+"weaning" or a situation word answer "are you breastfeeding, pumping, or stopping?"; a warning sign
+named while a check question waits is a "yes" to it when that question asks about it. The safety
+net runs before this (a crisis or emergency is never taken as an answer), and everything not listed
+here keeps its own meaning (a topic asked while an offer waits is that topic).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.triage import pending_position, reported_symptom, triage_rules
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "not_sure"
+    SITUATION = "situation"  # her situation, said or left unsaid, for the situation question
+
+
+@dataclass(frozen=True)
+class Heard:
+    answer: Answer
+    situation: str | None = None  # the situation an answer implies ("weaning" from WeaningIntent)
+
+
+YES_NO = {"AMAZON.YesIntent": Answer.YES, "AMAZON.NoIntent": Answer.NO}
+# While the situation question waits, these intents answer it, with the situation each implies
+# (None: unsaid, or carried in the `situation` slot, which the ConversationLoader has already read).
+SITUATION_ANSWERS: dict[str, str | None] = {
+    "SituationIntent": None,
+    "NotSureIntent": None,            # "not sure", "both", "a bit of both", "just tell me"
+    "AMAZON.NoIntent": None,          # "no" to "are you still breastfeeding...": unsaid
+    "AMAZON.YesIntent": "feeding",    # "yes" to "are you still breastfeeding...": feeding
+    "AMAZON.FallbackIntent": None,    # words the model missed are still her answer, not a failure
+    "WeaningIntent": "weaning",
+    "PumpingIntent": "pumping",
+    "KeepFeedingIntent": "feeding",
+    "RelieveLumpIntent": None,        # "how do I relieve it" again: the answer she waited for
+}
+
+
+def intent_of(handler_input: HandlerInput) -> str | None:
+    return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
+
+
+def heard_in_context(handler_input: HandlerInput) -> Heard | None:
+    """What her words answer, given the pending question; None when they are not an answer to it.
+
+    A pure reading of the request and the loaded record: nothing is changed here.
+    """
+    intent = intent_of(handler_input)
+    if intent is None or handler_input.request_envelope.session is None:
+        return None
+    conversation = conversation_of(handler_input)
+    question = conversation.question
+    if question is None:
+        return None
+    if question is Question.SITUATION:
+        if intent in SITUATION_ANSWERS:
+            return Heard(Answer.SITUATION, SITUATION_ANSWERS[intent])
+        return None
+    if intent in YES_NO:
+        return Heard(YES_NO[intent])
+    if question is Question.CHECK:
+        if intent == "NotSureIntent":
+            return Heard(Answer.NOT_SURE)
+        if intent == "ReportSymptomIntent" and signs_the_pending_question(handler_input, conversation):
+            return Heard(Answer.YES)
+    if question is Question.FORGET and intent == "ForgetMeIntent":
+        return Heard(Answer.YES)
+    return None
+
+
+def signs_the_pending_question(handler_input: HandlerInput, conversation: Conversation) -> bool:
+    """A sign she names ("I have a fever") that the pending check question asks about."""
+    sign = reported_symptom(handler_input)
+    rules = triage_rules()
+    _, route = rules.questions[pending_position(rules, conversation)]
+    return sign is not None and rules.reported.get(sign) == route
