@@ -35,5 +35,6 @@ def _lambda_entry() -> tuple[Callable[[dict[str, Any], Any], dict[str, Any]], fr
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    builder = skill_builder(load_library(), build_persistence_adapter(settings["SKILL_STORE"]))
+    builder = skill_builder(load_library(), build_persistence_adapter(settings["SKILL_STORE"]),
+                            config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return builder.lambda_handler(), config.skill_ids(settings["SKILL_ID"])

@@ -1,7 +1,7 @@
 """Every handler and interceptor, registered in the one place that builds the Alexa skill.
 
-Thin handlers. May import: conversation, content,
-persistence, and config/logs/envelopes; never web (handlers know nothing of HTTP).
+Thin handlers. May import: conversation, content, persistence, alexa_api (Alexa's own APIs),
+and config/logs/envelopes; never web (handlers know nothing of the service's HTTP).
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from skill.handlers.errors import ApologyExceptionHandler
 from skill.handlers.events import SilentEventHandler
 from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
 from skill.handlers.memory import ForgetMeHandler
+from skill.handlers.reminders import (
+    CancelReminderHandler, ListRemindersHandler, PermissionAnswerHandler, ReminderAccess, Reminders, RemindMeHandler,
+)
 from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
@@ -29,18 +32,23 @@ from skill.handlers.triage import ReportSymptomHandler, start_check_reply, triag
 from skill.conversation.render import apl_document
 
 
-def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:
-    return skill_builder(library, persistence).create()
+def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None,
+                api_stand_in: str | None = None) -> CustomSkill:
+    return skill_builder(library, persistence, api_stand_in).create()
 
 
-def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkillBuilder:
+def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None,
+                  api_stand_in: str | None = None) -> CustomSkillBuilder:
     """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself.
+
+    `api_stand_in` (the ALEXA_API_ENDPOINT setting) points the reminder calls at a loopback stand-in.
 
     The triage rules and the screen document are read here, so a broken file stops start-up.
     """
     triage_rules()
     apl_document()
     builder = CustomSkillBuilder(persistence_adapter=persistence)
+    reminders = Reminders(ReminderAccess(api_stand_in))
     for handler in (
         CanFulfillHandler(),
         LaunchHandler(),
@@ -53,7 +61,9 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         ReportSymptomHandler(),
         IntentReply("SituationIntent", situation_reply),
         NotSureHandler(),
-        YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
+        RemindMeHandler(reminders), CancelReminderHandler(reminders), ListRemindersHandler(reminders),
+        PermissionAnswerHandler(reminders),
+        YesNoHandler(reminders), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),
     ):

@@ -11,17 +11,27 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.memory import forget_reply, kept_reply
+from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.triage import check_answer_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
-Answer = Callable[[HandlerInput, LocaleContent], Reply]
+Answer = Callable[[HandlerInput, LocaleContent], Reply | Response]
 
 
 def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     text = content.text("prompts.declined")
     return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
+
+
+def declined_walk(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" to the steps after the relief answer or a care route: the reminder offer, once a session."""
+    return offer_reminder(content, conversation_of(handler_input)) or declined(handler_input, content)
+
+
+def declined_reminder(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return Reply(speech=[content.text("reminders.declined.speech")], reprompt=content.text("reminders.declined.reprompt"))
 
 
 def declined_resume(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -64,7 +74,7 @@ def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 # For each question the skill can ask: what "yes" does, and what "no" does.
 ANSWERS: dict[Question, tuple[Answer, Answer]] = {
-    Question.WALK: (first_step, declined),
+    Question.WALK: (first_step, declined_walk),
     Question.RETURN: (go_to_step, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
@@ -82,6 +92,9 @@ def nothing_asked(content: LocaleContent) -> Reply:
 class YesNoHandler(AbstractRequestHandler):
     """Handles AMAZON.YesIntent and AMAZON.NoIntent against the pending question."""
 
+    def __init__(self, reminders: Reminders):
+        self.answers = {**ANSWERS, Question.REMIND: (reminders.accepted_offer, declined_reminder)}
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
 
@@ -90,6 +103,7 @@ class YesNoHandler(AbstractRequestHandler):
         question = conversation_of(handler_input).question
         if question is None:
             return render(handler_input, nothing_asked(content))
-        on_yes, on_no = ANSWERS[question]
+        on_yes, on_no = self.answers[question]
         answer = on_yes if is_intent_name("AMAZON.YesIntent")(handler_input) else on_no
-        return render(handler_input, answer(handler_input, content))
+        said = answer(handler_input, content)
+        return said if isinstance(said, Response) else render(handler_input, said)
