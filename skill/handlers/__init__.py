@@ -17,9 +17,7 @@ from skill.handlers.errors import ApologyExceptionHandler
 from skill.handlers.events import SilentEventHandler
 from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
 from skill.handlers.memory import ForgetMeHandler
-from skill.handlers.reminders import (
-    CancelReminderHandler, ListRemindersHandler, PermissionAnswerHandler, ReminderAccess, Reminders, RemindMeHandler,
-)
+from skill.handlers.reminders import PermissionAnswerHandler, ReminderAccess, Reminders, ReminderTurn
 from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
@@ -61,8 +59,8 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         ReportSymptomHandler(),
         IntentReply("SituationIntent", situation_reply),
         NotSureHandler(),
-        RemindMeHandler(reminders), CancelReminderHandler(reminders), ListRemindersHandler(reminders),
-        PermissionAnswerHandler(reminders),
+        ReminderTurn("RemindMeIntent", reminders.asked), ReminderTurn("CancelReminderIntent", reminders.cancel),
+        ReminderTurn("ListRemindersIntent", reminders.next_one), PermissionAnswerHandler(reminders),
         YesNoHandler(reminders), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), FallbackHandler(), SilentEventHandler(),

@@ -8,6 +8,7 @@ one log line without her ids, never the rest of the turn (see docs/reminders.md)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,7 +22,7 @@ from ask_sdk_model.permission_status import PermissionStatus
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.alexa_api.client import AlexaApi, AlexaApiError
-from skill.alexa_api.reminders import create_reminder, delete_reminder, list_reminders, time_zone
+from skill.alexa_api.reminders import ListedReminder, create_reminder, delete_reminder, list_reminders, time_zone
 from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
 from skill.conversation.state import Conversation, Question, conversation_of
@@ -118,6 +119,13 @@ class Reminders:
         })
         return handler_input.response_builder.add_directive(directive).response
 
+    def asked(self, handler_input: HandlerInput) -> Response:
+        """"Remind me to check in six hours", "remind me tomorrow morning"."""
+        seconds = self.requested_seconds(handler_input)
+        if isinstance(seconds, str):
+            return render(handler_input, said_reply(content_of(handler_input), seconds))
+        return self.create_or_ask(handler_input, seconds)
+
     def accepted_offer(self, handler_input: HandlerInput, content: LocaleContent) -> Response:
         """"Yes" to the offer: a reminder in 12 hours."""
         return self.create_or_ask(handler_input, DEFAULT_SECONDS)
@@ -150,44 +158,41 @@ class Reminders:
         zone = time_zone(self.access.api(handler_input), device.device_id)
         return datetime.now(timezone.utc).astimezone(ZoneInfo(zone))
 
-    def listed(self, handler_input: HandlerInput, action: str) -> list | Response:
-        """Her reminders from this skill, or the calm reply when they cannot be read."""
+    def with_listed(self, handler_input: HandlerInput,
+                    then: Callable[[HandlerInput, list[ListedReminder]], Reply]) -> Response:
+        """Her reminders from this skill passed to `then`; "none", or one calm sentence if unreadable."""
         content = content_of(handler_input)
         if not has_permission(handler_input):  # without it this skill cannot have set any
             return render(handler_input, said_reply(content, "none"))
         try:
-            return [reminder for reminder in list_reminders(self.access.api(handler_input))
-                    if reminder.status != "COMPLETED"]
+            reminders = [reminder for reminder in list_reminders(self.access.api(handler_input))
+                         if reminder.status != "COMPLETED"]
+            reply = then(handler_input, reminders) if reminders else said_reply(content, "none")
         except AlexaApiError as error:
-            failed(handler_input, error, action)
-            return render(handler_input, said_reply(content, "unreachable"))
+            failed(handler_input, error, getattr(then, "__name__", "list"))
+            reply = said_reply(content, "unreachable")
+        return render(handler_input, reply)
 
     def cancel(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
-        reminders = self.listed(handler_input, "list")
-        if isinstance(reminders, Response):
-            return reminders
-        if not reminders:
-            return render(handler_input, said_reply(content, "none"))
-        try:
-            for reminder in reminders[:MAX_DELETES]:
-                delete_reminder(self.access.api(handler_input), reminder.token)
-        except AlexaApiError as error:
-            failed(handler_input, error, "delete")
-            return render(handler_input, said_reply(content, "unreachable"))
-        return render(handler_input, said_reply(content, "cancelled"))
+        """"Cancel my reminder": deletes this skill's reminders in her account."""
+        return self.with_listed(handler_input, self.delete_all)
+
+    def delete_all(self, handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
+        for reminder in reminders[:MAX_DELETES]:
+            delete_reminder(self.access.api(handler_input), reminder.token)
+        return said_reply(content_of(handler_input), "cancelled")
 
     def next_one(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
-        reminders = self.listed(handler_input, "list")
-        if isinstance(reminders, Response):
-            return reminders
-        if not reminders:
-            return render(handler_input, said_reply(content, "none"))
-        times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
-        if not times:
-            return render(handler_input, said_reply(content, "next_unknown"))
-        return render(handler_input, said_reply(content, "next", clock=spoken_clock(times[0])))
+        """"What reminders do I have": when the next one from this skill is."""
+        return self.with_listed(handler_input, next_reply)
+
+
+def next_reply(handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
+    content = content_of(handler_input)
+    times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
+    if not times:
+        return said_reply(content, "next_unknown")
+    return said_reply(content, "next", clock=spoken_clock(times[0]))
 
 
 def spoken_clock(moment: datetime) -> str:
@@ -197,46 +202,19 @@ def spoken_clock(moment: datetime) -> str:
     return f"{hour} {half}" if moment.minute == 0 else f"{hour}:{moment.minute:02d} {half}"
 
 
-class RemindMeHandler(AbstractRequestHandler):
-    """"Remind me to check in six hours", "remind me tomorrow morning"."""
+class ReminderTurn(AbstractRequestHandler):
+    """One reminder intent ("remind me...", "cancel my reminder", "what reminders do I have"), answered
+    by one of the Reminders turns."""
 
-    def __init__(self, reminders: Reminders):
-        self.reminders = reminders
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("RemindMeIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        seconds = self.reminders.requested_seconds(handler_input)
-        if isinstance(seconds, str):
-            return render(handler_input, said_reply(content_of(handler_input), seconds))
-        return self.reminders.create_or_ask(handler_input, seconds)
-
-
-class CancelReminderHandler(AbstractRequestHandler):
-    """"Cancel my reminder": deletes this skill's reminders in her account."""
-
-    def __init__(self, reminders: Reminders):
-        self.reminders = reminders
+    def __init__(self, intent_name: str, turn: Callable[[HandlerInput], Response]):
+        self.intent_name = intent_name
+        self.turn = turn
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("CancelReminderIntent")(handler_input)
+        return is_intent_name(self.intent_name)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.reminders.cancel(handler_input)
-
-
-class ListRemindersHandler(AbstractRequestHandler):
-    """"What reminders do I have": when the next one from this skill is."""
-
-    def __init__(self, reminders: Reminders):
-        self.reminders = reminders
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("ListRemindersIntent")(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.reminders.next_one(handler_input)
+        return self.turn(handler_input)
 
 
 def token_seconds(token: object) -> int:
