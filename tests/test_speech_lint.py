@@ -8,7 +8,8 @@ its supported tags, and short enough to hear in one go.
 A state is the `conversation` session attribute minus what does not change what she hears next:
 `last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
 `check_position` unless a check question is pending (it is reset when a check starts), and the
-flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`). Keyed on
+flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`, and
+`reminder_offered`, which only leaves the reminder offer out). Keyed on
 the raw record, the same few dozen states multiply to several hundred. A new session's state is
 what the store remembers about her: whether she has been before, and the step she stopped at.
 """
@@ -150,7 +151,7 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record.pop("topic", None)
     # Only shorten what she hears next (the budget of the longer form is reached from the start
     # state), so they would multiply states without new words.
-    for flag in ("hint_taught", "warned", "situation_asked"):
+    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered"):
         record.pop(flag, None)
     if record.get("question") != Question.CHECK.value:
         record.pop("check_position", None)
