@@ -54,5 +54,6 @@ def _lambda_entry() -> tuple[Any, frozenset[str]]:
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])))
+    custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])),
+                               config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return custom_skill, config.skill_ids(settings["SKILL_ID"])

@@ -33,7 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     library = app.config.get("CONTENT") or load_library()
     persistence = guarded(app.config.get("PERSISTENCE") or build_persistence_adapter(app.config["SKILL_STORE"]))
     init_web(app, Services(
-        skill=build_skill(library, persistence),
+        skill=build_skill(library, persistence, config.api_stand_in(app.config["ALEXA_API_ENDPOINT"])),
         verifier=app.config.get("VERIFIER") or build_verifier(app.config),
         persistence=persistence,
     ))

@@ -4,9 +4,11 @@ Every variable here is documented in the README's "Settings" table.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULTS: dict[str, Any] = {
     # Comma-separated Alexa skill ids allowed to call us; empty accepts any (logged loudly).
@@ -19,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 128 * 1024,
     # Logging level for the service's own logs (JSON lines on stderr).
     "LOG_LEVEL": "INFO",
+    # A loopback stand-in for Alexa's APIs (reminders, time zone), for tests and local trials only;
+    # empty (the default) calls the apiEndpoint each request names, and only Amazon's.
+    "ALEXA_API_ENDPOINT": "",
 }
 
 FALSE_WORDS = {"0", "false", "no", "off"}
@@ -45,3 +50,19 @@ def skill_ids(value: str | frozenset[str] | set[str]) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset(part.strip() for part in value.split(",") if part.strip())
     return frozenset(value)
+
+
+def api_stand_in(value: str) -> str | None:
+    """`ALEXA_API_ENDPOINT`: None when off; a loopback http(s) URL; anything else stops start-up."""
+    value = value.strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme not in ("http", "https") or not loopback or parts.query or parts.fragment:
+        raise ValueError("ALEXA_API_ENDPOINT must be a loopback http(s) URL (a local stand-in), or empty")
+    return value.rstrip("/")

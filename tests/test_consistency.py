@@ -56,7 +56,7 @@ def handled_intents() -> dict[str, str]:
     """Intent name -> the handler file that answers it (topic intents come from TOPIC_INTENTS)."""
     known = {name: "skill/handlers/topics.py" for name in TOPIC_INTENTS}
     for path in sorted(HANDLER_DIR.glob("*.py")):
-        for name in re.findall(r"""(?:is_intent_name|IntentReply)\(\s*["']([^"']+)["']""", path.read_text(encoding="utf-8")):
+        for name in re.findall(r"""(?:is_intent_name|IntentReply|ReminderTurn)\(\s*["']([^"']+)["']""", path.read_text(encoding="utf-8")):
             known.setdefault(name, f"skill/handlers/{path.name}")
     return known
 

@@ -29,6 +29,7 @@ CUSTOM_INTENTS = {
     "ReportSymptomIntent", "ForgetMeIntent", "KeepFeedingIntent", "BabyRefusesIntent", "PainReliefIntent",
     "HeatColdIntent", "HowLongIntent", "BreastChangesIntent", "NipplePainIntent", "PumpingIntent",
     "FeelingLowIntent", "SituationIntent", "NotSureIntent",
+    "RemindMeIntent", "CancelReminderIntent", "ListRemindersIntent",  # the follow-through (issue 21)
 }
 BUILT_INS_SHE_USES = {
     "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent", "AMAZON.StopIntent",

@@ -8,7 +8,8 @@ its supported tags, and short enough to hear in one go.
 A state is the `conversation` session attribute minus what does not change what she hears next:
 `last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
 `check_position` unless a check question is pending (it is reset when a check starts), and the
-flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`). Keyed on
+flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`, and
+`reminder_offered`, which only leaves the reminder offer out). Keyed on
 the raw record, the same few dozen states multiply to several hundred. A new session's state is
 what the store remembers about her: whether she has been before, and the step she stopped at.
 """
@@ -72,6 +73,7 @@ class Heard:
     ssml: str | None
     reprompt: str | None
     ended: bool | None
+    asks_alexa: bool = False  # a Connections.SendRequest: Alexa itself speaks the permission prompt
 
 
 @dataclass
@@ -95,7 +97,7 @@ class Exploration:
 @dataclass(frozen=True)
 class Action:
     label: str
-    kind: str  # "intent", "launch" or "touch"
+    kind: str  # "intent", "launch", "touch" or "permission" (Alexa's answer to the reminders AskFor)
     name: str = ""
     slots: dict[str, Any] | None = None
 
@@ -104,19 +106,39 @@ class Action:
             return session.launch()
         if self.kind == "touch":
             return session.user_event([self.name])
+        if self.kind == "permission":
+            return session.envelope({"type": "Connections.Response", "name": "AskFor",
+                                     "status": {"code": "200", "message": "OK"}, "token": "remind:43200",
+                                     "payload": {"permissionScope": REMINDERS_SCOPE, "status": self.name}})
         return session.intent(self.name, self.slots)
+
+
+# Values Alexa sends for the built-in slot types the model uses (within bounds, out of bounds, unreadable).
+BUILT_IN_VALUES = {
+    "AMAZON.DURATION": ("PT12H", "PT1H30M", "P3D", "PT10M", "?"),
+    "AMAZON.TIME": ("07:00", "MO", "NI", "?"),
+}
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+PERMISSION_ANSWERS = ("ACCEPTED", "DENIED", "NOT_ANSWERED")
 
 
 def actions_for(locale: str) -> list[Action]:
     model = json.loads((MODEL_DIR / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
     types = {kind["name"]: kind["values"] for kind in model.get("types", [])}
-    actions = [Action("LaunchRequest", "launch"), *(Action(f"touch {button}", "touch", button) for button in BUTTONS)]
+    actions = [Action("LaunchRequest", "launch"), *(Action(f"touch {button}", "touch", button) for button in BUTTONS),
+               *(Action(f"permission {answer}", "permission", answer) for answer in PERMISSION_ANSWERS)]
     for intent in model["intents"]:
         slots = intent.get("slots", [])
         if not slots:
             actions.append(Action(intent["name"], "intent", intent["name"]))
             continue
         actions.append(Action(f"{intent['name']}(no slot)", "intent", intent["name"]))  # she didn't say
+        if slots[0]["type"] in BUILT_IN_VALUES:
+            for slot in slots:
+                for said in BUILT_IN_VALUES[slot["type"]]:
+                    actions.append(Action(f"{intent['name']}({slot['name']}={said})", "intent", intent["name"],
+                                          {slot["name"]: {"value": said, "id": None}}))
+            continue
         slot = slots[0]
         for value in types[slot["type"]]:
             resolved = {slot["name"]: {"value": value["name"]["value"], "id": value["id"]}}
@@ -130,7 +152,7 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record.pop("topic", None)
     # Only shorten what she hears next (the budget of the longer form is reached from the start
     # state), so they would multiply states without new words.
-    for flag in ("hint_taught", "warned", "situation_asked"):
+    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered"):
         record.pop(flag, None)
     if record.get("question") != Question.CHECK.value:
         record.pop("check_position", None)
@@ -188,6 +210,8 @@ class Explorer:
                     ssml=response.get("outputSpeech", {}).get("ssml"),
                     reprompt=response.get("reprompt", {}).get("outputSpeech", {}).get("ssml"),
                     ended=response.get("shouldEndSession"),
+                    asks_alexa=any(directive.get("type") == "Connections.SendRequest"
+                                   for directive in response.get("directives", [])),
                 ))
                 after = body.get("sessionAttributes") or {}
                 if response.get("shouldEndSession"):
@@ -357,14 +381,18 @@ def test_every_answer_part_and_every_whole_response_fits_the_word_budget(explore
 
 
 def test_an_open_session_always_says_something_and_has_a_reprompt(explored: Exploration) -> None:
-    silent = [heard.where for heard in explored.responses if heard.ended is False
+    silent = [heard.where for heard in explored.responses if heard.ended is False and not heard.asks_alexa
               and not (heard.ssml and "".join(parse(heard.ssml).itertext()).strip()
                        and heard.reprompt and "".join(parse(heard.reprompt).itertext()).strip())]
     assert not silent, f"open sessions with no speech or no reprompt: {silent[:10]}"
 
 
 def test_every_turn_answers_and_says_whether_the_session_stays_open(explored: Exploration) -> None:
-    undecided = [heard.where for heard in explored.responses if heard.ended is None or heard.ssml is None]
+    undecided = [heard.where for heard in explored.responses if not heard.asks_alexa
+                 and (heard.ended is None or heard.ssml is None)]
+    asking = [heard for heard in explored.responses if heard.asks_alexa]
+    assert asking and all(heard.ssml is None and heard.ended is None for heard in asking), \
+        "the reminders AskFor goes alone: Alexa speaks the permission prompt and keeps the session"
     assert not undecided, f"turns with no speech or no shouldEndSession: {undecided[:10]}"
 
 
@@ -450,7 +478,8 @@ def spoken_texts(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 def test_every_spoken_content_text_fits_the_answer_budget(locale: str) -> None:
     content = load_library().for_locale(locale)
     assert content.locale == locale
-    filled = {"step_number": 4, "step_count": 4, "topic_title": "When to get checked"}
+    filled = {"step_number": 4, "step_count": 4, "topic_title": "When to get checked", "hours": 48, "minutes": 30,
+              "clock": "11:59 PM"}
     over = [f"{key} ({len(text.format(**filled).split())} words)"
             for key, text in spoken_texts(content.data)
             if len(text.format(**filled).split()) > SPOKEN_WORD_LIMIT]

@@ -4,6 +4,7 @@ Also the record changes each store makes in place (skill/persistence/changes.py)
 """
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,26 @@ def test_between_visits_only_her_step_her_visit_count_and_a_record_id_are_stored
     assert set(kept) == {"visits", "step", "record"}
     assert kept["visits"] == 1 and kept["step"] == 1
     assert len(kept["record"]) == 16 and int(kept["record"], 16) >= 0  # random hex, nothing about her
+
+
+def test_a_reminder_leaves_no_token_time_or_reason_in_the_store_or_the_session(app_factory, store_url: str) -> None:
+    from tests.alexa_api_stand_in import AlexaApiStandIn
+    from tests.test_reminders import ask, permission_answer
+
+    with AlexaApiStandIn() as amazon:
+        alexa = Alexa(app_factory(store_url, ALEXA_API_ENDPOINT=amazon.url))
+        alexa.launch()
+        asked = ask(alexa, "RemindMeIntent", granted=False, duration="PT6H")
+        turns = [asked, permission_answer(alexa, "ACCEPTED", token=asked.directives[0]["token"]),
+                 ask(alexa, "ListRemindersIntent"), ask(alexa, "RemindMeIntent", duration="PT12H"),
+                 ask(alexa, "CancelReminderIntent")]
+        assert len(amazon.sent("POST")) == 2 and amazon.reminders == {}
+        alexa.walk_away()
+    assert set(alexa.stored) == {"visits", "step", "record"}
+    for turn in turns:
+        carried = json.dumps(turn.body.get("sessionAttributes") or {}).lower()
+        assert not any(word in carried for word in ("alert", "remind:", "21600", "43200", "pt6h", "pt12h"))
+        assert set(turn.body["sessionAttributes"]) <= {"conversation", "memory"}
 
 
 def test_the_session_carries_only_what_the_store_holds(alexa: Alexa) -> None:

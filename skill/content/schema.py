@@ -26,7 +26,7 @@ SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
-RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title"})
+RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
          "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
          "crisis_help", "crisis_written")
@@ -36,6 +36,10 @@ TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
 STEP_FIELDS = ("key", "title", "speech", "card", "source")
 CARE_LINE_FIELDS = ("name", "number", "spoken", "say_as", "source")
 SAY_AS_KINDS = ("digits", "telephone", "")
+
+# The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
+REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "declined", "out_of_range", "no_time_zone",
+                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
 
 # Every required text, as a dotted path into the merged content.
 REQUIRED: tuple[str, ...] = (
@@ -59,4 +63,6 @@ REQUIRED: tuple[str, ...] = (
     "memory.confirm.speech", "memory.confirm.reprompt",
     "memory.done.speech",
     "memory.kept.speech", "memory.kept.reprompt",
+    "reminders.text",
+    *(f"reminders.{name}.{field}" for name in REMINDER_REPLIES for field in ("speech", "reprompt")),
 )

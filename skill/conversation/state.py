@@ -30,6 +30,7 @@ class Question(StrEnum):
     FORGET = "forget"          # delete everything stored for you?
     SITUATION = "situation"    # are you still breastfeeding, pumping, or stopping?
     OFFER_CHECK = "offer_check"  # shall I ask three quick questions to check for warning signs?
+    REMIND = "remind"          # shall I remind you to check in 12 hours? (at most once a session)
 
 
 def bounded(value: Any, upper: int) -> int | None:
@@ -54,6 +55,7 @@ class Conversation:
     restated: bool = False           # the pending check question was restated after "not sure"
     hint_taught: bool = False        # she has heard the full "say next" hint this session
     warned: bool = False             # the last thing she heard led with the warning signs
+    reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
     @classmethod
@@ -79,6 +81,7 @@ class Conversation:
             restated=stored.get("restated") is True,
             hint_taught=stored.get("hint_taught") is True,
             warned=stored.get("warned") is True,
+            reminder_offered=stored.get("reminder_offered") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
         )
 
@@ -93,6 +96,7 @@ class Conversation:
             "restated": self.restated,
             "hint_taught": self.hint_taught,
             "warned": self.warned,
+            "reminder_offered": self.reminder_offered,
             "last_reply": self.last_reply,
         }
 
@@ -120,6 +124,13 @@ class Conversation:
         """She said whether she is feeding, pumping or weaning; kept for this session only."""
         if situation in SITUATIONS:
             self.situation = situation
+
+    def may_offer_reminder(self) -> bool:
+        """True the first time this session; the offer marks itself made (see handlers/reminders.py)."""
+        if self.reminder_offered:
+            return False
+        self.reminder_offered = True
+        return True
 
     def ask_check_question(self, position: int) -> None:
         self.check_position = position

@@ -1,7 +1,7 @@
 """Every handler and interceptor, registered in the one place that builds the Alexa skill.
 
-Thin handlers. May import: conversation, content,
-persistence, and config/logs/envelopes; never web (handlers know nothing of HTTP).
+Thin handlers. May import: conversation, content, persistence, alexa_api (Alexa's own APIs),
+and config/logs/envelopes; never web (handlers know nothing of the service's HTTP).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from skill.handlers.errors import ApologyExceptionHandler
 from skill.handlers.events import SilentEventHandler
 from skill.handlers.launch import LaunchHandler, NavigateHomeHandler
 from skill.handlers.memory import ForgetMeHandler, SkillDisabledHandler
+from skill.handlers.reminders import PermissionAnswerHandler, ReminderAccess, Reminders, ReminderTurn
 from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
@@ -33,24 +34,30 @@ from skill.handlers.triage import ReportSymptomHandler, route_reply, start_check
 from skill.conversation.render import apl_document
 
 
-def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkill:
-    return skill_builder(library, persistence).create()
+def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None,
+                api_stand_in: str | None = None) -> CustomSkill:
+    return skill_builder(library, persistence, api_stand_in).create()
 
 
-def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkillBuilder:
+def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None,
+                  api_stand_in: str | None = None) -> CustomSkillBuilder:
     """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself.
 
     The safety net comes first, so no state or pending question can shadow a crisis or an emergency;
     then answers to the pending question (handlers/context.py), then everything else.
+
+    `api_stand_in` (the ALEXA_API_ENDPOINT setting) points the reminder calls at a loopback stand-in.
+
     The triage rules and the screen document are read here, so a broken file stops start-up.
     """
     rules = triage_rules()
     apl_document()
     builder = CustomSkillBuilder(persistence_adapter=persistence)
+    reminders = Reminders(ReminderAccess(api_stand_in))
     for handler in (
         SafetyNetHandler(),
         CanFulfillHandler(),
-        PendingAnswerHandler(),
+        PendingAnswerHandler(reminders),
         *(IntentReply(intent, partial(route_reply, route=route))
           for intent, route in rules.intents.items() if route not in DANGER),
         LaunchHandler(),
@@ -64,6 +71,8 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         ReportSymptomHandler(),
         IntentReply("SituationIntent", situation_reply),
         NotSureHandler(),
+        ReminderTurn("RemindMeIntent", reminders.asked), ReminderTurn("CancelReminderIntent", reminders.cancel),
+        ReminderTurn("ListRemindersIntent", reminders.next_one), PermissionAnswerHandler(reminders),
         YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), SkillDisabledHandler(), FallbackHandler(), SilentEventHandler(),

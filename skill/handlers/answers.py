@@ -16,17 +16,27 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.memory import forget_reply, kept_reply
+from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.triage import check_answer_reply, not_sure_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
-AnswerReply = Callable[[HandlerInput, LocaleContent], Reply]
+AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
 
 
 def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     text = content.text("prompts.declined")
     return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
+
+
+def declined_walk(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" to the steps after the relief answer or a care route: the reminder offer, once a session."""
+    return offer_reminder(content, conversation_of(handler_input)) or declined(handler_input, content)
+
+
+def declined_reminder(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return Reply(speech=[content.text("reminders.declined.speech")], reprompt=content.text("reminders.declined.reprompt"))
 
 
 def declined_resume(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -58,7 +68,7 @@ def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 # For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
 # question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
 ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
-    Question.WALK: (first_step, declined),
+    Question.WALK: (first_step, declined_walk),
     Question.RETURN: (go_to_step, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
@@ -75,6 +85,9 @@ def nothing_asked(content: LocaleContent) -> Reply:
 class PendingAnswerHandler(AbstractRequestHandler):
     """Whatever intent Alexa matched, words that answer the pending question are taken as that answer."""
 
+    def __init__(self, reminders: Reminders):
+        self.answers = {**ANSWERS, Question.REMIND: (reminders.accepted_offer, declined_reminder)}
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return heard_in_context(handler_input) is not None
 
@@ -87,9 +100,9 @@ class PendingAnswerHandler(AbstractRequestHandler):
         elif heard.answer is Answer.NOT_SURE:
             reply = not_sure_reply(content, conversation)
         else:
-            on_yes, on_no = ANSWERS[conversation.question]
+            on_yes, on_no = self.answers[conversation.question]
             reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)
-        return render(handler_input, reply)
+        return reply if isinstance(reply, Response) else render(handler_input, reply)
 
 
 class YesNoHandler(AbstractRequestHandler):

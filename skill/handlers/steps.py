@@ -5,6 +5,7 @@ from __future__ import annotations
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation
 from skill.conversation.render import Reply
+from skill.handlers.reminders import offer_reminder
 
 
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,
@@ -21,7 +22,10 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
     heading = content.text("prompts.step_heading", **numbers)
     warning = step.get("warning")
     spoken_warning = [warning] if warning and not conversation.warned else []
-    if index == count - 1:
+    offer = offer_reminder(content, conversation) if index == count - 1 else None
+    if offer:  # the end of the walk: offered once a session, a reminder to check in 12 hours
+        hint = offer.speech[0]
+    elif index == count - 1:
         hint = content.text("prompts.last_step")
     elif conversation.hint_taught:
         hint = content.text("prompts.step_hint_short")
@@ -30,7 +34,8 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
         conversation.hint_taught = True
     return Reply(
         speech=[*(lead or []), heading, *spoken_warning, content.fitting(step, conversation.situation), hint],
-        reprompt=hint,
+        reprompt=offer.reprompt if offer else hint,
+        question=offer.question if offer else None,
         card_title=f"{heading} {step['title']}",
         card_text=step["card"],
         step_number=index + 1,

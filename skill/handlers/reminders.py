@@ -1,0 +1,249 @@
+"""Follow-through: "remind me to check in 12 hours", through Alexa's Reminders API.
+
+The reminder lives in her Alexa account; the skill keeps nothing about it (no token, no time, no
+reason), in the session or the store. Permission is asked Alexa's way: a Connections.SendRequest
+AskFor directive, then the Connections.Response. Every API fault costs her one calm sentence and
+one log line without her ids, never the rest of the turn (see docs/reminders.md).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_request_type, is_intent_name
+from ask_sdk_model import Response
+from ask_sdk_model.interfaces.connections import SendRequestDirective
+from ask_sdk_model.permission_status import PermissionStatus
+from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+from skill.alexa_api.client import AlexaApi, AlexaApiError
+from skill.alexa_api.reminders import ListedReminder, create_reminder, delete_reminder, list_reminders, time_zone
+from skill.content import LocaleContent, content_of
+from skill.conversation.render import Reply, render
+from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.reminder_time import (
+    DEFAULT_SECONDS, clock_of, duration_seconds, seconds_until, within_bounds,
+)
+
+log = logging.getLogger(__name__)
+SCOPE = "alexa::alerts:reminders:skill:readwrite"
+ASK_FOR = "AskFor"
+CONNECTIONS_RESPONSE = "Connections.Response"
+TOKEN_PREFIX = "remind:"  # the directive's token carries only the delay, and comes back to us as is
+MAX_DELETES = 3           # "cancel" deletes at most this many, so a slow API cannot hold her turn
+
+
+@dataclass(frozen=True)
+class ReminderAccess:
+    """How to reach the Reminders API: the request's own apiEndpoint, or the loopback stand-in."""
+
+    stand_in: str | None = None
+
+    def api(self, handler_input: HandlerInput) -> AlexaApi:
+        system = handler_input.request_envelope.context.system
+        return AlexaApi.for_request(system.api_endpoint, system.api_access_token, self.stand_in)
+
+
+def has_permission(handler_input: HandlerInput) -> bool:
+    """True when she granted this skill her reminders (context.System.user.permissions.scopes)."""
+    user = handler_input.request_envelope.context.system.user
+    scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
+    scope = scopes.get(SCOPE) if isinstance(scopes, dict) else None
+    return getattr(scope, "status", None) == PermissionStatus.GRANTED
+
+
+def offer_reminder(content: LocaleContent, conversation: Conversation) -> Reply | None:
+    """The few-word offer, once a session: the hook the reply builders call at the end of her answer."""
+    if not conversation.may_offer_reminder():
+        return None
+    return Reply(speech=[content.text("reminders.offer.speech")],
+                 reprompt=content.text("reminders.offer.reprompt"), question=Question.REMIND)
+
+
+def said_reply(content: LocaleContent, name: str, **values: int | str) -> Reply:
+    return Reply(speech=[content.text(f"reminders.{name}.speech", **values)],
+                 reprompt=content.text(f"reminders.{name}.reprompt"), remember_for_repeat=False)
+
+
+def failed(handler_input: HandlerInput, error: AlexaApiError, action: str) -> None:
+    log.warning("reminders call failed", extra={"request_type": get_request_type(handler_input),
+                                                 "outcome": f"{action}: {error.reason}"[:60]})
+
+
+def set_reply(content: LocaleContent, seconds: int) -> Reply:
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if minutes:
+        return said_reply(content, "set_minutes", hours=hours, minutes=minutes)
+    if hours == 1:
+        return said_reply(content, "set_one_hour")
+    return said_reply(content, "set", hours=hours)
+
+
+def with_consent_card(response: Response) -> Response:
+    response.card = AskForPermissionsConsentCard(permissions=[SCOPE])
+    return response
+
+
+class Reminders:
+    """The reminder turns, each a reply (or the AskFor directive) for one request."""
+
+    def __init__(self, access: ReminderAccess):
+        self.access = access
+
+    def create(self, handler_input: HandlerInput, seconds: int) -> Response:
+        """Create it now (permission granted), confirming the time in words; a fault is one calm sentence."""
+        content = content_of(handler_input)
+        locale = handler_input.request_envelope.request.locale or content.locale
+        try:
+            create_reminder(self.access.api(handler_input), seconds, locale, content.text("reminders.text"))
+        except AlexaApiError as error:
+            failed(handler_input, error, "create")
+            if error.reason == "forbidden":  # the permission was taken back: say how to allow it
+                return with_consent_card(render(handler_input, said_reply(content, "permission")))
+            return render(handler_input, said_reply(content, "failed"))
+        log.info("reminder set", extra={"request_type": get_request_type(handler_input), "outcome": "reminder set"})
+        return render(handler_input, set_reply(content, seconds))
+
+    def create_or_ask(self, handler_input: HandlerInput, seconds: int) -> Response:
+        if has_permission(handler_input):
+            return self.create(handler_input, seconds)
+        conversation_of(handler_input).ask(None)
+        directive = SendRequestDirective(name=ASK_FOR, token=f"{TOKEN_PREFIX}{seconds}", payload={
+            "@type": "AskForPermissionsConsentRequest", "@version": "2",
+            "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}],
+        })
+        return handler_input.response_builder.add_directive(directive).response
+
+    def asked(self, handler_input: HandlerInput) -> Response:
+        """"Remind me to check in six hours", "remind me tomorrow morning"."""
+        seconds = self.requested_seconds(handler_input)
+        if isinstance(seconds, str):
+            return render(handler_input, said_reply(content_of(handler_input), seconds))
+        return self.create_or_ask(handler_input, seconds)
+
+    def accepted_offer(self, handler_input: HandlerInput, content: LocaleContent) -> Response:
+        """"Yes" to the offer: a reminder in 12 hours."""
+        return self.create_or_ask(handler_input, DEFAULT_SECONDS)
+
+    def requested_seconds(self, handler_input: HandlerInput) -> int | str:
+        """Seconds from now she asked for, or the name of the reply that says why not."""
+        intent = handler_input.request_envelope.request.intent
+        slots = intent.slots or {}
+        duration = getattr(slots.get("duration"), "value", None)
+        time = getattr(slots.get("time"), "value", None)
+        if duration:
+            seconds = duration_seconds(duration)
+        elif time:
+            clock = clock_of(time)
+            if clock is None:
+                return "out_of_range"
+            try:
+                local_now = self.local_now(handler_input)
+            except (AlexaApiError, ZoneInfoNotFoundError, ValueError) as error:
+                failed(handler_input, error if isinstance(error, AlexaApiError) else AlexaApiError("bad zone"),
+                       "time zone")
+                return "no_time_zone"
+            seconds = seconds_until(clock, local_now)
+        else:
+            seconds = DEFAULT_SECONDS
+        return seconds if seconds is not None and within_bounds(seconds) else "out_of_range"
+
+    def local_now(self, handler_input: HandlerInput) -> datetime:
+        device = handler_input.request_envelope.context.system.device
+        zone = time_zone(self.access.api(handler_input), device.device_id)
+        return datetime.now(timezone.utc).astimezone(ZoneInfo(zone))
+
+    def with_listed(self, handler_input: HandlerInput,
+                    then: Callable[[HandlerInput, list[ListedReminder]], Reply]) -> Response:
+        """Her reminders from this skill passed to `then`; "none", or one calm sentence if unreadable."""
+        content = content_of(handler_input)
+        if not has_permission(handler_input):  # without it this skill cannot have set any
+            return render(handler_input, said_reply(content, "none"))
+        try:
+            reminders = [reminder for reminder in list_reminders(self.access.api(handler_input))
+                         if reminder.status != "COMPLETED"]
+            reply = then(handler_input, reminders) if reminders else said_reply(content, "none")
+        except AlexaApiError as error:
+            failed(handler_input, error, getattr(then, "__name__", "list"))
+            reply = said_reply(content, "unreachable")
+        return render(handler_input, reply)
+
+    def cancel(self, handler_input: HandlerInput) -> Response:
+        """"Cancel my reminder": deletes this skill's reminders in her account."""
+        return self.with_listed(handler_input, self.delete_all)
+
+    def delete_all(self, handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
+        for reminder in reminders[:MAX_DELETES]:
+            delete_reminder(self.access.api(handler_input), reminder.token)
+        return said_reply(content_of(handler_input), "cancelled")
+
+    def next_one(self, handler_input: HandlerInput) -> Response:
+        """"What reminders do I have": when the next one from this skill is."""
+        return self.with_listed(handler_input, next_reply)
+
+
+def next_reply(handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
+    content = content_of(handler_input)
+    times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
+    if not times:
+        return said_reply(content, "next_unknown")
+    return said_reply(content, "next", clock=spoken_clock(times[0]))
+
+
+def spoken_clock(moment: datetime) -> str:
+    """"3:04 PM" or "7 AM": the reminder's time as Alexa reads a clock time."""
+    hour = moment.hour % 12 or 12
+    half = "AM" if moment.hour < 12 else "PM"
+    return f"{hour} {half}" if moment.minute == 0 else f"{hour}:{moment.minute:02d} {half}"
+
+
+class ReminderTurn(AbstractRequestHandler):
+    """One reminder intent ("remind me...", "cancel my reminder", "what reminders do I have"), answered
+    by one of the Reminders turns."""
+
+    def __init__(self, intent_name: str, turn: Callable[[HandlerInput], Response]):
+        self.intent_name = intent_name
+        self.turn = turn
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(self.intent_name)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.turn(handler_input)
+
+
+def token_seconds(token: object) -> int:
+    """The delay the AskFor token carried back; anything odd means the default 12 hours."""
+    if isinstance(token, str) and token.startswith(TOKEN_PREFIX) and token[len(TOKEN_PREFIX):].isdigit():
+        seconds = int(token[len(TOKEN_PREFIX):][:6])
+        if within_bounds(seconds):
+            return seconds
+    return DEFAULT_SECONDS
+
+
+class PermissionAnswerHandler(AbstractRequestHandler):
+    """Alexa's answer to our AskFor: accepted creates the reminder; denied or unanswered says how to
+    allow it in the Alexa app and sends the consent card."""
+
+    def __init__(self, reminders: Reminders):
+        self.reminders = reminders
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return get_request_type(handler_input) == CONNECTIONS_RESPONSE and getattr(request, "name", None) == ASK_FOR
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        code = str(getattr(request.status, "code", "") or "")
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        answer = payload.get("status")
+        log.info("reminder permission answered", extra={"request_type": CONNECTIONS_RESPONSE,
+                                                         "outcome": f"{code} {answer}"[:60]})
+        if code == "200" and answer == "ACCEPTED":
+            return self.reminders.create(handler_input, token_seconds(request.token))
+        return with_consent_card(render(handler_input, said_reply(content_of(handler_input), "permission")))

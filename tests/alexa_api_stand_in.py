@@ -1,0 +1,99 @@
+"""A real HTTP server on loopback that stands in for Alexa's APIs: it records every call it gets and
+answers as Amazon would, or with the fault a test asks for.
+
+    with AlexaApiStandIn() as amazon:
+        amazon.fault = 429             # or 401, 403, 500, 503, "malformed", "hang"
+        ... amazon.calls ...           # (method, path, authorization, JSON body) of every call
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+REMINDERS = "/v1/alerts/reminders"
+HANG_SECONDS = 3.0  # far past the client's timeout
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    authorization: str | None
+    body: Any
+
+
+@dataclass
+class AlexaApiStandIn:
+    time_zone: str = "America/New_York"
+    fault: int | str | None = None
+    calls: list[Call] = field(default_factory=list)
+    reminders: dict[str, dict[str, Any]] = field(default_factory=dict)  # alert token -> reminder
+
+    def __enter__(self) -> AlexaApiStandIn:
+        stand_in = self
+        self.released = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw) if raw else None
+                stand_in.calls.append(Call(self.command, self.path, self.headers.get("Authorization"), body))
+                status, payload = stand_in.respond(self.command, self.path, body)
+                if status is None:
+                    stand_in.released.wait(HANG_SECONDS)
+                    return
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_DELETE = answer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def respond(self, method: str, path: str, body: Any) -> tuple[int | None, Any]:
+        if self.fault == "hang":
+            return None, None
+        if self.fault == "malformed":
+            return 200, b"{not json"
+        if isinstance(self.fault, int):
+            return self.fault, {"code": "ERROR", "message": "stand-in fault"}
+        if path.endswith("/settings/System.timeZone"):
+            return 200, self.time_zone
+        if path == REMINDERS and method == "POST":
+            token = f"alert-{len(self.reminders) + 1}"
+            self.reminders[token] = {"alertToken": token, "status": "ON", "trigger": {
+                "type": "SCHEDULED_RELATIVE", "offsetInSeconds": body["trigger"]["offsetInSeconds"],
+                "scheduledTime": "2026-11-29T03:04:00.000"}}
+            return 201, {"alertToken": token, "status": "ON"}
+        if path == REMINDERS and method == "GET":
+            return 200, {"totalCount": str(len(self.reminders)), "alerts": list(self.reminders.values())}
+        if path.startswith(f"{REMINDERS}/") and method == "DELETE":
+            return (200, b"") if self.reminders.pop(path.rsplit("/", 1)[1], None) else (404, {"code": "NOT_FOUND"})
+        return 404, {"code": "NOT_FOUND"}
+
+    def sent(self, method: str, path: str = REMINDERS) -> list[Call]:
+        return [call for call in self.calls if call.method == method and call.path == path]

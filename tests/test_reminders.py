@@ -1,0 +1,333 @@
+"""Follow-through: "remind me to check in 12 hours", against a real stand-in for Alexa's APIs.
+
+She asks, Alexa answers, and the stand-in on loopback records what the skill sent to Amazon.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from skill import config
+from skill.app import create_app
+from skill.handlers.reminder_time import duration_seconds, seconds_until
+from skill.logs import JsonFormatter
+from skill.verification import RequestVerifier
+from tests.alexa_api_stand_in import AlexaApiStandIn
+from tests.conftest import Alexa, Turn
+
+SCOPE = "alexa::alerts:reminders:skill:readwrite"
+TOKEN = "api-access-token-of-this-request"
+TWELVE_HOURS = 43_200
+WORD_LIMIT = 50
+# What a reminder heard in a room must never say: a body part, a symptom she reported, a diagnosis,
+# the skill's name.
+FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
+PRIVATE_WORDS = ("breast", "boob", "lump", "duct", "nipple", "mastitis", "milk", "feeding", "lump relief")
+
+
+@pytest.fixture
+def amazon() -> Iterator[AlexaApiStandIn]:
+    with AlexaApiStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def her(app_factory, sqlite_store_url: str, amazon: AlexaApiStandIn) -> Alexa:
+    return Alexa(app_factory(sqlite_store_url, ALEXA_API_ENDPOINT=amazon.url))
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """The service's log lines, as the JSON it writes."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("skill")
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+
+
+def with_api(envelope: dict[str, Any], granted: bool, endpoint: str | None = None) -> dict[str, Any]:
+    """What Alexa adds to every request: the API token, and the permissions she has granted."""
+    system = envelope["context"]["System"]
+    system["apiAccessToken"] = TOKEN
+    if endpoint:
+        system["apiEndpoint"] = endpoint
+    if granted:
+        system["user"]["permissions"] = {"scopes": {SCOPE: {"status": "GRANTED"}}}
+    return envelope
+
+
+def ask(alexa: Alexa, intent: str, granted: bool = True, endpoint: str | None = None, **slots: str) -> Turn:
+    envelope = alexa.session.intent(intent, {name: {"value": value, "id": None} for name, value in slots.items()})
+    return alexa.send(with_api(envelope, granted, endpoint))
+
+
+def permission_answer(alexa: Alexa, status: str, code: str = "200", token: str = "remind:43200") -> Turn:
+    envelope = alexa.session.envelope({
+        "type": "Connections.Response", "name": "AskFor", "status": {"code": code, "message": "OK"},
+        "token": token, "payload": {"permissionScope": SCOPE, "status": status}})
+    return alexa.send(with_api(envelope, granted=status == "ACCEPTED"))
+
+
+def words(turn: Turn) -> int:
+    return len(turn.speech.split())
+
+
+# --- 1. with the permission: one well-formed, neutral reminder -----------------------------------
+
+@pytest.mark.parametrize("locale, clinician", [("en-US", "doctor or midwife"), ("en-GB", "GP or midwife"),
+                                               ("en-AU", "GP or midwife"), ("en-CA", "doctor or midwife"),
+                                               ("en-IN", "doctor")])
+def test_remind_me_in_12_hours_sends_one_neutral_reminder_and_confirms_it(
+        app_factory, sqlite_store_url, amazon: AlexaApiStandIn, locale: str, clinician: str) -> None:
+    her = Alexa(app_factory(sqlite_store_url, ALEXA_API_ENDPOINT=amazon.url), locale=locale)
+    her.launch()
+    turn = ask(her, "RemindMeIntent", duration="PT12H")
+    assert turn.status == 200 and turn.has("12 hours") and turn.stays_open and words(turn) <= WORD_LIMIT
+
+    [sent] = amazon.sent("POST")
+    assert sent.authorization == f"Bearer {TOKEN}"
+    body = sent.body
+    assert body["trigger"] == {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": TWELVE_HOURS}
+    assert body["pushNotification"] == {"status": "ENABLED"}
+    datetime.fromisoformat(body["requestTime"])
+    [spoken] = body["alertInfo"]["spokenInfo"]["content"]
+    assert spoken["locale"] == locale
+    text = spoken["text"].lower()
+    assert "check how you're feeling" in text and clinician.lower() in text
+    assert not [word for word in PRIVATE_WORDS if word in text]
+
+
+def test_she_says_it_her_way_and_the_console_understands(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    for said in ("remind me to check in twelve hours", "cancel my reminder", "what reminders do i have"):
+        assert her.say(said).status == 200
+    intents = [turn.body for turn in her.turns]
+    assert all("response" in body for body in intents)
+    from skill.understanding.matcher import understanding_for
+    model = understanding_for("en-US")
+    assert model.understand("remind me to check in twelve hours").intent == "RemindMeIntent"
+    assert model.understand("cancel my reminder").intent == "CancelReminderIntent"
+    assert model.understand("what reminders do i have").intent == "ListRemindersIntent"
+
+
+@pytest.mark.parametrize("duration, seconds, said", [("PT6H", 6 * 3600, "6 hours"), ("PT1H", 3600, "1 hour"),
+                                                     ("PT1H30M", 5400, "1 hours and 30 minutes"),
+                                                     ("P1D", 86_400, "24 hours"), ("PT48H", 172_800, "48 hours")])
+def test_any_delay_from_1_to_48_hours_is_set_and_said_in_words(her: Alexa, amazon: AlexaApiStandIn,
+                                                                duration: str, seconds: int, said: str) -> None:
+    turn = ask(her, "RemindMeIntent", duration=duration)
+    assert turn.has(said)
+    assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == seconds
+
+
+@pytest.mark.parametrize("duration", ["PT30M", "PT49H", "P3D", "?", "PT"])
+def test_a_delay_outside_1_to_48_hours_is_refused_and_nothing_is_sent(her: Alexa, amazon: AlexaApiStandIn,
+                                                                      duration: str) -> None:
+    turn = ask(her, "RemindMeIntent", duration=duration)
+    assert turn.has("from 1 to 48 hours") and turn.stays_open
+    assert amazon.calls == []
+
+
+def test_no_delay_said_means_12_hours(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    assert ask(her, "RemindMeIntent").has("12 hours")
+    assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == TWELVE_HOURS
+
+
+@pytest.mark.parametrize("said, clock", [("07:00", (7, 0)), ("MO", (8, 0)), ("22:30", (22, 30))])
+def test_a_time_of_day_is_the_next_one_in_her_time_zone(her: Alexa, amazon: AlexaApiStandIn, said: str,
+                                                        clock: tuple[int, int]) -> None:
+    amazon.time_zone = "Asia/Kolkata"
+    ask(her, "RemindMeIntent", time=said)
+    [zone_call] = [call for call in amazon.calls if call.method == "GET"]
+    assert zone_call.path == "/v2/devices/amzn1.ask.device.local-speaker/settings/System.timeZone"
+    expected = seconds_until(clock, datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Kolkata")))
+    offset = amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] if amazon.sent("POST") else None
+    if 3600 <= expected <= 48 * 3600:
+        assert offset is not None and abs(offset - expected) <= 60
+    else:  # within the hour: refused rather than set for a moment from now
+        assert offset is None
+
+
+def test_a_time_already_past_today_means_tomorrow() -> None:
+    three_am = datetime(2026, 3, 1, 3, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert seconds_until((7, 0), three_am) == 4 * 3600
+    assert seconds_until((2, 0), three_am) == 23 * 3600
+
+
+def test_alexas_durations_are_read_as_seconds() -> None:
+    assert [duration_seconds(value) for value in ("PT12H", "P1D", "PT1H30M", "PT45M", "P1W")] == [
+        43_200, 86_400, 5_400, 2_700, 604_800]
+    assert [duration_seconds(value) for value in ("", "?", "PT", "P", "12 hours", None)] == [None] * 6
+
+
+# --- 2. without it: Alexa's own voice permission, then the answer --------------------------------
+
+def test_without_the_permission_alexa_is_asked_to_ask_her(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    turn = ask(her, "RemindMeIntent", granted=False, duration="PT6H")
+    [directive] = turn.directives
+    assert directive["type"] == "Connections.SendRequest" and directive["name"] == "AskFor"
+    assert directive["payload"]["@type"] == "AskForPermissionsConsentRequest"
+    assert directive["payload"]["@version"] == "2"
+    assert directive["payload"]["permissionScopes"] == [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}]
+    assert turn.speech == "" and turn.ended is None  # Alexa speaks the permission prompt itself
+    assert amazon.calls == []
+
+
+def test_accepted_creates_the_reminder_she_asked_for(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    directive = ask(her, "RemindMeIntent", granted=False, duration="PT6H").directives[0]
+    turn = permission_answer(her, "ACCEPTED", token=directive["token"])
+    assert turn.has("6 hours") and turn.stays_open
+    assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == 6 * 3600
+
+
+@pytest.mark.parametrize("status, code", [("DENIED", "200"), ("NOT_ANSWERED", "200"), ("ACCEPTED", "500")])
+def test_denied_or_unanswered_says_how_to_allow_it_and_sends_the_consent_card(
+        her: Alexa, amazon: AlexaApiStandIn, status: str, code: str) -> None:
+    turn = permission_answer(her, status, code=code)
+    assert turn.has("Alexa app") and turn.stays_open and words(turn) <= WORD_LIMIT
+    assert turn.card == {"type": "AskForPermissionsConsent", "permissions": [SCOPE]}
+    assert amazon.calls == []
+
+
+# --- the offer, at the right moments -------------------------------------------------------------
+
+def walk_to_the_end(alexa: Alexa) -> Turn:
+    alexa.say("take me through the steps")
+    for _ in range(2):
+        alexa.say("next")
+    return alexa.say("next")
+
+
+def test_the_last_step_offers_a_reminder_and_yes_sets_it(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    her.launch()
+    last = walk_to_the_end(her)
+    assert last.has("step 4 of 4", "remind you", "12 hours") and words(last) <= WORD_LIMIT
+    envelope = her.session.intent("AMAZON.YesIntent")
+    assert her.send(with_api(envelope, granted=True)).has("12 hours")
+    assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == TWELVE_HOURS
+
+
+def test_no_to_the_steps_after_the_relief_answer_offers_it_once_a_session(her: Alexa) -> None:
+    assert her.intent("RelieveLumpIntent", FEEDING).has("through the steps")
+    offer = her.say("no")
+    assert offer.has("remind you", "12 hours") and offer.stays_open
+    assert her.say("no").has("no reminder")
+    her.intent("RelieveLumpIntent", FEEDING)
+    assert not her.say("no").has("remind you")
+    assert not walk_to_the_end(her).has("remind you")  # at most once a session
+
+
+def test_the_today_route_then_no_offers_it(her: Alexa) -> None:
+    her.say("check my symptoms")
+    her.say("no")
+    assert her.say("yes").has("today")
+    assert her.say("no").has("remind you")
+
+
+def test_an_emergency_answer_never_offers_it(her: Alexa) -> None:
+    her.say("check my symptoms")
+    emergency = her.say("yes")
+    assert emergency.ended is True and not emergency.has("remind")
+
+
+# --- cancel and list -----------------------------------------------------------------------------
+
+def test_cancel_my_reminder_deletes_this_skills_reminders(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    ask(her, "RemindMeIntent", duration="PT6H")
+    ask(her, "RemindMeIntent", duration="PT12H")
+    turn = ask(her, "CancelReminderIntent")
+    assert turn.has("cancelled") and turn.stays_open
+    assert [call.path for call in amazon.calls if call.method == "DELETE"] == [
+        "/v1/alerts/reminders/alert-1", "/v1/alerts/reminders/alert-2"]
+    assert amazon.reminders == {}
+    assert ask(her, "CancelReminderIntent").has("don't have any reminders")
+
+
+def test_what_reminders_do_i_have_says_when_the_next_one_is(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    assert ask(her, "ListRemindersIntent").has("don't have any reminders")
+    ask(her, "RemindMeIntent", duration="PT12H")
+    turn = ask(her, "ListRemindersIntent")
+    assert turn.has("next reminder", "3:04 AM") and words(turn) <= WORD_LIMIT
+
+
+def test_without_the_permission_she_has_no_reminders_from_the_skill(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    assert ask(her, "ListRemindersIntent", granted=False).has("don't have any reminders")
+    assert ask(her, "CancelReminderIntent", granted=False).has("don't have any reminders")
+    assert amazon.calls == []
+
+
+# --- 3. faults never cost her the answer -----------------------------------------------------------
+
+FAULTS = [401, 403, 429, 500, 503, "malformed", "hang"]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("intent", ["RemindMeIntent", "CancelReminderIntent", "ListRemindersIntent"])
+def test_each_api_fault_gets_one_calm_sentence_fast_and_one_log_line_without_her_ids(
+        her: Alexa, amazon: AlexaApiStandIn, log_lines: list[str], fault: int | str, intent: str) -> None:
+    her.launch()
+    amazon.fault = fault
+    started = time.monotonic()
+    turn = ask(her, intent, duration="PT12H") if intent == "RemindMeIntent" else ask(her, intent)
+    elapsed = time.monotonic() - started
+    assert turn.status == 200 and turn.stays_open and elapsed < 2.0
+    assert turn.has("Alexa app") if (fault == 403 and intent == "RemindMeIntent") else turn.has("sorry")
+    assert words(turn) <= WORD_LIMIT
+    failures = [json.loads(line) for line in log_lines if "reminders call failed" in line]
+    assert len(failures) == 1 and failures[0]["level"] == "WARNING"
+    assert her.user_id not in "\n".join(log_lines) and TOKEN not in "\n".join(log_lines)
+    assert her.say("when should I see a doctor").has("today")  # the rest of the conversation still works
+
+
+def test_a_fault_stores_nothing_about_the_reminder(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    her.launch()
+    amazon.fault = 500
+    ask(her, "RemindMeIntent", duration="PT12H")
+    her.walk_away()
+    assert set(her.stored) == {"visits", "step", "record"}
+
+
+# --- 4. only Amazon's API is called --------------------------------------------------------------
+
+def test_an_api_endpoint_that_is_not_amazons_is_never_called(app_factory, sqlite_store_url,
+                                                              amazon: AlexaApiStandIn) -> None:
+    her = Alexa(app_factory(sqlite_store_url))  # no stand-in setting: only Amazon's hosts
+    for endpoint in (amazon.url, "https://api.amazonalexa.com.example.org", "http://api.amazonalexa.com"):
+        turn = ask(her, "RemindMeIntent", endpoint=endpoint, duration="PT12H")
+        assert turn.status == 200 and turn.has("sorry") and turn.stays_open
+    assert amazon.calls == []
+
+
+@pytest.mark.parametrize("value", ["https://api.amazonalexa.com", "http://10.0.0.5:8080", "ftp://127.0.0.1",
+                                   "http://example.org", "http://127.0.0.1:9?x=1"])
+def test_the_stand_in_setting_is_refused_at_start_up_unless_it_is_loopback(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ValueError, match="ALEXA_API_ENDPOINT"):
+        create_app({"SKILL_STORE": f"sqlite:///{tmp_path / 'skill.db'}", "ALEXA_API_ENDPOINT": value,
+                    "VERIFIER": RequestVerifier(check_signature=False)})
+
+
+def test_the_stand_in_setting_is_off_by_default_and_takes_loopback() -> None:
+    assert config.DEFAULTS["ALEXA_API_ENDPOINT"] == "" and config.api_stand_in("") is None
+    assert config.api_stand_in("http://127.0.0.1:8123/") == "http://127.0.0.1:8123"
+    assert config.api_stand_in("https://localhost:9000") == "https://localhost:9000"
+    assert config.api_stand_in("http://[::1]:9000") == "http://[::1]:9000"
+
+
+def test_the_manifest_declares_the_reminders_permission() -> None:
+    manifest = json.loads((Path(__file__).resolve().parents[1] / "interaction_model" / "skill.json").read_text())
+    assert {"name": SCOPE} in manifest["manifest"]["permissions"]
