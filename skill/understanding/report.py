@@ -3,7 +3,9 @@
 Reads the labelled phrasings in tests/nlu/<locale>.tsv (kept apart from the samples), runs them
 through the console's matcher, and prints intent accuracy, slot-id accuracy and the most confused
 (expected -> got) pairs, so whoever edits the utterance grammar sees what got better or worse.
---replay-file writes the phrasings as an `ask dialog --replay` file, to spot-check the live model.
+--split dev|test|all scores the unseen set (tests/nlu/unseen/) instead, by what the real skill says
+back, one-shot and in context; confused pairs are printed for the dev half only, so the test half's
+failures are never read while tuning. --replay-file writes the phrasings as an `ask dialog --replay` file, to spot-check the live model.
 """
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from skill.understanding.matcher import MODEL_DIR, Understanding, Understood, load_model, understanding_for
+from skill.understanding.unseen import (UNSEEN_DIR, Replies, Said, Step, UnseenScore, UnseenSetError, read_unseen,
+                                        score_unseen)
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "tests" / "nlu"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -134,6 +140,32 @@ def report(evaluation: Evaluation, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+def unseen_report(score: UnseenScore, split: str, top: int = 10) -> str:
+    """Per-locale accuracy one-shot and in context, per intent, and confused pairs on the dev half only."""
+    lines = [f"== {score.locale} unseen set, {split} half" if split != "all" else f"== {score.locale} unseen set",
+             f"all turns        {percent(*score.accuracy())}",
+             f"one-shot         {percent(*score.accuracy(lambda row: row.one_shot))}",
+             f"in context       {percent(*score.accuracy(lambda row: not row.one_shot))}",
+             "per intent:"]
+    per_intent = score.per_intent()
+    width = max((len(intent) for intent in per_intent), default=0)
+    for intent, (right, total) in sorted(per_intent.items(), key=lambda item: (item[1][0] / item[1][1], item[0])):
+        lines.append(f"  {intent:<{width}}  {percent(right, total)}")
+    if split == "dev":
+        confusions = score.confusions()[:top]
+        if confusions:
+            lines.append("most confused (expected @context -> heard):")
+            for (expected, got), examples in confusions:
+                shown = "; ".join(f'"{example}"' for example in examples[:3])
+                lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    return "\n".join(lines)
+
+
+def score_split(locale: str, split: str, replies: Replies, directory: Path = UNSEEN_DIR) -> UnseenScore:
+    rows = read_unseen(locale, None if split == "all" else split, directory)
+    return score_unseen(locale, rows, understanding_for(locale), replies)
+
+
 def replay_file(locale: str, phrases: list[LabelledPhrase], skill_id: str, invocation: str) -> dict[str, Any]:
     """An `ask dialog --replay` file: each custom-intent phrasing as a one-shot to the skill.
 
@@ -144,7 +176,9 @@ def replay_file(locale: str, phrases: list[LabelledPhrase], skill_id: str, invoc
     return {"skillId": skill_id, "locale": locale, "type": "text", "userInput": said}
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None,
+         replies: Callable[[str, str], Replies] | None = None) -> int:
+    """The command; `replies(locale, store_dir)` drives the real skill for --split (given by the console)."""
     parser = argparse.ArgumentParser(prog="python -m skill nlu-report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--locale", action="append", choices=LOCALES,
@@ -152,6 +186,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--top", type=int, default=10, help="how many confused pairs to list")
     parser.add_argument("--replay-file", type=Path, help="write an ask-dialog replay file for ONE --locale and exit")
     parser.add_argument("--skill-id", default="", help="the skill id for the replay file (default: $SKILL_ID)")
+    parser.add_argument("--split", choices=("dev", "test", "all"),
+                        help="score the unseen set (tests/nlu/unseen/) by the skill's answers instead")
     parser.add_argument("--labelled-dir", type=Path, default=NLU_DIR, help="where <locale>.tsv live (default: tests/nlu)")
     options = parser.parse_args(argv)
     write = out.write if out else sys.stdout.write
@@ -159,9 +195,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if options.replay_file:
             return write_replay(options, locales, write)
+        if options.split:
+            if replies is None:
+                raise UnseenSetError("--split needs the skill: run it as `python -m skill nlu-report`")
+            with tempfile.TemporaryDirectory() as store_dir:
+                for locale in locales:
+                    score = score_split(locale, options.split, replies(locale, store_dir))
+                    write(unseen_report(score, options.split, options.top) + "\n\n")
+            return 0
         for locale in locales:
             write(report(evaluate(locale, directory=options.labelled_dir), options.top) + "\n\n")
-    except (LabelledSetError, OSError) as error:
+    except (LabelledSetError, UnseenSetError, OSError) as error:
         log.error("nlu-report: %s", error)
         print(f"nlu-report: {error}", file=sys.stderr)
         return 2
