@@ -64,6 +64,16 @@ OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
     # General knowledge: "what is ..." questions that are not about her breasts or her baby.
     "what is the capital of spain", "what is the tallest building in the world", "what is a black hole",
     "what is the population of canada", "what is bitcoin", "what's the biggest animal", "who wrote hamlet",
+    # Health questions outside breast lumps, which Alexa's out-of-domain model would not send to a topic:
+    # the fallback answer sends her to her doctor, midwife or pharmacist.
+    "can i have a drink", "is alcohol okay", "can i drink alcohol", "can i have a glass of wine",
+    "is wine okay while breastfeeding", "how much wine can i have", "can i have a beer", "is beer okay", "how many drinks can i have", "can i have a gin and tonic",
+    "is it safe to have a cocktail", "can i smoke", "is vaping okay",
+    "how do i treat a cold", "i have a sore throat", "what helps a headache",
+    "how do i treat a yeast infection", "my back hurts", "i have hay fever", "how do i treat an ear infection",
+    "my baby has a rash", "my baby has colic", "my baby won't stop crying", "how do i get my baby to sleep",
+    "my baby has a cough", "when should my baby have solids", "my baby has a runny nose",
+    "how much should my baby weigh", "is my baby teething",
 )
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 
