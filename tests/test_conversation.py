@@ -161,7 +161,7 @@ def ask_her_situation(alexa: Alexa) -> None:
     ("a bit of both", "stroke lightly"),
     ("just tell me", "stroke lightly"),
     ("I'm not sure", "stroke lightly"),
-    ("I stopped", "don't add feeds"),
+    ("I stopped", "cold pack"),
     ("stopping", "cold pack"),
     ("weaning", "don't add feeds"),
     ("pumping", "usual pumping schedule"),

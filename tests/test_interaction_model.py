@@ -27,7 +27,7 @@ CUSTOM_INTENTS = frozenset({
     "SymptomCheckIntent", "ReportSymptomIntent", "ForgetMeIntent",
     "KeepFeedingIntent", "BabyRefusesIntent", "PainReliefIntent", "HeatColdIntent", "HowLongIntent",
     "BreastChangesIntent", "NipplePainIntent", "PumpingIntent", "FeelingLowIntent", "SituationIntent",
-    "NotSureIntent",
+    "NotSureIntent", "CrisisIntent", "EmergencyIntent", "LumpNotFeedingIntent",
 })
 REQUIRED_BUILT_INS = frozenset({
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",

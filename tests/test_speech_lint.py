@@ -39,8 +39,9 @@ from skill.content.schema import SPOKEN_FIELDS, SPOKEN_WORD_LIMIT
 from skill.conversation.state import Question
 from skill.envelopes import ECHO_SHOW, Session
 from skill.handlers.screen import BUTTONS
-from skill.conversation.render import RESPONSE_WORD_LIMIT
+from skill.conversation.render import RESPONSE_WORD_LIMIT, heard_words
 from skill.verification import RequestVerifier
+from skill.web.endpoint import CODEC
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -146,16 +147,19 @@ class Explorer:
 
     def __init__(self, app: Flask, locale: str):
         self.app, self.locale = app, locale
-        self.client = app.test_client()
+        self.skill = app.extensions["lump_relief"].skill
         self.actions = actions_for(locale)
         self.store = app.extensions["lump_relief"].persistence
         self.her = SERIALIZER.deserialize(json.dumps(Session(user_id=USER_ID, locale=locale).launch()),
                                           RequestEnvelope)
 
     def post(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        response = self.client.post("/", data=json.dumps(envelope), content_type="application/json")
-        assert response.status_code == 200, f"{self.locale}: HTTP {response.status_code}"
-        return response.get_json()
+        """The skill's answer as the endpoint would send it, without the HTTP round trip.
+
+        The endpoint's own path (HTTP, verification) is tested elsewhere; skipping it here halves the
+        exploration's time. The envelope still goes through the endpoint's codec both ways.
+        """
+        return CODEC.response_dict(self.skill.invoke(CODEC.request_envelope(envelope), None))
 
     def session(self, attributes: dict[str, Any]) -> Session:
         return Session(user_id=USER_ID, locale=self.locale, device=ECHO_SHOW,
@@ -302,7 +306,18 @@ def test_the_lint_accepts_alexas_own_tags() -> None:
     ssml = ('<speak><amazon:emotion name="excited" intensity="low">Well done.</amazon:emotion>'
             '<break time="300ms"/>Call <say-as interpret-as="digits">999</say-as>.</speak>')
     assert list(ssml_problems(ssml)) == []
-    assert [len(part.split()) for part in spoken_parts(parse(ssml))] == [2, 2]
+    assert [heard_words(part) for part in spoken_parts(parse(ssml))] == [2, 4]  # "call nine nine nine"
+
+
+@pytest.mark.parametrize("text, heard", [
+    ("Call 911 now.", 5),                      # call nine one one now
+    ("Call Samaritans on 116 123.", 9),        # each digit of a phone number is a word
+    ("on 1-833-852-6262", 12),
+    ("Step 1 of 4.", 4),
+    ("triple zero", 2),
+])
+def test_words_are_counted_as_alexa_speaks_them(text: str, heard: int) -> None:
+    assert heard_words(text) == heard
 
 
 # --- the exploration itself --------------------------------------------------------------------------
@@ -332,8 +347,8 @@ def test_every_answer_part_and_every_whole_response_fits_the_word_budget(explore
     for part in ("ssml", "reprompt"):
         for ssml, where in explored.distinct(part).items():
             pieces = spoken_parts(parse(ssml))
-            longest = max((len(piece.split()) for piece in pieces), default=0)
-            total = sum(len(piece.split()) for piece in pieces)
+            longest = max((heard_words(piece) for piece in pieces), default=0)
+            total = sum(heard_words(piece) for piece in pieces)
             if longest > SPOKEN_WORD_LIMIT:
                 over.append(f"{where}: a {part} part of {longest} words (limit {SPOKEN_WORD_LIMIT})")
             if total > RESPONSE_WORD_LIMIT:
@@ -360,6 +375,25 @@ def test_a_session_that_alexa_ended_gets_no_speech(explored: Exploration) -> Non
 
 
 # --- care numbers -----------------------------------------------------------------------------------
+
+PHONE_NUMBER = re.compile(r'<say-as interpret-as="(?:telephone|digits)">([^<]*\d[^<]*)</say-as>')
+
+
+def words_after_last_phone_number(ssml: str) -> int:
+    """Words heard after the last phone number (a line to remember: five digits or more)."""
+    numbers = [match for match in PHONE_NUMBER.finditer(ssml) if sum(c.isdigit() for c in match.group(1)) >= 5]
+    if not numbers:
+        return 0
+    rest = re.sub(r"<[^>]+>", " ", ssml[numbers[-1].end():])
+    return len(re.findall(r"[A-Za-z0-9']+", rest))
+
+
+def test_a_phone_number_comes_last_in_its_turn(explored: Exploration) -> None:
+    """She remembers the last thing she hears: no prompt or advice after a number to call."""
+    late = [f"{where}: {ssml}" for ssml, where in explored.distinct("ssml").items()
+            if words_after_last_phone_number(ssml)]
+    assert not late, "\n".join(late[:10])
+
 
 CARE_LINES = tomllib.loads((CONTENT_DIR / CARE_LINES_FILE).read_text(encoding="utf-8"))
 # A run of digits that reads as a phone number or code: three or more digits, or digit groups.

@@ -54,6 +54,10 @@ class LocaleContent:
         variant = entry.get(situation) if situation else None
         return variant[field_name] if isinstance(variant, dict) and field_name in variant else entry[field_name]
 
+    def speaks_phone_number(self, text: str) -> bool:
+        """True when the text says one of the market's phone numbers, which must come last in its turn."""
+        return any(line["spoken"] in text for line in self.care_lines if is_phone_number(line))
+
     def text(self, key: str, **values: Any) -> str:
         """A whole sentence with its runtime placeholders ({step_number}...) filled."""
         return self.get(key).format(**values) if values else self.get(key)
@@ -200,6 +204,11 @@ def validate(content: LocaleContent, base_name: str) -> None:
         assign(content.data, key, tidy(filled, spoken))
 
 
+def is_phone_number(line: dict[str, Any]) -> bool:
+    """A line to call and remember (read as a phone number, or five digits or more), not a short code."""
+    return line.get("say_as") == "telephone" or sum(c.isdigit() for c in line.get("spoken", "")) >= 5
+
+
 def validate_care_lines(content: LocaleContent) -> None:
     """Every market lists its care numbers, each with how it is spoken and its official source."""
     if not content.care_lines:
@@ -210,6 +219,11 @@ def validate_care_lines(content: LocaleContent) -> None:
                 raise ContentError(f"{CARE_LINES_FILE}: [[{content.locale}]] #{index + 1}: {name} missing or empty")
         if line["say_as"] not in schema.SAY_AS_KINDS:
             raise ContentError(f"{CARE_LINES_FILE}: [[{content.locale}]] #{index + 1}: unknown say_as {line['say_as']!r}")
+    crisis = [line for line in content.care_lines if line.get("crisis") is True]
+    if not crisis:
+        raise ContentError(f"{CARE_LINES_FILE}: [[{content.locale}]] has no 24/7 crisis line (crisis = true)")
+    if not content.data["terms"]["crisis_help"].rstrip(". ").endswith(crisis[0]["spoken"]):
+        raise ContentError(f"{content.locale}.toml: terms.crisis_help must end with the crisis line {crisis[0]['spoken']}")
 
 
 def tidy(text: str, spoken: bool) -> str:

@@ -28,7 +28,8 @@ SPOKEN_WORD_LIMIT = 50
 # Placeholders filled per request rather than from [terms].
 RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
-         "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief")
+         "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
+         "crisis_help", "crisis_written")
 OPTIONAL_TERMS = ("urgent_line",)  # may be empty where a market has no such line
 
 TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
@@ -52,6 +53,9 @@ REQUIRED: tuple[str, ...] = (
     "check.intro.speech",
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
+    *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
+    *(f"medicines.{name}.{field}" for name in ("aspirin", "unknown")
+      for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",
     "memory.done.speech",
     "memory.kept.speech", "memory.kept.reprompt",

@@ -24,7 +24,7 @@ from skill.content import REQUEST_KEY as CONTENT_KEY
 from skill.conversation.state import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
-RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included: one breath (about 20 s)
+RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included, numbers digit by digit (heard_words)
 APL_DIR = Path(__file__).resolve().parents[1] / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
 STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
@@ -97,10 +97,17 @@ def speech_ssml(sentences: list[str], care_lines: tuple[dict[str, str], ...] = D
     return f"<speak>{spoken}</speak>"
 
 
+def heard_words(text: str) -> int:
+    """Words as Alexa speaks them: a number read digit by digit ("nine one one", a phone number)
+    counts each digit, and any other number at least as many words as it has digits (an upper bound
+    on "twenty four"); everything else one word per word."""
+    return sum(max(1, sum(char.isdigit() for char in word)) for word in text.split())
+
+
 def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:
-    """Parse the SSML and count its spoken words; raise if it is malformed or too long."""
+    """Parse the SSML and count the words she hears; raise if it is malformed or too long."""
     try:
-        words = len(plain_text(ssml).split())
+        words = heard_words(plain_text(ssml))
     except ElementTree.ParseError as error:
         raise SpeechLimitError(f"malformed SSML: {error}") from error
     if words > limit:

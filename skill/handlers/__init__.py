@@ -11,6 +11,8 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.content import ContentLibrary
 from skill.handlers import interceptors
+from functools import partial
+
 from skill.handlers.answers import PendingAnswerHandler, YesNoHandler
 from skill.handlers.can_fulfill import CanFulfillHandler
 from skill.handlers.errors import ApologyExceptionHandler
@@ -25,7 +27,9 @@ from skill.handlers.intent_reply import IntentReply
 from skill.handlers.situation import NotSureHandler, situation_reply
 from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
-from skill.handlers.triage import ReportSymptomHandler, start_check_reply, triage_rules
+from skill.handlers.medicines import PainReliefHandler
+from skill.handlers.safety import DANGER, SafetyNetHandler
+from skill.handlers.triage import ReportSymptomHandler, route_reply, start_check_reply, triage_rules
 from skill.conversation.render import apl_document
 
 
@@ -36,15 +40,21 @@ def build_skill(library: ContentLibrary, persistence: AbstractPersistenceAdapter
 def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapter | None) -> CustomSkillBuilder:
     """Wire the handlers in the order they are tried (the fallback last); Lambda uses the builder itself.
 
+    The safety net comes first, so no state or pending question can shadow a crisis or an emergency;
+    then answers to the pending question (handlers/context.py), then everything else.
     The triage rules and the screen document are read here, so a broken file stops start-up.
     """
-    triage_rules()
+    rules = triage_rules()
     apl_document()
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     for handler in (
+        SafetyNetHandler(),
         CanFulfillHandler(),
         PendingAnswerHandler(),
+        *(IntentReply(intent, partial(route_reply, route=route))
+          for intent, route in rules.intents.items() if route not in DANGER),
         LaunchHandler(),
+        PainReliefHandler(),
         *topic_handlers(),
         IntentReply("WalkStepsIntent", walk_reply),
         IntentReply("AMAZON.NextIntent", next_reply),

@@ -22,3 +22,11 @@ def said_situation(handler_input: HandlerInput) -> str | None:
     """Feeding, pumping or weaning, if she said it in this turn (FeedingSituationType id, lowered)."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
     return situation.lower() if situation else None
+
+
+def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """Her words for the slot, resolved or not (a medicine Alexa does not know is still named)."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slot = (getattr(intent, "slots", None) or {}).get(slot_name)
+    value = getattr(slot, "value", None)
+    return value if isinstance(value, str) and value.strip() else None

@@ -36,6 +36,12 @@ TOPIC_INTENTS: dict[str, str] = {
 OVERVIEW = "relieve"
 
 
+def with_prompt(content: LocaleContent, answer: str, prompt: str) -> list[str]:
+    """The answer, then the prompt; an answer that ends with a phone number keeps it last, and the
+    prompt waits in the reprompt."""
+    return [answer] if content.speaks_phone_number(answer) else [answer, prompt]
+
+
 def situation_question(content: LocaleContent, conversation: Conversation, asked_for: str) -> Reply:
     """Ask whether she is feeding, pumping or weaning (when she asks for advice fitted to her)."""
     conversation.asked_for = asked_for
@@ -57,8 +63,9 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         question = Question.RETURN
     else:
         follow, question = content.text("prompts.anything_else"), None
+    answer = content.fitting(entry, conversation.situation)
     return Reply(
-        speech=[content.fitting(entry, conversation.situation), follow],
+        speech=with_prompt(content, answer, follow),
         reprompt=follow if question else entry["reprompt"],
         question=question,
         card_title=entry["title"],
@@ -69,4 +76,5 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
 
 def topic_handlers() -> list[IntentReply]:
     """One handler per topic intent, each answering with topic_reply for its topic."""
-    return [IntentReply(intent, partial(topic_reply, topic=topic)) for intent, topic in TOPIC_INTENTS.items()]
+    return [IntentReply(intent, partial(topic_reply, topic=topic)) for intent, topic in TOPIC_INTENTS.items()
+            if intent != "PainReliefIntent"]  # a named medicine changes that answer: handlers/medicines.py

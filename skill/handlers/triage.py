@@ -17,13 +17,15 @@ from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.slots import resolved_id
-from skill.handlers.topics import OVERVIEW, topic_reply
+from skill.handlers.topics import OVERVIEW, topic_reply, with_prompt
 from skill.conversation.render import Reply, render
 
 TRIAGE_FILE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"
 SYMPTOM_SLOT = "symptom"
 RELIEF = "relief"  # a plain lump: the relief overview, then an offer of the check
 SELF_CARE = "selfcare"
+CRISIS = "crisis"  # the emergency number if she or her baby is in danger, then a 24/7 crisis line
+EMERGENCY = "emergency"
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Triage:
     reported: dict[str, str]               # SymptomType id -> route
     restate_once: bool                     # "not sure" restates a question once ...
     not_sure_means_yes: bool               # ... then is taken as "yes", the safer route
+    intents: dict[str, str]                # intent name -> route (CrisisIntent -> crisis, ...)
 
 
 @cache
@@ -44,15 +47,17 @@ def triage_rules(path: Path = TRIAGE_FILE) -> Triage:
             reported=dict(data["reported"]),
             restate_once=bool(data["not_sure"]["restate_once"]),
             not_sure_means_yes=data["not_sure"]["then"] == "yes",
+            intents={name: said["route"] for name, said in data["intents"].items()},
         )
         unsourced = [q["name"] for q in data["questions"] if not q.get("clinical_source")]
+        unsourced += [f"intents.{name}" for name, said in data["intents"].items() if not said.get("clinical_source")]
         unsourced += [f"routes.{name}" for name, route in data["routes"].items() if not route.get("clinical_source")]
     except (KeyError, TypeError) as error:
         raise ContentError(f"{path.name}: missing or malformed {error}") from error
     if [name for name, _ in rules.questions] != list(schema.CHECK_QUESTIONS):
         raise ContentError(f"{path.name}: questions must be {', '.join(schema.CHECK_QUESTIONS)}, in that order")
     routes = {route for _, route in rules.questions} | set(rules.reported.values())
-    if unknown := routes - set(schema.CARE_ROUTES) - {RELIEF}:
+    if unknown := (routes | set(rules.intents.values())) - set(schema.CARE_ROUTES) - {RELIEF, CRISIS}:
         raise ContentError(f"{path.name}: unknown route {sorted(unknown)[0]!r}")
     if unsourced or routes - set(data["routes"]):
         raise ContentError(f"{path.name}: every question and route needs a clinical_source")
@@ -66,13 +71,14 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
     outcome = content.get(f"check.outcomes.{route}")
     speech = content.fitting(outcome, conversation.situation)
     card = {"card_title": outcome["title"], "card_text": outcome["card"]}
-    if route == "emergency":
+    if route == EMERGENCY:
         return Reply(speech=[speech], end_session=True, warns=True, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
-        return Reply(speech=[speech, follow], reprompt=follow, **card)
+        return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, **card)
     offer = content.text("prompts.offer_walk")
-    return Reply(speech=[speech, offer], reprompt=offer, question=Question.WALK, warns=route == "today", **card)
+    return Reply(speech=with_prompt(content, speech, offer), reprompt=offer, question=Question.WALK,
+                 warns=route == "today", **card)
 
 
 def question_reply(content: LocaleContent, conversation: Conversation, position: int,

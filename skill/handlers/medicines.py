@@ -1,0 +1,45 @@
+"""A medicine she names: never a dose; aspirin named as not for breastfeeding; anything else, a pharmacist.
+
+The everyday pain relief NHS mastitis advice names gets the pain-relief answer; a medicine Alexa did
+not resolve, or one listed as OTHER in the grammar, gets "ask a pharmacist", never a guess.
+"""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation.render import Reply, render
+from skill.conversation.state import Conversation, conversation_of
+from skill.handlers.slots import resolved_id, said_value
+from skill.handlers.topics import topic_reply
+
+EVERYDAY = "EVERYDAY"
+ASPIRIN = "ASPIRIN"
+MEDICINE_SLOT = "medicine"
+
+
+def medicine_reply(content: LocaleContent, conversation: Conversation, medicine: str | None = None,
+                   named: bool = False) -> Reply:
+    """`medicine` is the MedicineType id Alexa resolved; `named` is True when she named one at all."""
+    if not named or medicine == EVERYDAY:
+        return topic_reply(content, conversation, "painrelief")
+    entry = content.get("medicines.aspirin" if medicine == ASPIRIN else "medicines.unknown")
+    follow = content.text("prompts.anything_else")
+    return Reply(speech=[entry["speech"], follow], reprompt=follow,
+                 card_title=entry["title"], card_text=entry["card"])
+
+
+class PainReliefHandler(AbstractRequestHandler):
+    """"What can I take for the pain", "can I take aspirin", "is codeine okay"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("PainReliefIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        reply = medicine_reply(content_of(handler_input), conversation_of(handler_input),
+                               resolved_id(handler_input, MEDICINE_SLOT),
+                               named=said_value(handler_input, MEDICINE_SLOT) is not None)
+        return render(handler_input, reply)

@@ -1,0 +1,56 @@
+"""The safety net: a crisis or an emergency, said at any moment, is answered before anything else.
+
+Registered first, so no state, pending question or topic can shadow it; `can_handle` only reads
+the request (the intent, and a red-flag symptom on any intent). Which intents and signs are
+dangerous is data (content/triage.toml), the words are content (`[crisis]`, `[check.outcomes]`),
+and every number comes from care_lines.toml.
+"""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from skill.content import LocaleContent, content_of
+from skill.conversation.render import Reply, render
+from skill.conversation.state import conversation_of
+from skill.handlers.context import intent_of
+from skill.handlers.triage import CRISIS, EMERGENCY, reported_symptom, route_reply, triage_rules
+
+DANGER = frozenset({CRISIS, EMERGENCY})
+
+
+def danger_in(handler_input: HandlerInput) -> str | None:
+    """"crisis" or "emergency" when her words carry one (by intent, or a red-flag sign on any intent)."""
+    if not is_request_type("IntentRequest")(handler_input):
+        return None  # a name-free request asks whether we could answer, and must not be answered
+    rules = triage_rules()
+    route = rules.intents.get(intent_of(handler_input) or "")
+    if route in DANGER:
+        return route
+    sign = reported_symptom(handler_input)
+    return EMERGENCY if sign is not None and rules.reported.get(sign) == EMERGENCY else None
+
+
+def crisis_reply(content: LocaleContent) -> Reply:
+    """The emergency number if she or her baby is in danger now, then, gently and last, a 24/7 line.
+
+    Kept for "repeat", so she can hear the number again; the session stays open for it.
+    """
+    crisis = content.get("crisis")
+    return Reply(speech=[crisis["speech"]], reprompt=crisis["reprompt"],
+                 card_title=crisis["title"], card_text=crisis["card"])
+
+
+class SafetyNetHandler(AbstractRequestHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return danger_in(handler_input) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if danger_in(handler_input) == CRISIS:
+            conversation.ask(None)
+            return render(handler_input, crisis_reply(content))
+        return render(handler_input, route_reply(content, conversation, EMERGENCY))
+

@@ -1,0 +1,153 @@
+"""The safety net, as she would meet it: a crisis or an emergency said at any moment is answered first.
+
+Written from issue 17's findings: every phrasing below reached lump advice, a fallback or the
+feeling-low answer before the safety net. The independent labelled set (tests/safety/) is scored
+in tests/test_safety.py.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+
+import pytest
+
+from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR
+from skill.conversation.render import RESPONSE_WORD_LIMIT, heard_words
+from tests.conftest import Alexa
+
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+EMERGENCY_NUMBER = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "triple zero", "en-IN": "112"}
+CARE_LINES = tomllib.loads((CONTENT_DIR / CARE_LINES_FILE).read_text(encoding="utf-8"))
+CRISIS_LINE = {locale: next(line["spoken"] for line in lines if line.get("crisis")) for locale, lines in CARE_LINES.items()}
+
+CRISIS = [
+    "I want to kill myself", "I want to hurt myself", "I'm having suicidal thoughts", "I want to end my life",
+    "I have thoughts of hurting my baby", "I don't want to be alive", "I can't go on",
+]
+EMERGENCY = [
+    "I think I have sepsis", "I have slurred speech", "I feel like I'm going to die",
+    "I'm very sleepy and hard to wake", "uncontrollable shivering", "rigors", "I fainted", "my lips are blue",
+]
+
+
+def hears_crisis_help(speech: str, locale: str) -> bool:
+    """The emergency number first, then the crisis line, last."""
+    emergency, line = EMERGENCY_NUMBER[locale], CRISIS_LINE[locale]
+    return (emergency in speech and speech.rstrip(". ").endswith(line)
+            and speech.index(emergency) < speech.rindex(line))
+
+
+def hears_emergency(speech: str, locale: str) -> bool:
+    return speech.lower().startswith(f"call {EMERGENCY_NUMBER[locale]}")
+
+
+# States she may be in when she says it: each a few turns from a new session.
+STATES: dict[str, Callable[[Alexa], object]] = {
+    "one-shot": lambda alexa: None,
+    "launch": lambda alexa: alexa.launch(),
+    "mid-walk": lambda alexa: (alexa.say("take me through the steps"), alexa.say("next")),
+    "mid-check": lambda alexa: (alexa.say("check my symptoms"), alexa.say("no")),
+    "offer pending": lambda alexa: alexa.say("how do I relieve a hard lump"),
+    "situation pending": lambda alexa: (alexa.say("how do I relieve a hard lump"), alexa.intent("SituationIntent")),
+    "forget-me pending": lambda alexa: (alexa.launch(), alexa.say("forget me")),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("words", CRISIS)
+def test_a_crisis_hears_the_emergency_number_then_the_crisis_line_from_any_state(
+        alexa: Alexa, state: str, words: str) -> None:
+    STATES[state](alexa)
+    turn = alexa.say(words)
+    assert hears_crisis_help(turn.speech, "en-US"), f"{state}: {turn.speech}"
+    assert "your baby" in turn.speech and turn.stays_open
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("words", EMERGENCY)
+def test_a_sepsis_sign_leads_with_the_emergency_number_from_any_state(alexa: Alexa, state: str, words: str) -> None:
+    STATES[state](alexa)
+    turn = alexa.say(words)
+    assert hears_emergency(turn.speech, "en-US"), f"{state}: {turn.speech}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_market_speaks_its_24_7_crisis_line_last_and_repeat_says_it_again(make_alexa, locale: str) -> None:
+    alexa = make_alexa(locale=locale)
+    turn = alexa.say("I want to kill myself")
+    assert hears_crisis_help(turn.speech, locale), turn.speech
+    assert "harm yourself" not in turn.speech or "your baby" in turn.speech
+    assert heard_words(turn.speech) <= RESPONSE_WORD_LIMIT
+    assert hears_crisis_help(alexa.say("repeat").speech, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("words", ["I feel like I'm going to die", "I think I have sepsis"])
+def test_every_market_leads_an_emergency_with_its_number(make_alexa, locale: str, words: str) -> None:
+    assert hears_emergency(make_alexa(locale=locale).say(words).speech, locale)
+
+
+def test_a_name_free_request_for_a_crisis_is_not_answered_aloud(alexa: Alexa) -> None:
+    envelope = alexa.session.intent("CrisisIntent")
+    envelope["request"]["type"] = "CanFulfillIntentRequest"
+    turn = alexa.send(envelope)
+    assert turn.status == 200 and "outputSpeech" not in turn.body.get("response", {})
+
+
+def test_feeling_low_names_harm_to_her_or_her_baby_and_keeps_the_number_last(alexa: Alexa) -> None:
+    turn = alexa.say("I'm feeling low")
+    assert turn.has("harm yourself or your baby") and turn.speech.rstrip(" .").endswith("1-833-852-6262")
+
+
+# --- the other routes the issue found wrong ---------------------------------------------------------
+
+@pytest.mark.parametrize("words, key_phrase", [
+    ("I think I have a breast abscess", "contact your doctor or midwife today"),
+    ("I have a lump but I'm not breastfeeding", "book an appointment"),
+    ("I stopped breastfeeding two years ago and found a lump", "book an appointment"),
+])
+def test_abscess_goes_today_and_a_lump_outside_breastfeeding_gets_an_appointment(
+        alexa: Alexa, words: str, key_phrase: str) -> None:
+    assert alexa.say(words).leads_with(key_phrase.split()[0]) and alexa.turns[-1].has(key_phrase)
+
+
+def test_aspirin_is_named_as_not_for_breastfeeding_and_no_dose_is_spoken(alexa: Alexa) -> None:
+    turn = alexa.say("can I take aspirin")
+    assert turn.leads_with("not aspirin") and "generally safe" not in turn.speech.split(".")[0]
+    assert not any(unit in turn.speech.lower() for unit in ("mg", "milligram", "tablets a day"))
+
+
+@pytest.mark.parametrize("words", ["can I take codeine", "is sertraline okay while breastfeeding"])
+def test_another_medicine_gets_ask_a_pharmacist(alexa: Alexa, words: str) -> None:
+    assert alexa.say(words).has("ask a pharmacist")
+
+
+def test_a_medicine_alexa_does_not_know_gets_ask_a_pharmacist(alexa: Alexa) -> None:
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "frobnizol"}})
+    assert turn.has("ask a pharmacist") and "generally safe" not in turn.speech
+
+
+# --- the answer first ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("words", [
+    "how do I relieve a hard lump", "I've got a hard lump", "can I massage it",
+    "I'm weaning and I've got a hard lump, what do I do",
+])
+def test_the_question_she_asked_is_answered_in_the_first_turn(make_alexa, locale: str, words: str) -> None:
+    turn = make_alexa(locale=locale).say(words)
+    assert "breastfeeding, pumping, or stopping" not in turn.speech
+    assert heard_words(turn.speech) <= RESPONSE_WORD_LIMIT
+    actions = [phrase for phrase in ("stroke", "cold pack", "milk moving", "express only", "feather-soft")
+               if phrase in turn.speech.lower()]
+    assert len(actions) >= 2, turn.speech
+
+
+def test_one_shot_relief_leads_with_the_warning_line(alexa: Alexa) -> None:
+    assert alexa.say("how do I relieve a hard lump").leads_with("fever")
+
+
+def test_step_one_has_no_stray_otherwise_after_a_skipped_warning(alexa: Alexa) -> None:
+    alexa.say("how do I relieve a hard lump")
+    turn = alexa.say("yes")
+    assert "Otherwise" not in turn.speech and turn.has("Step 1 of 4")
