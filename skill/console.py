@@ -42,7 +42,8 @@ class Console:
         """Send what she said; return the response body."""
         if words.strip().lower() in OPENING_WORDS:
             return self.send(self.session.launch())
-        understood = understanding_for(self.locale).understand(words)
+        pending = (self.session.attributes.get("conversation") or {}).get("question")
+        understood = understanding_for(self.locale).understand(words, pending)
         return self.send(self.session.intent(understood.intent, dict(understood.slots)))
 
     def hear_intent(self, name: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -76,6 +76,13 @@ OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
     "how much should my baby weigh", "is my baby teething",
 )
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
+# The skill's yes/no questions (conversation.state.Question values), and the words that open an answer
+# to one. The situation question is not among them: there "no, I stopped" is a situation, not a no.
+YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check"})
+LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
+LEADING_NO = frozenset({"no", "nope", "nah"})
+# Never turned into a yes or a no: the safety net answers these from any state.
+DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
 
 
 def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
@@ -236,7 +243,26 @@ class Understanding:
                 phrases.setdefault(phrase, Understood(name, slots))
         return phrases
 
-    def understand(self, text: str) -> Understood:
+    def understand(self, text: str, pending: str | None = None) -> Understood:
+        """Her words as an intent; `pending` is the question the skill is waiting on, if any.
+
+        The console's stand-in for Alexa weighing a reply against the question just asked: while a
+        yes/no question waits, words that start with yes or no ("no it's getting better", "yes the
+        skin looks dimpled") are that answer, unless they carry a crisis or an emergency. The
+        handlers' own context resolver (skill/handlers/context.py) still decides what the answer does.
+        """
+        understood = self.understand_alone(text)
+        if pending in YES_NO_QUESTIONS and understood.intent not in DANGER_INTENTS and not any(
+                slot.get("id") == "EMERGENCY" for slot in understood.slots.values()):
+            first = normalise(text).split(" ", 1)[0]
+            if first in LEADING_YES:
+                return Understood("AMAZON.YesIntent", confidence=understood.confidence)
+            if first in LEADING_NO:
+                return Understood("AMAZON.NoIntent", confidence=understood.confidence)
+        return understood
+
+    def understand_alone(self, text: str) -> Understood:
+        """Her words as an intent, out of any context (what a one-shot would send)."""
         said = normalise(text)
         if not said:
             return Understood(FALLBACK, confidence=float("-inf"))
