@@ -72,7 +72,7 @@ class SkillReplies:
     def __init__(self, locale: str, store_dir: str):
         self.app = create_app({
             "VERIFIER": RequestVerifier(check_signature=False),
-            "SKILL_STORE": f"sqlite:///{store_dir}/nlu-report.db",
+            "SKILL_STORE": f"sqlite:///{store_dir}/nlu-report-{locale}.db",  # one store per market: new people only
             "LOG_LEVEL": "ERROR",
             "TESTING": True,
         })

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from skill.understanding.matcher import MODEL_DIR, Understanding, Understood, load_model, understanding_for
-from skill.understanding.unseen import (UNSEEN_DIR, Replies, Said, Step, UnseenScore, UnseenSetError, read_unseen,
+from skill.understanding.unseen import (CONTEXTS, UNSEEN_DIR, Replies, Said, Step, UnseenScore, UnseenSetError, read_unseen,
                                         score_unseen)
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "tests" / "nlu"
@@ -146,7 +146,12 @@ def unseen_report(score: UnseenScore, split: str, top: int = 10) -> str:
              f"all turns        {percent(*score.accuracy())}",
              f"one-shot         {percent(*score.accuracy(lambda row: row.one_shot))}",
              f"in context       {percent(*score.accuracy(lambda row: not row.one_shot))}",
-             "per intent:"]
+             "per context:"]
+    for context in CONTEXTS:
+        right, total = score.accuracy(lambda row, context=context: row.context == context)
+        if total:
+            lines.append(f"  {context:<16} {percent(right, total)}")
+    lines.append("per intent:")
     per_intent = score.per_intent()
     width = max((len(intent) for intent in per_intent), default=0)
     for intent, (right, total) in sorted(per_intent.items(), key=lambda item: (item[1][0] / item[1][1], item[0])):
