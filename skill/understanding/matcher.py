@@ -39,7 +39,7 @@ FALLBACK = "AMAZON.FallbackIntent"
 CONFIDENCE_FLOOR = -0.4
 # Each slotted sample is trained with this many values of its slot(s), rotating through the values
 # so that every value is seen while no one intent swamps the others with thousands of copies.
-VALUES_PER_SLOTTED_SAMPLE = 3
+VALUES_PER_SLOTTED_SAMPLE = 6
 # A sample with several slots stands for the product of their values; beyond this many phrases the
 # full expansion behind is_sample keeps only the first ones (the classifier learns from the rotation).
 MAX_PHRASES_PER_SAMPLE = 5000
@@ -225,7 +225,7 @@ class Understanding:
         texts.extend(OUT_OF_DOMAIN_SAMPLES)
         labels.extend(FALLBACK for _ in OUT_OF_DOMAIN_SAMPLES)
         self.features = FeatureUnion([
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), token_pattern=r"[a-z0-9']+",
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), token_pattern=r"[a-z0-9']+",
                                       sublinear_tf=True)),
             ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
         ])
