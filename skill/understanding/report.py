@@ -127,17 +127,27 @@ def report(evaluation: Evaluation, top: int = 10) -> str:
         lines.append(f"  on intents the model has  {percent(*evaluation.accuracy_on_known_intents())}")
         lines.append(f"  not in the model yet: {', '.join(missing)}")
     lines.append(f"slot-id accuracy {percent(*evaluation.slot_ids())}")
-    lines.append("per intent:")
-    width = max(len(intent) for intent in evaluation.per_intent)
-    for intent, (right, total) in sorted(evaluation.per_intent.items(), key=lambda item: item[1][0] / item[1][1]):
-        lines.append(f"  {intent:<{width}}  {percent(right, total)}")
-    confusions = evaluation.confusions()[:top]
-    if confusions:
-        lines.append("most confused (expected -> got):")
-        for (expected, got), examples in confusions:
-            shown = "; ".join(f'"{example}"' for example in examples[:3])
-            lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    per_intent = {intent: (right, total) for intent, (right, total) in evaluation.per_intent.items()}
+    lines += intent_lines(per_intent) + confused_lines(evaluation.confusions()[:top], "expected -> got")
     return "\n".join(lines)
+
+
+def intent_lines(per_intent: dict[str, tuple[int, int]]) -> list[str]:
+    """Accuracy per intent, worst first."""
+    width = max((len(intent) for intent in per_intent), default=0)
+    ranked = sorted(per_intent.items(), key=lambda item: (item[1][0] / item[1][1], item[0]))
+    return ["per intent:"] + [f"  {intent:<{width}}  {percent(right, total)}" for intent, (right, total) in ranked]
+
+
+def confused_lines(confusions: list[tuple[tuple[str, str], list[str]]], heading: str) -> list[str]:
+    """The most confused pairs, each with up to three of the phrasings that went wrong."""
+    if not confusions:
+        return []
+    lines = [f"most confused ({heading}):"]
+    for (expected, got), examples in confusions:
+        shown = "; ".join(f'"{example}"' for example in examples[:3])
+        lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    return lines
 
 
 def unseen_report(score: UnseenScore, split: str, top: int = 10) -> str:
@@ -151,18 +161,9 @@ def unseen_report(score: UnseenScore, split: str, top: int = 10) -> str:
         right, total = score.accuracy(lambda row, context=context: row.context == context)
         if total:
             lines.append(f"  {context:<16} {percent(right, total)}")
-    lines.append("per intent:")
-    per_intent = score.per_intent()
-    width = max((len(intent) for intent in per_intent), default=0)
-    for intent, (right, total) in sorted(per_intent.items(), key=lambda item: (item[1][0] / item[1][1], item[0])):
-        lines.append(f"  {intent:<{width}}  {percent(right, total)}")
-    if split == "dev":
-        confusions = score.confusions()[:top]
-        if confusions:
-            lines.append("most confused (expected @context -> heard):")
-            for (expected, got), examples in confusions:
-                shown = "; ".join(f'"{example}"' for example in examples[:3])
-                lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    lines += intent_lines(score.per_intent())
+    if split == "dev":  # the test half's failures are never printed
+        lines += confused_lines(score.confusions()[:top], "expected @context -> heard")
     return "\n".join(lines)
 
 
