@@ -19,7 +19,7 @@ COMMANDS = {
     "console": "skill.console",
     "package": "skill.publishing.package",
     "models": "skill.understanding.models",
-    "nlu-report": "skill.understanding.report",
+    "nlu-report": "skill.console:nlu_report",  # drives the real skill to score answers in context
 }
 
 
@@ -31,7 +31,8 @@ def main(argv: list[str]) -> int:
     if command not in COMMANDS:
         print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
-    return importlib.import_module(COMMANDS[command]).main(rest)
+    module, _, function = COMMANDS[command].partition(":")
+    return getattr(importlib.import_module(module), function or "main")(rest)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ understanding.py); the session carries over between lines exactly as on an Echo.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 from typing import Any, TextIO
@@ -15,7 +16,9 @@ from flask import Flask
 from skill.app import create_app
 from skill.envelopes import ECHO_SHOW, SPEAKER, Session
 from skill.conversation.render import plain_text
+from skill.understanding import report
 from skill.understanding.matcher import understanding_for
+from skill.understanding.report import Said, Step
 from skill.verification import RequestVerifier
 
 OPENING_WORDS = {"open", "launch", "open lump relief guide", "start", ""}
@@ -24,27 +27,85 @@ OPENING_WORDS = {"open", "launch", "open lump relief guide", "start", ""}
 class Console:
     """One person's conversation with a local copy of the skill."""
 
-    def __init__(self, app: Flask, locale: str = "en-US", screen: bool = False):
+    def __init__(self, app: Flask, locale: str = "en-US", screen: bool = False,
+                 user_id: str = "amzn1.ask.account.console"):
         self.client = app.test_client()
         self.locale = locale
         self.device = ECHO_SHOW if screen else SPEAKER
+        self.user_id = user_id
         self.session = self._fresh_session()
 
     def _fresh_session(self) -> Session:
-        return Session(user_id="amzn1.ask.account.console", locale=self.locale, device=self.device)
+        return Session(user_id=self.user_id, locale=self.locale, device=self.device)
 
     def hear(self, words: str) -> dict[str, Any]:
         """Send what she said; return the response body."""
         if words.strip().lower() in OPENING_WORDS:
-            envelope = self.session.launch()
-        else:
-            understood = understanding_for(self.locale).understand(words)
-            envelope = self.session.intent(understood.intent, dict(understood.slots))
+            return self.send(self.session.launch())
+        pending = (self.session.attributes.get("conversation") or {}).get("question")
+        understood = understanding_for(self.locale).understand(words, pending)
+        return self.send(self.session.intent(understood.intent, dict(understood.slots)))
+
+    def hear_intent(self, name: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Send an intent as Alexa would after understanding her (the canonical way to say it)."""
+        return self.send(self.session.intent(name, slots))
+
+    def walk_away(self) -> None:
+        """She stops talking; her next words open a new session."""
+        self.send(self.session.session_ended("EXCEEDED_MAX_REPROMPTS"))
+        self.session = self._fresh_session()
+
+    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
         body = self.client.post("/", data=json.dumps(envelope), content_type="application/json").get_json()
         self.session.attributes = body.get("sessionAttributes") or {}
-        if body["response"].get("shouldEndSession"):
+        if body.get("response", {}).get("shouldEndSession"):
             self.session = self._fresh_session()
         return body
+
+
+class SkillReplies:
+    """What the real skill says back to her words, or to an intent, once led into a context.
+
+    Each call is a new person (her own user id on a throwaway store), so nothing carries over.
+    """
+
+    def __init__(self, locale: str, store_dir: str):
+        self.app = create_app({
+            "VERIFIER": RequestVerifier(check_signature=False),
+            "SKILL_STORE": f"sqlite:///{store_dir}/nlu-report-{locale}.db",  # one store per market: new people only
+            "LOG_LEVEL": "ERROR",
+            "TESTING": True,
+        })
+        self.locale = locale
+        self.people = itertools.count()
+
+    def reply(self, path: tuple[Step, ...], last: Step) -> Said:
+        """Lead a new person along the path, then say `last`; what she hears, and where that leaves her."""
+        console = Console(self.app, self.locale, user_id=f"amzn1.ask.account.report-{next(self.people)}")
+        for step in path:
+            take(console, step)
+        body = take(console, last)
+        response = body.get("response", {})
+        conversation = (body.get("sessionAttributes") or {}).get("conversation") or {}
+        return (plain_text(response.get("outputSpeech", {}).get("ssml")), bool(response.get("shouldEndSession")),
+                conversation.get("question"), conversation.get("step"))
+
+
+def take(console: Console, step: Step) -> dict[str, Any]:
+    kind, *rest = step
+    if kind == "launch":
+        return console.hear("open")
+    if kind == "away":
+        console.walk_away()
+        return {}
+    if kind == "words":
+        return console.hear(rest[0])
+    return console.hear_intent(rest[0], rest[1] if len(rest) > 1 else None)
+
+
+def nlu_report(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """`python -m skill nlu-report`, able to score the unseen set by what the real skill says back."""
+    return report.main(argv, out, replies=SkillReplies)
 
 
 def describe(body: dict[str, Any]) -> str:

@@ -98,7 +98,8 @@ class Alexa:
 
     def say(self, words: str) -> Turn:
         """She speaks; the words are understood through the interaction model's samples."""
-        understood = understanding_for(self.locale).understand(words)
+        pending = (self.session.attributes.get("conversation") or {}).get("question")
+        understood = understanding_for(self.locale).understand(words, pending)
         return self.intent(understood.intent, {name: dict(slot) for name, slot in understood.slots.items()})
 
     def intent(self, name: str, slots: dict[str, Any] | None = None) -> Turn:

@@ -62,7 +62,7 @@ def test_typed_turns_carry_the_session_like_a_device() -> None:
 
 
 def test_words_it_does_not_know_get_the_fallback() -> None:
-    assert "I can't help with that" in run_console("--say", "book me a taxi")
+    assert "I can only help with breast lumps" in run_console("--say", "book me a taxi")
 
 
 def test_words_no_sample_has_still_reach_the_right_answer() -> None:

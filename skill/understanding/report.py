@@ -3,7 +3,9 @@
 Reads the labelled phrasings in tests/nlu/<locale>.tsv (kept apart from the samples), runs them
 through the console's matcher, and prints intent accuracy, slot-id accuracy and the most confused
 (expected -> got) pairs, so whoever edits the utterance grammar sees what got better or worse.
---replay-file writes the phrasings as an `ask dialog --replay` file, to spot-check the live model.
+--split dev|test|all scores the unseen set (tests/nlu/unseen/) instead, by what the real skill says
+back, one-shot and in context; confused pairs are printed for the dev half only, so the test half's
+failures are never read while tuning. --replay-file writes the phrasings as an `ask dialog --replay` file, to spot-check the live model.
 """
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from skill.understanding.matcher import MODEL_DIR, Understanding, Understood, load_model, understanding_for
+from skill.understanding.unseen import (CONTEXTS, UNSEEN_DIR, Replies, Said, Step, UnseenScore, UnseenSetError, read_unseen,
+                                        score_unseen)
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "tests" / "nlu"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -121,17 +127,49 @@ def report(evaluation: Evaluation, top: int = 10) -> str:
         lines.append(f"  on intents the model has  {percent(*evaluation.accuracy_on_known_intents())}")
         lines.append(f"  not in the model yet: {', '.join(missing)}")
     lines.append(f"slot-id accuracy {percent(*evaluation.slot_ids())}")
-    lines.append("per intent:")
-    width = max(len(intent) for intent in evaluation.per_intent)
-    for intent, (right, total) in sorted(evaluation.per_intent.items(), key=lambda item: item[1][0] / item[1][1]):
-        lines.append(f"  {intent:<{width}}  {percent(right, total)}")
-    confusions = evaluation.confusions()[:top]
-    if confusions:
-        lines.append("most confused (expected -> got):")
-        for (expected, got), examples in confusions:
-            shown = "; ".join(f'"{example}"' for example in examples[:3])
-            lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    per_intent = {intent: (right, total) for intent, (right, total) in evaluation.per_intent.items()}
+    lines += intent_lines(per_intent) + confused_lines(evaluation.confusions()[:top], "expected -> got")
     return "\n".join(lines)
+
+
+def intent_lines(per_intent: dict[str, tuple[int, int]]) -> list[str]:
+    """Accuracy per intent, worst first."""
+    width = max((len(intent) for intent in per_intent), default=0)
+    ranked = sorted(per_intent.items(), key=lambda item: (item[1][0] / item[1][1], item[0]))
+    return ["per intent:"] + [f"  {intent:<{width}}  {percent(right, total)}" for intent, (right, total) in ranked]
+
+
+def confused_lines(confusions: list[tuple[tuple[str, str], list[str]]], heading: str) -> list[str]:
+    """The most confused pairs, each with up to three of the phrasings that went wrong."""
+    if not confusions:
+        return []
+    lines = [f"most confused ({heading}):"]
+    for (expected, got), examples in confusions:
+        shown = "; ".join(f'"{example}"' for example in examples[:3])
+        lines.append(f"  {len(examples):3d}  {expected} -> {got}: {shown}")
+    return lines
+
+
+def unseen_report(score: UnseenScore, split: str, top: int = 10) -> str:
+    """Per-locale accuracy one-shot and in context, per intent, and confused pairs on the dev half only."""
+    lines = [f"== {score.locale} unseen set, {split} half" if split != "all" else f"== {score.locale} unseen set",
+             f"all turns        {percent(*score.accuracy())}",
+             f"one-shot         {percent(*score.accuracy(lambda row: row.one_shot))}",
+             f"in context       {percent(*score.accuracy(lambda row: not row.one_shot))}",
+             "per context:"]
+    for context in CONTEXTS:
+        right, total = score.accuracy(lambda row, context=context: row.context == context)
+        if total:
+            lines.append(f"  {context:<16} {percent(right, total)}")
+    lines += intent_lines(score.per_intent())
+    if split == "dev":  # the test half's failures are never printed
+        lines += confused_lines(score.confusions()[:top], "expected @context -> heard")
+    return "\n".join(lines)
+
+
+def score_split(locale: str, split: str, replies: Replies, directory: Path = UNSEEN_DIR) -> UnseenScore:
+    rows = read_unseen(locale, None if split == "all" else split, directory)
+    return score_unseen(locale, rows, understanding_for(locale), replies)
 
 
 def replay_file(locale: str, phrases: list[LabelledPhrase], skill_id: str, invocation: str) -> dict[str, Any]:
@@ -144,7 +182,9 @@ def replay_file(locale: str, phrases: list[LabelledPhrase], skill_id: str, invoc
     return {"skillId": skill_id, "locale": locale, "type": "text", "userInput": said}
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None,
+         replies: Callable[[str, str], Replies] | None = None) -> int:
+    """The command; `replies(locale, store_dir)` drives the real skill for --split (given by the console)."""
     parser = argparse.ArgumentParser(prog="python -m skill nlu-report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--locale", action="append", choices=LOCALES,
@@ -152,6 +192,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--top", type=int, default=10, help="how many confused pairs to list")
     parser.add_argument("--replay-file", type=Path, help="write an ask-dialog replay file for ONE --locale and exit")
     parser.add_argument("--skill-id", default="", help="the skill id for the replay file (default: $SKILL_ID)")
+    parser.add_argument("--split", choices=("dev", "test", "all"),
+                        help="score the unseen set (tests/nlu/unseen/) by the skill's answers instead")
     parser.add_argument("--labelled-dir", type=Path, default=NLU_DIR, help="where <locale>.tsv live (default: tests/nlu)")
     options = parser.parse_args(argv)
     write = out.write if out else sys.stdout.write
@@ -159,9 +201,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if options.replay_file:
             return write_replay(options, locales, write)
+        if options.split:
+            if replies is None:
+                raise UnseenSetError("--split needs the skill: run it as `python -m skill nlu-report`")
+            with tempfile.TemporaryDirectory() as store_dir:
+                for locale in locales:
+                    score = score_split(locale, options.split, replies(locale, store_dir))
+                    write(unseen_report(score, options.split, options.top) + "\n\n")
+            return 0
         for locale in locales:
             write(report(evaluate(locale, directory=options.labelled_dir), options.top) + "\n\n")
-    except (LabelledSetError, OSError) as error:
+    except (LabelledSetError, UnseenSetError, OSError) as error:
         log.error("nlu-report: %s", error)
         print(f"nlu-report: {error}", file=sys.stderr)
         return 2
