@@ -154,7 +154,7 @@ def test_no_statement_is_also_a_sample(locale: str) -> None:
     assert not samples, f"also samples in interaction_model/{locale}.json: {samples}"
 
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 17, left open: the console matcher (a linear classifier over the samples) does not yet reach every crisis and emergency statement of the independent set, nor 95 % overall (measured 2026-11-28: 86.5 to 94.1 % overall; see docs/safety.md). Strict: remove this mark when it passes.")
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 17, left open: the console matcher (a linear classifier over the samples) does not yet reach every crisis and emergency statement of the independent set, nor 95 % overall (measured 2026-11-28: 85.6 to 94.1 % overall; see docs/safety.md). Strict: remove this mark when it passes.")
 
 
 @NOT_YET
