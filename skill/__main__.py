@@ -31,6 +31,9 @@ def main(argv: list[str]) -> int:
     if command not in COMMANDS:
         print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
+    if command == "package":  # the static pages come from the web layer, which publishing must not import
+        from skill.web.pages import load_pages
+        return importlib.import_module(COMMANDS[command]).main(rest, pages=load_pages().rendered)
     return importlib.import_module(COMMANDS[command]).main(rest)
 
 
