@@ -11,6 +11,7 @@ INSTALLED := $(VENV)/.installed-requirements
 SERVER := $(VENV)/.installed-server
 DYNALITE := tests/dynalite/node_modules/.installed-lock
 APL_SUGGESTER := tests/apl/node_modules/.installed-lock
+LAMBDA_ZIP := dist/lambda.zip
 ENDPOINT ?=
 SSL ?= Trusted
 
@@ -19,7 +20,7 @@ SSL ?= Trusted
 serve: $(SERVER)
 	$(PY) -m skill serve
 
-test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
+test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER) $(LAMBDA_ZIP)
 	$(PY) -m pytest
 
 install: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
@@ -44,8 +45,10 @@ $(INSTALLED): requirements.txt requirements-server.txt requirements-dev.txt
 	touch $(SERVER) $@
 
 # Lambda's platform wheels (manylinux, CPython 3.11) of the runtime requirements, zipped with skill/.
-lambda: $(INSTALLED)
-	$(PY) -m skill package --lambda
+lambda: $(LAMBDA_ZIP)
+
+$(LAMBDA_ZIP): $(SERVER) requirements.txt $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
+	$(PY) -m skill lambda --out $@
 
 # dynalite (a local DynamoDB, from npm) for the DynamoDB tests; Node comes from Debian if missing.
 $(DYNALITE): tests/dynalite/package-lock.json
