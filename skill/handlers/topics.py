@@ -35,6 +35,8 @@ TOPIC_INTENTS: dict[str, str] = {
     "FeelingLowIntent": "feelinglow",
 }
 OVERVIEW = "relieve"
+# The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
+STROKES_TOPICS = frozenset({OVERVIEW, "massage"})
 
 
 def branches(entry: dict) -> bool:
@@ -75,6 +77,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         card_title=entry["title"],
         card_text=entry["card"],
         warns=entry.get("warns") is True,
+        shows_strokes=topic in STROKES_TOPICS,
     )
 
 
