@@ -14,7 +14,7 @@ WORKDIR /app
 
 # The runtime and the web server only: the console's, tests' and benchmarks' requirements-dev.txt stays out.
 COPY requirements.txt requirements-server.txt ./
-RUN pip install -r requirements-server.txt
+RUN pip install --no-compile -r requirements-server.txt
 
 COPY skill/ skill/
 COPY interaction_model/ interaction_model/
