@@ -39,10 +39,9 @@ $(SERVER): requirements.txt requirements-server.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-server.txt
 	touch $@
 
-$(INSTALLED): requirements.txt requirements-server.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+$(INSTALLED): $(SERVER) requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(SERVER) $@
+	touch $@
 
 # Lambda's platform wheels (manylinux, CPython 3.11) of the runtime requirements, zipped with skill/.
 lambda: $(LAMBDA_ZIP)

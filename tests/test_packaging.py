@@ -250,6 +250,9 @@ def test_a_lambda_arn_becomes_the_endpoint_and_the_pages_point_at_the_written_st
 
     manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    # docs/lambda.md creates the function itself: ask deploy must upload the skill package only
+    profile = json.loads((tmp_path / "ask-resources.json").read_text())["profiles"]["default"]
+    assert profile == {"skillMetadata": {"src": "./skill-package"}}
     for locale, urls in manifest["privacyAndCompliance"]["locales"].items():
         for url in urls.values():
             assert url.startswith(PAGES_URL)
