@@ -1,6 +1,6 @@
 # The skill service as a container: `python -m skill serve` (the README's start command) on port 8080,
 # as a non-root user, with the health check the server already answers. TLS belongs in front of it
-# (README "Deployment"). Build: docker build -t lump-relief . ; run with a restart policy (docs/operations.md):
+# (docs/deployment.md). Build: docker build -t lump-relief . ; run with a restart policy (docs/operations.md):
 # docker run -d --restart unless-stopped -p 8080:8080 -v lump-relief:/data lump-relief
 FROM python:3.11-slim
 
@@ -13,11 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Only the requirements sections headed "# Runtime": the test and benchmark tools stay out of the image.
-COPY requirements.txt ./
-RUN awk '/^#/ { keep = /^# Runtime/; next } keep && NF' requirements.txt > /tmp/runtime.txt \
- && pip install -r /tmp/runtime.txt \
- && rm /tmp/runtime.txt
+# The runtime and the web server only: the console's, tests' and benchmarks' requirements-dev.txt stays out.
+COPY requirements.txt requirements-server.txt ./
+RUN pip install --no-compile -r requirements-server.txt
 
 COPY skill/ skill/
 COPY interaction_model/ interaction_model/

@@ -3,21 +3,24 @@
 #   make test    run the whole test suite (starts and stops dynalite itself)
 #   make package ENDPOINT=https://... [SSL=Wildcard]   write the ASK CLI project (ask-resources.json, skill-package/)
 #   make validate   check the manifest, models and screen against Amazon's own schemas and linter
+#   make lambda     build dist/lambda.zip (Lambda's platform wheels of requirements.txt) and print its sizes
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
+SERVER := $(VENV)/.installed-server
 DYNALITE := tests/dynalite/node_modules/.installed-lock
 APL_SUGGESTER := tests/apl/node_modules/.installed-lock
+LAMBDA_ZIP := dist/lambda.zip
 ENDPOINT ?=
 SSL ?= Trusted
 
-.PHONY: serve test install package validate
+.PHONY: serve test install package validate lambda
 
-serve: $(INSTALLED)
+serve: $(SERVER)
 	$(PY) -m skill serve
 
-test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
+test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER) $(LAMBDA_ZIP)
 	$(PY) -m pytest
 
 install: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
@@ -29,10 +32,22 @@ package: $(INSTALLED)
 validate: $(INSTALLED) $(APL_SUGGESTER)
 	$(PY) -m pytest -q tests/test_amazon_artefacts.py tests/test_self_contained.py
 
-$(INSTALLED): requirements.txt
+# The service needs requirements-server.txt (runtime + web server); tests, console and tools add
+# requirements-dev.txt. The image and the Lambda zip install requirements.txt only.
+$(SERVER): requirements.txt requirements-server.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-server.txt
 	touch $@
+
+$(INSTALLED): $(SERVER) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Lambda's platform wheels (manylinux, CPython 3.11) of the runtime requirements, zipped with skill/.
+lambda: $(LAMBDA_ZIP)
+
+$(LAMBDA_ZIP): $(SERVER) requirements.txt $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
+	$(PY) -m skill lambda --out $@
 
 # dynalite (a local DynamoDB, from npm) for the DynamoDB tests; Node comes from Debian if missing.
 $(DYNALITE): tests/dynalite/package-lock.json

@@ -1,4 +1,4 @@
-"""python -m skill serve | console | package | models | nlu-report: the service's command line."""
+"""python -m skill serve | console | package | lambda | models | nlu-report: the service's command line."""
 from __future__ import annotations
 
 import importlib
@@ -10,6 +10,7 @@ commands:
   serve       start the production server (granian, or gunicorn) with the repo's configuration
   console     talk to the skill by typing; --say "..." answers one utterance
   package     write an ASK CLI project (ask-resources.json, skill-package/) for a given --endpoint
+  lambda      build dist/lambda.zip for AWS Lambda (python3.11, x86_64) and check it against Lambda's limits
   models      expand interaction_model/grammar/ into the five models; --check fails if one is stale
   nlu-report  how well the labelled phrasings in tests/nlu/ are understood, per locale and intent
 """
@@ -18,6 +19,7 @@ COMMANDS = {
     "serve": "skill.web.serving",
     "console": "skill.console",
     "package": "skill.publishing.package",
+    "lambda": "skill.publishing.lambda_zip",
     "models": "skill.understanding.models",
     "nlu-report": "skill.console:nlu_report",  # drives the real skill to score answers in context
 }
@@ -32,7 +34,11 @@ def main(argv: list[str]) -> int:
         print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
         return 2
     module, _, function = COMMANDS[command].partition(":")
-    return getattr(importlib.import_module(module), function or "main")(rest)
+    entry = getattr(importlib.import_module(module), function or "main")
+    if command == "package":  # the static pages come from the web layer, which publishing must not import
+        from skill.web.pages import load_pages
+        return entry(rest, pages=load_pages().rendered)
+    return entry(rest)
 
 
 if __name__ == "__main__":

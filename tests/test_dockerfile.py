@@ -53,15 +53,19 @@ def test_the_container_starts_with_the_readme_start_command() -> None:
     makefile = (ROOT / "Makefile").read_text()
     serve_recipe = re.search(r"^serve:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)  # type: ignore[union-attr]
     assert serve_recipe.split()[1:] == SERVE[1:]  # `make serve` runs $(PY) -m skill serve
-    readme = (ROOT / "README.md").read_text()
-    assert "make serve" in readme and " ".join(SERVE) in readme.split("## Deployment", 1)[1]
+    assert "make serve" in (ROOT / "README.md").read_text()
+    assert " ".join(SERVE) in (ROOT / "docs" / "deployment.md").read_text()
 
 
-def test_the_image_installs_the_runtime_requirements_but_not_the_test_tools() -> None:
+def test_the_image_installs_the_runtime_and_server_requirements_but_not_the_dev_tools() -> None:
     run = " ".join(arguments for name, arguments in instructions() if name == "RUN")
-    assert "requirements.txt" in run and "# Runtime" in run
+    copied = " ".join(arguments for name, arguments in instructions() if name in ("COPY", "ADD"))
+    assert "-r requirements-server.txt" in run
+    assert "requirements-dev" not in run + copied
+    assert "requirements-dev.txt" not in (ROOT / ".dockerignore").read_text()
 
 
 def test_the_build_context_leaves_out_the_venv_tests_and_local_stores() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "*" in ignored and "!skill/" in ignored and "!requirements.txt" in ignored
+    assert "!requirements-server.txt" in ignored

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from skill.publishing.package import MODEL_DIR, main, write_skill_package
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ENDPOINT = "https://lumps.example.net/alexa"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -222,3 +226,54 @@ def test_python_m_skill_package_writes_the_folder(tmp_path: Path) -> None:
                        "skill-package/interactionModels/custom/en-IN.json",
                        "skill-package/interactionModels/custom/en-US.json",
                        "skill-package/skill.json"]
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://user:secret@lumps.example.net/alexa", "https://lumps.example.net:99999/alexa",
+    "https://lumps.example.net:port/alexa", "https://lumps.example.net/al exa", "https://lumps.example.net/alexa\n",
+    "https://lumps.example.net/alexa?x=1", "https://lumps.example.net/alexa#top",
+])
+def test_refuses_an_endpoint_that_is_not_a_plain_https_host_and_path(tmp_path: Path, endpoint: str) -> None:
+    with pytest.raises(ValueError, match="plain https"):
+        write_skill_package(endpoint, tmp_path)
+    assert not (tmp_path / "skill-package").exists()
+
+
+ARN = "arn:aws:lambda:eu-west-1:123456789012:function:lump-relief"
+PAGES_URL = "https://pages.example.net/lump-relief/"
+
+
+def test_a_lambda_arn_becomes_the_endpoint_and_the_pages_point_at_the_written_static_pages(tmp_path: Path) -> None:
+    from skill.web.pages import load_pages
+
+    write_skill_package(ARN, tmp_path, pages_url=PAGES_URL, pages=load_pages().rendered)
+
+    manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
+    assert manifest["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    # docs/lambda.md creates the function itself: ask deploy must upload the skill package only
+    profile = json.loads((tmp_path / "ask-resources.json").read_text())["profiles"]["default"]
+    assert profile == {"skillMetadata": {"src": "./skill-package"}}
+    for locale, urls in manifest["privacyAndCompliance"]["locales"].items():
+        for url in urls.values():
+            assert url.startswith(PAGES_URL)
+            page = tmp_path / "pages" / url.removeprefix(PAGES_URL)
+            assert page.is_file() and f'lang="{locale}"' in page.read_text()
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:lambda:eu-west-1:123:function:x", "arn:aws:s3:::bucket",
+                                 ARN + "\n", "arn:aws:lambda:eu-west-1:123456789012:function:"])
+def test_refuses_a_malformed_lambda_arn(tmp_path: Path, arn: str) -> None:
+    with pytest.raises(ValueError, match="ARN"):
+        write_skill_package(arn, tmp_path, pages_url=PAGES_URL)
+
+
+def test_a_lambda_arn_without_a_pages_url_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="--pages-url"):
+        write_skill_package(ARN, tmp_path)
+
+
+def test_python_m_skill_package_takes_a_lambda_arn_and_writes_the_pages(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "skill", "package", "--lambda-arn", ARN, "--pages-url", PAGES_URL,
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert ARN in done.stdout and (tmp_path / "pages" / "privacy-en-GB.html").is_file()

@@ -128,7 +128,8 @@ def test_a_screen_gets_exactly_one_answer_document_carrying_the_answer(echo_show
     screen = the_screen(turn)
     answer = screen["datasources"]["answer"]
     assert answer["title"] == words.get("topics.food.title") == turn.card["title"]
-    assert answer["text"] == words.get("topics.food.card") == turn.card["content"]
+    assert words.get("topics.food.card") == turn.card["content"]
+    assert answer["text"].split("<br>")[1].removeprefix("• ") in turn.card["content"]
     assert answer["stepLabel"] == ""
     assert answer["canGoBack"] is False and answer["canGoNext"] is False
     assert screen["document"] == json.loads((APL_DIR / "answer.json").read_text(encoding="utf-8"))
@@ -140,7 +141,7 @@ def test_walking_the_steps_shows_the_step_label_and_the_buttons_that_apply(echo_
     assert first["canGoBack"] is False and first["canGoNext"] is True
 
     second = the_screen(echo_show.say("next"))["datasources"]["answer"]
-    assert step_title(2) in second["stepLabel"] and step_title(2) in second["title"]
+    assert step_title(2) in second["stepLabel"] and "Step" not in second["title"]  # the label once
     assert second["canGoBack"] is True and second["canGoNext"] is True
 
     echo_show.say("next")
@@ -265,3 +266,79 @@ def test_every_resource_the_screen_uses_is_defined_or_imported(document: dict[st
         if package not in imported:
             missing.append(f"@{name} ({package or 'not defined anywhere'})")
     assert not missing, f"skill/content/apl/answer.json: undefined resources {', '.join(missing)}"
+
+
+# --- a screen that reads well, and shows the strokes ---------------------------------------------
+
+def text_properties(node: Any) -> Iterator[str]:
+    """Every string the device lays out as text: Text components' text, in document and datasource."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str) and key in ("text", "title", "stepLabel"):
+                yield value
+            yield from text_properties(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from text_properties(item)
+
+
+def test_a_list_shows_as_lines_and_bullets_with_no_raw_newline(echo_show: Alexa) -> None:
+    screen = the_screen(echo_show.intent("MassageIntent", FEEDING))
+    answer = screen["datasources"]["answer"]
+    assert "<br>• Never press hard or knead" in answer["text"]
+    for text in text_properties(screen):
+        assert "\n" not in text and "\r" not in text, f"raw newline in screen text {text!r}"
+        assert not re.search(r"(^|<br>)- ", text), f"a '- ' bullet APL would run into the line: {text!r}"
+
+
+def test_every_screen_in_every_topic_and_step_has_no_raw_newline(echo_show: Alexa) -> None:
+    turns = [echo_show.say(words) for words in ASK_ABOUT.values()]
+    turns.append(echo_show.say("take me through the steps"))
+    turns += [echo_show.say("next") for _ in range(STEP_COUNT - 1)]
+    for turn in turns:
+        for screen in answer_screens(turn):
+            assert not [text for text in text_properties(screen) if "\n" in text]
+
+
+def test_the_step_label_shows_once_above_the_step_title(echo_show: Alexa) -> None:
+    echo_show.say("take me through the steps")
+    answer = the_screen(echo_show.say("next"))["datasources"]["answer"]
+    shown = answer["stepLabel"] + " " + answer["title"] + " " + answer["text"]
+    assert shown.count(step_title(2)) == 1
+
+
+def test_the_relief_card_lists_the_same_steps_as_the_walk(alexa: Alexa, words: LocaleContent) -> None:
+    card = alexa.intent("RelieveLumpIntent", FEEDING).card["content"]
+    numbered = re.findall(r"^(\d+)\. ([^:]+):", card, re.MULTILINE)
+    assert [int(number) for number, _ in numbered] == list(range(1, STEP_COUNT + 1))
+    assert [title for _, title in numbered] == [step["title"] for step in words.get("steps")]
+
+
+@pytest.mark.parametrize("how", ["relief", "strokes", "gentle care step"])
+def test_the_strokes_screens_show_the_drawing_of_strokes_toward_the_armpit(echo_show: Alexa, how: str) -> None:
+    if how == "relief":
+        turn = echo_show.intent("RelieveLumpIntent", FEEDING)
+    elif how == "strokes":
+        turn = echo_show.intent("MassageIntent", FEEDING)
+    else:
+        turn = echo_show.say("take me through the steps")
+    screen = the_screen(turn)
+    assert screen["datasources"]["answer"]["showsStrokes"] is True
+    pictures = [node for node in walk(screen["document"]) if isinstance(node, dict) and node.get("type") == "VectorGraphic"]
+    assert len(pictures) == 1 and pictures[0]["source"] in screen["document"]["graphics"]
+    assert "armpit" in pictures[0]["accessibilityLabel"] and "cold pack" in pictures[0]["accessibilityLabel"]
+    assert pictures[0]["when"] == "${answer.showsStrokes}"
+
+
+def test_other_answers_show_no_drawing(echo_show: Alexa) -> None:
+    assert the_screen(echo_show.say("what should I eat"))["datasources"]["answer"]["showsStrokes"] is False
+
+
+def test_the_drawing_is_vector_graphics_in_the_document_sized_for_every_screen(document: dict[str, Any]) -> None:
+    graphic = document["graphics"]["StrokesTowardArmpit"]
+    assert graphic["type"] == "AVG" and graphic["items"]
+    assert not [node for node in walk(document) if isinstance(node, str) and node.startswith(("http:", "https:"))]
+    sizes = [block["dimensions"]["pictureSize"] for block in document["resources"] if "pictureSize" in block.get("dimensions", {})]
+    assert len(sizes) >= 2, "the drawing needs a size for small screens as well as the default"
+    picture = next(node for node in walk(document) if isinstance(node, dict) and node.get("type") == "VectorGraphic")
+    assert picture["width"] == picture["height"] == "@pictureSize" and picture["scale"] == "best-fit"

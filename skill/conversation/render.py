@@ -5,6 +5,7 @@ answer on every device is well-formed SSML of a length she can hear in one go.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class Reply:
     step_label: str | None = None
     remember_for_repeat: bool = True
     warns: bool = False  # it leads with the warning signs, so the next turn need not repeat them
+    shows_strokes: bool = False  # screens draw the gentle strokes toward the armpit and the cold pack
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
@@ -159,14 +161,32 @@ def apl_document() -> dict[str, Any]:
         return json.load(handle)
 
 
+def apl_markup(card_text: str | None) -> str:
+    """APL Text shows control characters as spaces and breaks lines only on <br>: "- " becomes "•"."""
+    lines = []
+    for line in html.escape(card_text or "", quote=False).splitlines():
+        line = line.strip()
+        lines.append("• " + line[2:] if line.startswith("- ") else line)
+    return "<br>".join(lines)
+
+
+def screen_title(reply: Reply) -> str:
+    """The card title without the step label, which the screen shows once, above it."""
+    title = reply.card_title or ""
+    if reply.step_label and title.startswith(reply.step_label):
+        title = title[len(reply.step_label):].strip()
+    return html.escape(title, quote=False)
+
+
 def screen_directive(reply: Reply) -> RenderDocumentDirective:
     """Large, high-contrast text of the answer; next/back buttons while walking the steps."""
     walking = reply.step_number is not None and reply.step_count is not None
     datasource = {
         "answer": {
-            "title": reply.card_title,
-            "text": reply.card_text,
-            "stepLabel": reply.step_label or "",
+            "title": screen_title(reply),
+            "text": apl_markup(reply.card_text),
+            "stepLabel": html.escape(reply.step_label or "", quote=False),
+            "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
             "canGoNext": bool(walking and reply.step_number < reply.step_count),
         }

@@ -1,11 +1,13 @@
 """Walking her through the relief steps one at a time: next, go back, start over."""
 from __future__ import annotations
 
-
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation
 from skill.conversation.render import Reply
 from skill.handlers.reminders import offer_reminder
+
+
+STROKES_STEP = "comfort"  # the step of gentle strokes and the cold pack: its screen shows them
 
 
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,
@@ -42,6 +44,7 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
         step_count=count,
         step_label=heading,
         warns=bool(spoken_warning),
+        shows_strokes=step.get("key") == STROKES_STEP,
     )
 
 

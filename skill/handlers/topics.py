@@ -34,6 +34,8 @@ TOPIC_INTENTS: dict[str, str] = {
     "FeelingLowIntent": "feelinglow",
 }
 OVERVIEW = "relieve"
+# The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
+STROKES_TOPICS = frozenset({OVERVIEW, "massage"})
 
 
 def with_prompt(content: LocaleContent, answer: str, prompt: str) -> list[str]:
@@ -71,6 +73,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         card_title=entry["title"],
         card_text=entry["card"],
         warns=entry.get("warns") is True,
+        shows_strokes=topic in STROKES_TOPICS,
     )
 
 

@@ -285,7 +285,7 @@ def open_database(path: str) -> sqlite3.Connection:
             logger.warning("SQLite store runs in %s journal mode: its filesystem refused WAL", journal_mode)
         else:
             # In WAL mode NORMAL never corrupts the file and survives a process crash; only a power
-            # cut may drop the last few commits (her step). It halves the write cost (see README).
+            # cut may drop the last few commits (her step). It halves the write cost (see docs/performance.md).
             connection.execute("PRAGMA synchronous = NORMAL")
         connection.executescript(SCHEMA_PATH.read_text(encoding="utf-8"))
         drop_retired_columns(connection)

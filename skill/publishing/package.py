@@ -5,15 +5,18 @@ Writes, into --out:
   skill-package/skill.json                           the manifest, pointed at this endpoint
   skill-package/interactionModels/custom/<locale>.json
   skill-package/assets/images/*.png                  the icons the manifest names as file://assets/...
+  pages/<page>-<locale>.html                         privacy and terms as static pages, for hosts
+                                                     that cannot serve them (Lambda): see --pages-url
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -34,18 +37,50 @@ PAGE_FIELDS = {"privacyPolicyUrl": "privacy", "termsOfUseUrl": "terms"}
 ICON_FIELDS = ("smallIconUri", "largeIconUri")
 
 
+# arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>], as the manifest's endpoint.uri takes it.
+LAMBDA_ARN = re.compile(r"arn:aws(-[a-z]+)*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?")
+
+
 def check_endpoint(endpoint: str) -> str:
-    """Alexa only calls HTTPS endpoints with a host, so refuse anything else before writing."""
+    """Only a plain https://host[:port]/path: no credentials, query, fragment, bad port or whitespace."""
+    refused = ValueError(f"endpoint must be a plain https:// URL (host, optional port and path), got {endpoint!r}")
+    if any(character.isspace() or ord(character) < 32 for character in endpoint):
+        raise refused
     parts = urlsplit(endpoint)
-    if parts.scheme != "https" or not parts.hostname:
-        raise ValueError(f"endpoint must be an https:// URL with a host, got {endpoint!r}")
+    try:
+        parts.port  # raises on a port that is not a number in 0..65535
+    except ValueError:
+        raise refused from None
+    if (parts.scheme != "https" or not parts.hostname or parts.username is not None or parts.password is not None
+            or parts.query or parts.fragment or "?" in endpoint or "#" in endpoint or parts.port == 0):
+        raise refused
     return endpoint
+
+
+def check_lambda_arn(arn: str) -> str:
+    """A Lambda function ARN, the only other endpoint Alexa accepts."""
+    if not LAMBDA_ARN.fullmatch(arn):
+        raise ValueError(f"lambda ARN must look like arn:aws:lambda:us-east-1:123456789012:function:name, got {arn!r}")
+    return arn
+
+
+PAGES_FOLDER = "pages"
 
 
 def page_url(endpoint: str, page: str, locale: str) -> str:
     """The page beside the endpoint: the service answers Alexa at its root and serves /privacy there too."""
     base = endpoint if endpoint.endswith("/") else endpoint + "/"
     return urljoin(base, f"{page}/{locale}")
+
+
+def static_page_name(page: str, locale: str) -> str:
+    return f"{page}-{locale}.html"
+
+
+def static_page_url(pages_url: str, page: str, locale: str) -> str:
+    """Where the owner hosts the written pages/ folder: pages_url + privacy-en-US.html."""
+    base = pages_url if pages_url.endswith("/") else pages_url + "/"
+    return urljoin(base, static_page_name(page, locale))
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -81,7 +116,8 @@ def icon_files(manifest: dict[str, Any], model_dir: Path) -> set[Path]:
     return files
 
 
-def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, locales: set[str]) -> dict[str, Any]:
+def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, locales: set[str],
+                 pages_url: str | None = None) -> dict[str, Any]:
     """Point the manifest at this deployment and check it publishes exactly the locales we model."""
     if ssl_certificate_type not in SSL_CERTIFICATE_TYPES:
         raise ValueError(f"ssl certificate type must be one of {', '.join(SSL_CERTIFICATE_TYPES)}, "
@@ -93,9 +129,14 @@ def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, loca
             f"{model_dir / MANIFEST_NAME}: publishingInformation.locales {sorted(published)} "
             f"!= model files {sorted(locales)}"
         )
-    manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint, "sslCertificateType": ssl_certificate_type}
+    if endpoint.startswith("arn:"):
+        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}  # no certificate for Lambda
+    else:
+        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint,
+                                                              "sslCertificateType": ssl_certificate_type}
     manifest["manifest"]["privacyAndCompliance"]["locales"] = {
-        locale: {field: page_url(endpoint, page, locale) for field, page in PAGE_FIELDS.items()}
+        locale: {field: static_page_url(pages_url, page, locale) if pages_url else page_url(endpoint, page, locale)
+                 for field, page in PAGE_FIELDS.items()}
         for locale in sorted(locales)
     }
     return manifest
@@ -134,13 +175,25 @@ def replace_folder_files(folder: Path, wanted: dict[str, Any], write: Callable[[
 
 
 def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DIR,
-                        ssl_certificate_type: str = "Trusted", ask_run: bool = False) -> Path:
-    """Write out_dir/ask-resources.json and out_dir/skill-package for this endpoint; safe to rerun."""
-    check_endpoint(endpoint)
+                        ssl_certificate_type: str = "Trusted", ask_run: bool = False,
+                        pages_url: str | None = None,
+                        pages: Mapping[tuple[str, str], str] | None = None) -> Path:
+    """Write out_dir/ask-resources.json, out_dir/skill-package and out_dir/pages for this endpoint; safe to rerun.
+
+    endpoint is an https URL or a Lambda function ARN; a Lambda serves no pages, so it needs pages_url.
+    """
+    if endpoint.startswith("arn:"):
+        check_lambda_arn(endpoint)
+        if not pages_url:
+            raise ValueError("a Lambda endpoint serves no /privacy or /terms: give --pages-url where you host pages/")
+    else:
+        check_endpoint(endpoint)
+    if pages_url:
+        check_endpoint(pages_url)
     models = locale_models(model_dir)
     if not models:
         raise ValueError(f"{model_dir}: no <locale>.json interaction models found")
-    manifest = manifest_for(endpoint, ssl_certificate_type, model_dir, set(models))
+    manifest = manifest_for(endpoint, ssl_certificate_type, model_dir, set(models), pages_url)
     icons = icon_files(manifest, model_dir)
 
     out_dir = Path(out_dir)
@@ -150,16 +203,24 @@ def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DI
     replace_folder_files(package / CUSTOM_MODELS, {f"{locale}.json": model for locale, model in models.items()},
                          write_json)
     replace_folder_files(package / ASSETS, {icon.name: icon for icon in icons}, copy_file)
+    if pages:
+        replace_folder_files(out_dir / PAGES_FOLDER,
+                             {static_page_name(page, locale): text for (page, locale), text in pages.items()},
+                             lambda path, text: path.write_text(text, encoding="utf-8"))
     return package
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, pages: Mapping[tuple[str, str], str] | None = None) -> int:
     """`python -m skill package --endpoint URL`: one command from source to a folder `ask deploy` accepts."""
     parser = argparse.ArgumentParser(
         prog="python -m skill package",
         description="Write an ASK CLI project (ask-resources.json and skill-package/) from interaction_model/.",
     )
-    parser.add_argument("--endpoint", required=True, metavar="URL", help="https URL Alexa will call")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint", metavar="URL", help="https URL Alexa will call")
+    where.add_argument("--lambda-arn", metavar="ARN", help="the Lambda function Alexa will call (docs/lambda.md)")
+    parser.add_argument("--pages-url", metavar="URL",
+                        help="https URL where you host the written pages/ folder (needed with --lambda-arn)")
     parser.add_argument("--ssl-certificate-type", choices=SSL_CERTIFICATE_TYPES, default="Trusted",
                         help="Trusted (a CA-signed certificate for this host), Wildcard (a sub-domain of a wildcard "
                              "certificate, as tunnels give), or SelfSigned (upload it in the console)")
@@ -169,13 +230,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="also name the code `ask run` starts locally (lambda/lambda_function.py)")
     args = parser.parse_args(argv)
     try:
-        package = write_skill_package(args.endpoint, args.out, ssl_certificate_type=args.ssl_certificate_type,
-                                      ask_run=args.ask_run)
+        package = write_skill_package(args.endpoint or args.lambda_arn, args.out,
+                                      ssl_certificate_type=args.ssl_certificate_type, ask_run=args.ask_run,
+                                      pages_url=args.pages_url, pages=pages)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {Path(args.out) / RESOURCES_NAME}")
-    print(f"wrote {package / MANIFEST_NAME} (endpoint {args.endpoint}, {args.ssl_certificate_type} certificate)")
-    for path in sorted((package / CUSTOM_MODELS).glob("*.json")) + sorted((package / ASSETS).glob("*")):
+    if args.lambda_arn:
+        print(f"wrote {package / MANIFEST_NAME} (endpoint {args.lambda_arn}, pages under {args.pages_url})")
+    else:
+        print(f"wrote {package / MANIFEST_NAME} (endpoint {args.endpoint}, {args.ssl_certificate_type} certificate)")
+    written_pages = sorted((Path(args.out) / PAGES_FOLDER).glob("*.html")) if pages else []
+    for path in sorted((package / CUSTOM_MODELS).glob("*.json")) + sorted((package / ASSETS).glob("*")) + written_pages:
         print(f"wrote {path}")
     return 0

@@ -8,7 +8,7 @@ then does the app run, with the complete body, right on the loop's thread: each 
 Python thread, so nothing contends for the GIL. A slow client costs a pending read, never a thread.
 granian's Rust side goes on accepting connections and buffering bytes while the app runs.
 
-Measured in bench/ (README "Performance"): handing the app to a one-thread executor instead cost a
+Measured in bench/ (docs/performance.md): handing the app to a one-thread executor instead cost a
 quarter of the throughput (a thread hop per request and two threads at the GIL); running it here
 matched granian's WSGI interface with one thread. The price: while the app waits (a certificate
 download, at most 250 ms; a SQLite lock, at most 1 s), this worker's other requests wait too, as

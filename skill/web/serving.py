@@ -1,7 +1,7 @@
 """python -m skill serve: the production server with this repo's settings, so every host serves alike.
 
 Two servers share one set of settings: granian (the default: it served the full pipeline faster in
-bench/, see the README's "Performance") and gunicorn. Both get the same bind, worker count, time
+bench/, see docs/performance.md) and gunicorn. Both get the same bind, worker count, time
 limits well under Alexa's 8 s, graceful shutdown on SIGTERM, and JSON logs whose access lines carry
 method, path, status and duration, never an address, query string, header or body. granian serves the
 Flask app through skill/web/asgi.py, which reads each body whole, under a deadline, before the app runs.
@@ -38,7 +38,7 @@ WORKER_TIMEOUT_SECONDS = 5
 GRACEFUL_TIMEOUT_SECONDS = 5
 # A client (or proxy) must finish sending its headers within this; stops slow-header attacks.
 HEADER_READ_TIMEOUT_MS = 5000
-# Each worker holds 45-60 MB (README "Performance"); past this many, add machines, not workers.
+# Each worker holds 45-60 MB (docs/performance.md); past this many, add machines, not workers.
 MAX_DEFAULT_WORKERS = 8
 # gunicorn threads per worker (gthread): an idle or slow connection waits in the worker's poller and
 # holds no thread; a sync worker gave its one thread to whichever socket it accepted, so four idle
@@ -236,7 +236,7 @@ def run_granian(settings: ServeSettings) -> None:
         # Under the ASGI interface, skill/web/asgi.py reads the whole body on the event loop within
         # asgi.BODY_DEADLINE_SECONDS (408 past it) and MAX_CONTENT_LENGTH (413), then runs the app on
         # the loop's own thread: one Python thread per worker, nothing at the GIL but the app
-        # (README "Performance"). No lifespan (ASGINL): the app is built when the worker loads it.
+        # (docs/performance.md). No lifespan (ASGINL): the app is built when the worker loads it.
         interface=Interfaces.ASGINL,
         # The TLS proxy in front speaks HTTP/1.1 to us; skipping HTTP/2 detection trimmed p99 in bench/.
         http=HTTPModes.http1,

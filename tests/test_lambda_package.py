@@ -1,0 +1,65 @@
+"""The Lambda zip as Lambda runs it: unzipped on its own, no venv, the handler fed real Alexa events
+on DynamoDB (dynalite). `make test` builds dist/lambda.zip first (`make lambda`), so no test fetches."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from skill.conversation.render import plain_text
+from skill.envelopes import Session
+from skill.publishing.lambda_zip import DEFAULT_ZIP, UNZIPPED_LIMIT, ZIPPED_LIMIT
+
+# Lambda's bootstrap in miniature: only the unzipped folder on the path (-S: no site-packages).
+RUNNER = """
+import json, sys
+from skill import lambda_handler
+for line in sys.stdin:
+    print(json.dumps(lambda_handler(json.loads(line), None)), flush=True)
+"""
+FORBIDDEN = ("sklearn", "numpy", "scipy", "granian", "gunicorn", "pytest")
+
+
+@pytest.fixture(scope="module")
+def unzipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not DEFAULT_ZIP.is_file():
+        pytest.fail(f"{DEFAULT_ZIP} is missing: run `make lambda` (make test builds it).", pytrace=False)
+    folder = tmp_path_factory.mktemp("lambda-task")
+    with zipfile.ZipFile(DEFAULT_ZIP) as archive:
+        archive.extractall(folder)
+    return folder
+
+
+def test_the_zip_is_within_lambdas_limits_and_holds_only_the_runtime(unzipped: Path) -> None:
+    assert DEFAULT_ZIP.stat().st_size < ZIPPED_LIMIT
+    assert sum(path.stat().st_size for path in unzipped.rglob("*") if path.is_file()) < UNZIPPED_LIMIT
+    top = {path.name.split(".")[0].split("-")[0] for path in unzipped.iterdir()}
+    assert "skill" in top and "ask_sdk_core" in top and "ask_sdk_dynamodb" in top
+    assert not top & set(FORBIDDEN)
+    assert any(path.name.endswith("manylinux2014_x86_64.whl") or "manylinux" in path.read_text(errors="ignore")
+               for path in unzipped.glob("cryptography-*.dist-info/WHEEL")), "not Lambda's platform wheels"
+
+
+def test_the_unzipped_handler_answers_a_launch_and_an_intent_on_dynamodb(unzipped: Path,
+                                                                          dynamodb_store_url: str) -> None:
+    she = Session()
+    later = Session(user_id=she.user_id)
+    events = [she.launch(), she.intent("RelieveLumpIntent"), later.launch()]
+    env = {key: value for key, value in os.environ.items() if key.startswith("AWS_")}
+    env |= {"SKILL_STORE": dynamodb_store_url, "PATH": os.environ["PATH"], "PYTHONPATH": str(unzipped)}
+    done = subprocess.run([sys.executable, "-S", "-c", RUNNER], cwd=unzipped, env=env, timeout=120,
+                          input="".join(json.dumps(event) + "\n" for event in events), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    launch, relief, second_visit = (json.loads(line) for line in done.stdout.splitlines())
+
+    assert "lump" in plain_text(launch["response"]["outputSpeech"]["ssml"]).lower()
+    assert launch["response"]["shouldEndSession"] is False
+    relief_speech = plain_text(relief["response"]["outputSpeech"]["ssml"]).lower()
+    assert relief_speech and relief_speech != plain_text(launch["response"]["outputSpeech"]["ssml"]).lower()
+    visits = [answer["sessionAttributes"]["memory"]["visits"] for answer in (launch, second_visit)]
+    assert visits[0] == 1 and visits[1] > 1, visits  # her visits are remembered in DynamoDB
