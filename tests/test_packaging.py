@@ -39,10 +39,13 @@ def test_manifest_points_at_the_given_endpoint(tmp_path: Path) -> None:
     manifest = json.loads((package / "skill.json").read_text())
     source = json.loads((MODEL_DIR / "skill.json").read_text())
     assert manifest["manifest"]["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
+    assert manifest["manifest"]["events"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}, \
+        "the SkillDisabled event must reach the service that erases her record"
     for moved in (manifest, source):
         del moved["manifest"]["apis"]["custom"]["endpoint"]
+        del moved["manifest"]["events"]["endpoint"]
         del moved["manifest"]["privacyAndCompliance"]["locales"]
-    assert manifest == source, "only the endpoint and the page URLs may differ from interaction_model/skill.json"
+    assert manifest == source, "only the endpoints and the page URLs may differ from interaction_model/skill.json"
 
 
 @pytest.mark.parametrize("certificate", ["Trusted", "Wildcard", "SelfSigned"])
@@ -250,6 +253,7 @@ def test_a_lambda_arn_becomes_the_endpoint_and_the_pages_point_at_the_written_st
 
     manifest = json.loads((tmp_path / "skill-package" / "skill.json").read_text())["manifest"]
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ARN}
+    assert manifest["events"]["endpoint"] == {"uri": ARN}
     # docs/lambda.md creates the function itself: ask deploy must upload the skill package only
     profile = json.loads((tmp_path / "ask-resources.json").read_text())["profiles"]["default"]
     assert profile == {"skillMetadata": {"src": "./skill-package"}}

@@ -130,10 +130,12 @@ def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, loca
             f"!= model files {sorted(locales)}"
         )
     if endpoint.startswith("arn:"):
-        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}  # no certificate for Lambda
+        target = {"uri": endpoint}  # no certificate for Lambda
     else:
-        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint,
-                                                              "sslCertificateType": ssl_certificate_type}
+        target = {"uri": endpoint, "sslCertificateType": ssl_certificate_type}
+    manifest["manifest"]["apis"]["custom"]["endpoint"] = target
+    if "events" in manifest["manifest"]:  # SkillDisabled reaches the same service, which erases her record
+        manifest["manifest"]["events"]["endpoint"] = dict(target)
     manifest["manifest"]["privacyAndCompliance"]["locales"] = {
         locale: {field: static_page_url(pages_url, page, locale) if pages_url else page_url(endpoint, page, locale)
                  for field, page in PAGE_FIELDS.items()}
