@@ -102,9 +102,7 @@ def test_feeling_low_names_harm_to_her_or_her_baby_and_keeps_the_number_last(ale
 # --- the other routes the issue found wrong ---------------------------------------------------------
 
 @pytest.mark.parametrize("words, key_phrase", [
-    pytest.param("I think I have a breast abscess", "contact your doctor or midwife today", marks=pytest.mark.xfail(
-        strict=True, reason="left open: the console matcher gives it to RisksIntent ('what's a breast abscess'); "
-                            "the model's sample 'i think i have {symptom}' with 'a breast abscess' reaches today on a device")),
+    ("I think I have a breast abscess", "contact your doctor or midwife today"),
     ("I have a lump but I'm not breastfeeding", "book an appointment"),
     ("I stopped breastfeeding two years ago and found a lump", "book an appointment"),
 ])
