@@ -154,11 +154,15 @@ def test_no_statement_is_also_a_sample(locale: str) -> None:
     assert not samples, f"also samples in interaction_model/{locale}.json: {samples}"
 
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 17, left open: the console matcher (a linear classifier over the samples) does not yet reach every crisis and emergency statement of the independent set, nor 95 % overall (measured 2026-11-28: 85.6 to 94.1 % overall; see docs/safety.md). Strict: remove this mark when it passes.")
+# Issue 17, left open in these markets: the console matcher (a linear classifier over the samples) does
+# not yet reach every crisis and emergency statement of the independent set, nor 95 % overall; en-GB
+# passes both. Figures in docs/safety.md. Strict: a market's mark must go the day it passes.
+NOT_YET_MARKETS = ("en-US", "en-CA", "en-AU", "en-IN")
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 17, left open in this market: see docs/safety.md")
+MARKETS = [pytest.param(locale, marks=NOT_YET if locale in NOT_YET_MARKETS else ()) for locale in LOCALES]
 
 
-@NOT_YET
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", MARKETS)
 def test_every_crisis_and_emergency_statement_reaches_its_route_from_every_state(
         alexas: dict[str, Alexa], locale: str) -> None:
     alexa, understanding = alexas[locale], understanding_for(locale)
@@ -178,8 +182,7 @@ def test_every_crisis_and_emergency_statement_reaches_its_route_from_every_state
     assert not missed, f"{len(missed)} misses:\n" + "\n".join(missed[:40])
 
 
-@NOT_YET
-@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("locale", MARKETS)
 def test_at_least_95_percent_of_statements_reach_the_right_route(alexas: dict[str, Alexa], locale: str) -> None:
     alexa, understanding = alexas[locale], understanding_for(locale)
     rows = statements(locale)

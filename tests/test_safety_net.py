@@ -151,3 +151,21 @@ def test_step_one_has_no_stray_otherwise_after_a_skipped_warning(alexa: Alexa) -
     alexa.say("how do I relieve a hard lump")
     turn = alexa.say("yes")
     assert "Otherwise" not in turn.speech and turn.has("Step 1 of 4")
+
+
+# --- the console's matcher, safety first ------------------------------------------------------------
+
+def test_of_several_signs_named_at_once_the_console_keeps_the_danger_sign() -> None:
+    """One slot holds one value: the longest ("a temperature of thirty nine") used to win over "confused"."""
+    from skill.understanding.matcher import understanding_for
+
+    vocabulary = understanding_for("en-GB").vocabulary
+    slots = vocabulary.fill("i have a temperature of thirty nine and i'm confused", {"symptom": "SymptomType"})
+    assert slots["symptom"]["id"] == "EMERGENCY", slots
+
+
+def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency() -> None:
+    from skill.understanding.matcher import understanding_for
+
+    understood = understanding_for("en-GB").understand("ok next oh hang on i feel really faint")
+    assert understood.intent == "EmergencyIntent", understood

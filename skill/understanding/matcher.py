@@ -83,6 +83,8 @@ LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
 # Never turned into a yes or a no: the safety net answers these from any state.
 DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
+# Slot value ids that mean "get help now" (SymptomType EMERGENCY): kept first when several signs are named.
+DANGER_VALUES = frozenset({"EMERGENCY"})
 
 
 def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
@@ -137,7 +139,12 @@ class SlotVocabulary:
             self.words[kind["name"]] = sorted(said, key=lambda word: -len(word.words))
 
     def fill(self, said: str, slot_types: dict[str, str]) -> Slots:
-        """The longest value of each slot found in her words; spans already taken are not reused."""
+        """The longest value of each slot found in her words; spans already taken are not reused.
+
+        A danger sign anywhere in her words is kept before any longer value: "my heart is racing and
+        I have a high temperature" names the emergency, not the fever (safety first; one slot holds
+        one value, so the most urgent one is the one kept).
+        """
         candidates = []
         for name, kind in slot_types.items():
             for word in self.words.get(kind, []):
@@ -145,7 +152,7 @@ class SlotVocabulary:
                     candidates.append((match.end() - match.start(), match.start(), name, word))
         slots: Slots = {}
         taken: list[range] = []
-        for length, start, name, word in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        for length, start, name, word in sorted(candidates, key=lambda c: (c[3].id not in DANGER_VALUES, -c[0], c[1])):
             span = range(start, start + length)
             if name in slots or any(span.start < other.stop and other.start < span.stop for other in taken):
                 continue
@@ -269,9 +276,25 @@ class Understanding:
         if exact := self.samples.get(said) or self.built_ins.get(said):
             return exact
         intent, confidence = self.best_intent(said)
+        if confidence < 0 and intent not in DANGER_INTENTS and (danger := self.danger_after_a_pause(said)):
+            return danger
         if confidence < CONFIDENCE_FLOOR:
             return Understood(FALLBACK, confidence=confidence)
         return Understood(intent, self.vocabulary.fill(said, self.slot_types.get(intent, {})), confidence)
+
+    def danger_after_a_pause(self, said: str) -> Understood | None:
+        """A crisis or emergency said after a false start ("ok next oh hang on I feel really faint").
+
+        Only asked when the whole sentence is a weak guess: each tail of three words or more is scored,
+        and a tail clearly on the danger side of its boundary wins (safety first). Measured on the
+        unseen dev half and the safety set's non-danger statements: no false alarm.
+        """
+        words = said.split()
+        for start in range(1, len(words) - 2):
+            intent, confidence = self.best_intent(" ".join(words[start:]))
+            if intent in DANGER_INTENTS and confidence > 0:
+                return Understood(intent, confidence=confidence)
+        return None
 
     def best_intent(self, said: str) -> tuple[str, float]:
         """The classifier's most likely intent and its score."""
