@@ -17,13 +17,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """
     import logging
 
-    from ask_sdk_core.exceptions import AskSdkException
-
     from skill import logs
     from skill.verification import VerificationError
     from skill.verification.envelope import check_application_id
     from skill.web.endpoint import CODEC
-    from skill.web.request_shape import UnexpectedShape, check_request_shape
+    from skill.web.request_shape import UnexpectedShape, decoded_request
 
     custom_skill, skill_ids = _lambda_entry()
     logs.bind_request_id(event if isinstance(event, dict) else {})
@@ -31,15 +29,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if not isinstance(event, dict):
             raise UnexpectedShape("envelope: not a JSON object")
         check_application_id(event, skill_ids)
-        request_envelope = CODEC.request_envelope(event)
-        check_request_shape(request_envelope)
+        request_envelope = decoded_request(event, CODEC.request_envelope)
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
         raise
-    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
-        reason = f"envelope: {type(error).__name__}"
-        logging.getLogger(__name__).warning("event refused", extra={"check": reason})
-        raise UnexpectedShape(reason) from None
     return CODEC.response_dict(custom_skill.invoke(request_envelope, context))
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
@@ -21,7 +20,7 @@ from skill import logs
 from skill.handlers.interceptors import intent_name
 from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
-from skill.web.request_shape import UnexpectedShape, check_request_shape
+from skill.web.request_shape import UnexpectedShape, decoded_request
 from skill.verification import RequestVerifier, VerificationError
 
 try:  # gunicorn's errors for a body it cannot decode (chunk sizes, terminators); absent on Lambda
@@ -85,12 +84,9 @@ def alexa_request() -> Response:
         return refuse(400, "request could not be verified", error.reason)
     logs.bind_request_id(envelope)
     try:
-        request_envelope = CODEC.request_envelope(envelope)
-        check_request_shape(request_envelope)
+        request_envelope = decoded_request(envelope, CODEC.request_envelope)
     except UnexpectedShape as error:
         return refuse(400, "not an Alexa request", error.reason)
-    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
-        return refuse(400, "not an Alexa request", f"envelope: {type(error).__name__}")
     try:
         answer = CODEC.response_dict(services().skill.invoke(request_envelope, None))
     except Exception:  # the skill's own exception handler failed too: log it, keep her session

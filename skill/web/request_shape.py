@@ -7,6 +7,10 @@ is not from Alexa, and is refused with a reason (400) rather than failing inside
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_model import RequestEnvelope, Slot
 
 # https://developer.amazon.com/en-US/docs/alexa/custom-skills/request-and-response-json-reference.html#session-object
@@ -26,6 +30,19 @@ class UnexpectedShape(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def decoded_request(envelope: dict[str, Any], decode: Callable[[dict[str, Any]], RequestEnvelope]) -> RequestEnvelope:
+    """The envelope as the SDK's model, with the parts Alexa always sends; the web path and Lambda
+    both come through here. Anything else raises UnexpectedShape naming the check that failed."""
+    try:
+        request_envelope = decode(envelope)
+        check_request_shape(request_envelope)
+    except UnexpectedShape:
+        raise
+    except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
+        raise UnexpectedShape(f"envelope: {type(error).__name__}") from None
+    return request_envelope
 
 
 def check_request_shape(envelope: RequestEnvelope) -> None:
