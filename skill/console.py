@@ -18,7 +18,7 @@ from skill.envelopes import ECHO_SHOW, SPEAKER, Session
 from skill.conversation.render import plain_text
 from skill.understanding import report
 from skill.understanding.matcher import understanding_for
-from skill.understanding.report import Said, Step
+from skill.understanding.unseen import Said, Step
 from skill.verification import RequestVerifier
 
 OPENING_WORDS = {"open", "launch", "open lump relief guide", "start", ""}

@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
-from skill.conversation.state import Conversation, Question, conversation_of
+from skill.conversation.state import Conversation, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
 from skill.conversation.render import Reply, render

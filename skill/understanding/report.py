@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from skill.understanding.matcher import MODEL_DIR, Understanding, Understood, load_model, understanding_for
-from skill.understanding.unseen import (CONTEXTS, UNSEEN_DIR, Replies, Said, Step, UnseenScore, UnseenSetError, read_unseen,
+from skill.understanding.unseen import (CONTEXTS, UNSEEN_DIR, Replies, UnseenScore, UnseenSetError, read_unseen,
                                         score_unseen)
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "tests" / "nlu"
