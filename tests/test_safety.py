@@ -125,6 +125,11 @@ def app_factory_module(tmp_path_factory: pytest.TempPathFactory):
     return make
 
 
+def pending_in(state: dict[str, Any] | None) -> str | None:
+    """The question a state leaves waiting, as the console passes it to the matcher."""
+    return ((state or {}).get("conversation") or {}).get("question")
+
+
 def heard_in(alexa: Alexa, understood: Understood, state: dict[str, Any] | None) -> Turn:
     """Send what she said to the skill in the given state (a fresh session each time)."""
     alexa.session = Session(user_id=alexa.user_id, locale=alexa.locale, device=alexa.device,
@@ -154,15 +159,7 @@ def test_no_statement_is_also_a_sample(locale: str) -> None:
     assert not samples, f"also samples in interaction_model/{locale}.json: {samples}"
 
 
-# Issue 17, left open in these markets: the console matcher (a linear classifier over the samples) does
-# not yet reach every crisis and emergency statement of the independent set, nor 95 % overall; en-GB
-# passes both. Figures in docs/safety.md. Strict: a market's mark must go the day it passes.
-NOT_YET_MARKETS = ("en-US", "en-CA", "en-AU", "en-IN")
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 17, left open in this market: see docs/safety.md")
-MARKETS = [pytest.param(locale, marks=NOT_YET if locale in NOT_YET_MARKETS else ()) for locale in LOCALES]
-
-
-@pytest.mark.parametrize("locale", MARKETS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_every_crisis_and_emergency_statement_reaches_its_route_from_every_state(
         alexas: dict[str, Alexa], locale: str) -> None:
     alexa, understanding = alexas[locale], understanding_for(locale)
@@ -170,11 +167,11 @@ def test_every_crisis_and_emergency_statement_reaches_its_route_from_every_state
     for row in statements(locale):
         if row.route not in DANGER:
             continue
-        understood = understanding.understand(row.utterance)
         states = dict(STATES)
         if row.context:
             states[f"ctx {row.context}"] = CONTEXTS[row.context]
         for state_name, state in states.items():
+            understood = understanding.understand(row.utterance, pending_in(state))
             heard = route_heard(heard_in(alexa, understood, state), locale)
             if heard != row.route:
                 missed.append(f"tests/safety/{locale}.tsv:{row.line} {row.utterance!r} from {state_name}: "
@@ -182,14 +179,15 @@ def test_every_crisis_and_emergency_statement_reaches_its_route_from_every_state
     assert not missed, f"{len(missed)} misses:\n" + "\n".join(missed[:40])
 
 
-@pytest.mark.parametrize("locale", MARKETS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_at_least_95_percent_of_statements_reach_the_right_route(alexas: dict[str, Alexa], locale: str) -> None:
     alexa, understanding = alexas[locale], understanding_for(locale)
     rows = statements(locale)
     wrong = []
     for row in rows:
-        understood = understanding.understand(row.utterance)
-        heard = route_heard(heard_in(alexa, understood, CONTEXTS.get(row.context) if row.context else None), locale)
+        state = CONTEXTS.get(row.context) if row.context else None
+        understood = understanding.understand(row.utterance, pending_in(state))
+        heard = route_heard(heard_in(alexa, understood, state), locale)
         if heard != row.route:
             wrong.append(f"{row.line} {row.utterance!r}: {understood.intent} -> {heard}, not {row.route}")
     score = 1 - len(wrong) / len(rows)

@@ -40,6 +40,10 @@ CONFIDENCE_FLOOR = -0.4
 # Each slotted sample is trained with this many values of its slot(s), rotating through the values
 # so that every value is seen while no one intent swamps the others with thousands of copies.
 VALUES_PER_SLOTTED_SAMPLE = 6
+# How alike (cosine of character n-grams) a run of her words must be to a symptom synonym to be taken as
+# that symptom when no synonym is said exactly, and the longest run compared. Set on the unseen dev half.
+RESOLVE_FLOOR = 0.6
+RESOLVE_RUN_WORDS = 8
 # A sample with several slots stands for the product of their values; beyond this many phrases the
 # full expansion behind is_sample keeps only the first ones (the classifier learns from the rotation).
 MAX_PHRASES_PER_SAMPLE = 5000
@@ -85,6 +89,22 @@ LEADING_NO = frozenset({"no", "nope", "nah"})
 DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
 # Slot value ids that mean "get help now" (SymptomType EMERGENCY): kept first when several signs are named.
 DANGER_VALUES = frozenset({"EMERGENCY"})
+# Where a red-flag sign is heard on any intent: the intent and slot that carry her symptoms.
+SYMPTOM_INTENT, SYMPTOM_SLOT = "ReportSymptomIntent", "symptom"
+# Words that open a new clause in speech ("no I don't want the steps | I want to die"): a crisis or an
+# emergency said after something else starts at one of them. A clause shorter than this is not scored
+# ("my baby myself" is not a crisis), and a clause wins when a danger intent is its best guess and
+# scores above the margin. Both set on the unseen dev half, the labelled set and the safety set's
+# other statements (no false alarm in any market from -0.5 to 0.1); see docs/safety.md.
+CLAUSE_OPENERS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "everything", "it's"})
+DANGER_CLAUSE_WORDS = 4
+DANGER_CLAUSE_MARGIN = -0.1
+
+
+def carries_danger(understood: "Understood") -> bool:
+    """A crisis or emergency intent, or a red-flag sign on any intent: the safety net's to answer."""
+    return understood.intent in DANGER_INTENTS or any(
+        slot.get("id") in DANGER_VALUES for slot in understood.slots.values())
 
 
 def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
@@ -159,6 +179,31 @@ class SlotVocabulary:
             slots[name] = {"value": word.words, "id": word.id}
             taken.append(span)
         return slots
+
+
+class SlotResolver:
+    """Alexa's entity resolution, roughly: a slot value said in other words than any synonym.
+
+    On a device the slot's words reach the skill even when they match no synonym exactly, and
+    Amazon's resolution maps near ones ("my fingertips are going blue") to a value. Here each run
+    of her words is compared with every synonym of the type by character n-grams; the closest pair
+    wins when it is at least RESOLVE_FLOOR alike.
+    """
+
+    def __init__(self, words: list[SlotWord]):
+        self.words = words
+        self.vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        self.known = self.vectors.fit_transform([word.words for word in words])
+
+    def resolve(self, said: str) -> SlotWord | None:
+        words = said.split()
+        runs = [" ".join(words[start:start + size]) for size in range(2, RESOLVE_RUN_WORDS + 1)
+                for start in range(len(words) - size + 1)]
+        if not runs:
+            return None
+        alike = (self.vectors.transform(runs) @ self.known.T).toarray().max(axis=0)
+        best = int(alike.argmax())
+        return self.words[best] if alike[best] >= RESOLVE_FLOOR else None
 
 
 def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary) -> Iterator[tuple[str, Slots]]:
@@ -259,8 +304,7 @@ class Understanding:
         handlers' own context resolver (skill/handlers/context.py) still decides what the answer does.
         """
         understood = self.understand_alone(text)
-        if pending in YES_NO_QUESTIONS and understood.intent not in DANGER_INTENTS and not any(
-                slot.get("id") == "EMERGENCY" for slot in understood.slots.values()):
+        if pending in YES_NO_QUESTIONS and not carries_danger(understood):
             first = normalise(text).split(" ", 1)[0]
             if first in LEADING_YES:
                 return Understood("AMAZON.YesIntent", confidence=understood.confidence)
@@ -276,25 +320,81 @@ class Understanding:
         if exact := self.samples.get(said) or self.built_ins.get(said):
             return exact
         intent, confidence = self.best_intent(said)
-        if confidence < 0 and intent not in DANGER_INTENTS and (danger := self.danger_after_a_pause(said)):
-            return danger
         if confidence < CONFIDENCE_FLOOR:
-            return Understood(FALLBACK, confidence=confidence)
-        return Understood(intent, self.vocabulary.fill(said, self.slot_types.get(intent, {})), confidence)
+            understood = Understood(FALLBACK, confidence=confidence)
+        else:
+            understood = Understood(intent, self.slots_heard(said, intent), confidence)
+        if not carries_danger(understood) and (danger := self.danger_said_anywhere(said)):
+            return danger
+        return understood
 
-    def danger_after_a_pause(self, said: str) -> Understood | None:
-        """A crisis or emergency said after a false start ("ok next oh hang on I feel really faint").
+    def slots_heard(self, said: str, intent: str) -> Slots:
+        """The intent's slots in her words: exact synonyms first; a symptom said in other words resolved."""
+        slots = self.vocabulary.fill(said, self.slot_types.get(intent, {}))
+        if intent == SYMPTOM_INTENT and SYMPTOM_SLOT not in slots and (word := self.symptoms.resolve(said)):
+            slots[SYMPTOM_SLOT] = {"value": word.words, "id": word.id}
+        return slots
 
-        Only asked when the whole sentence is a weak guess: each tail of three words or more is scored,
-        and a tail clearly on the danger side of its boundary wins (safety first). Measured on the
-        unseen dev half and the safety set's non-danger statements: no false alarm.
+    @cached_property
+    def symptoms(self) -> SlotResolver:
+        return SlotResolver(self.vocabulary.words[self.slot_types[SYMPTOM_INTENT][SYMPTOM_SLOT]])
+
+    @cached_property
+    def danger_phrases(self) -> dict[str, Understood]:
+        """What a danger phrase inside a longer sentence is sent as, by its words.
+
+        A red-flag sign (the EMERGENCY value of the symptom slot, two words or more) is that symptom
+        reported; a crisis or emergency intent's own sample of three words or more is that intent.
         """
+        kind = self.slot_types.get(SYMPTOM_INTENT, {}).get(SYMPTOM_SLOT, "")
+        phrases = {said: understood for said, understood in self.samples.items()
+                   if understood.intent in DANGER_INTENTS and said.count(" ") >= 2}
+        for word in self.vocabulary.words.get(kind, []):
+            if word.id in DANGER_VALUES and " " in word.words:
+                phrases[word.words] = Understood(SYMPTOM_INTENT, {SYMPTOM_SLOT: {"value": word.words, "id": word.id}})
+        return phrases
+
+    @cached_property
+    def danger_pattern(self) -> re.Pattern[str] | None:
+        """One pattern for every danger phrase, longest first, whole words only."""
+        if not self.danger_phrases:
+            return None
+        phrases = "|".join(re.escape(words) for words in sorted(self.danger_phrases, key=len, reverse=True))
+        return re.compile(rf"(?<![\w'])({phrases})(?![\w'])")
+
+    def danger_said_anywhere(self, said: str) -> Understood | None:
+        """A crisis or emergency in any part of her words, whatever the rest of them asks (safety first).
+
+        Two ways, both stand-ins for what a device needs the grammar for: a danger phrase of the model
+        named anywhere ("I've become very pale", "my heartbeat is too fast and my fever is a hundred
+        and three", "I've got chest pains and my breast is swollen"); and a clause after a false
+        start or another request ("okay next oh wait I'm feeling really confused", "no I don't want
+        the steps I want to die") that the classifier alone places clearly on the danger side.
+        Single words ("confused", "faint") are not spotted alone: they are too often something else.
+        """
+        if self.danger_pattern and (phrase := self.danger_pattern.search(said)):
+            return self.danger_phrases[phrase.group(1)]
+        clauses = self.clauses(said)
+        if not clauses:
+            return None
+        scores = self.classifier.decision_function(self.features.transform(clauses))
+        heard = [(float(row.max()), str(self.classifier.classes_[row.argmax()])) for row in scores]
+        danger = [(confidence, intent) for confidence, intent in heard
+                  if intent in DANGER_INTENTS and confidence > DANGER_CLAUSE_MARGIN]
+        if not danger:
+            return None
+        confidence, intent = max(danger)
+        return Understood(intent, confidence=confidence)
+
+    @staticmethod
+    def clauses(said: str) -> list[str]:
+        """The parts of a sentence that could be said on their own: each run between joining words
+        ("I've got chest pain | my breast is swollen"), and each tail from a word that opens a clause."""
         words = said.split()
-        for start in range(1, len(words) - 2):
-            intent, confidence = self.best_intent(" ".join(words[start:]))
-            if intent in DANGER_INTENTS and confidence > 0:
-                return Understood(intent, confidence=confidence)
-        return None
+        tails = [" ".join(words[start:]) for start in range(1, len(words) - DANGER_CLAUSE_WORDS + 1)
+                 if words[start] in CLAUSE_OPENERS]
+        runs = [run.strip() for run in re.split(r"\b(?:and|but|so|because|then)\b", said)]
+        return tails + [run for run in runs if run != said and run.count(" ") + 1 >= DANGER_CLAUSE_WORDS - 1]
 
     def best_intent(self, said: str) -> tuple[str, float]:
         """The classifier's most likely intent and its score."""
