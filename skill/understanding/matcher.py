@@ -95,10 +95,11 @@ SYMPTOM_INTENT, SYMPTOM_SLOT = "ReportSymptomIntent", "symptom"
 # emergency said after something else starts at one of them. A clause shorter than this is not scored
 # ("my baby myself" is not a crisis), and a clause wins when a danger intent is its best guess and
 # scores above the margin. Both set on the unseen dev half, the labelled set and the safety set's
-# other statements (no false alarm in any market from -0.5 to 0.1); see docs/safety.md.
+# other statements: 0.1 to 0.3 reach every danger statement with the fewest false alarms (7, against 9
+# before clauses were scored); see docs/safety.md.
 CLAUSE_OPENERS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "everything", "it's"})
 DANGER_CLAUSE_WORDS = 4
-DANGER_CLAUSE_MARGIN = -0.1
+DANGER_CLAUSE_MARGIN = 0.2
 
 
 def carries_danger(understood: "Understood") -> bool:
