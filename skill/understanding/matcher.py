@@ -151,11 +151,14 @@ class SlotVocabulary:
 
     def __init__(self, types: list[dict[str, Any]]):
         self.words: dict[str, list[SlotWord]] = {}
+        self.names: dict[str, list[SlotWord]] = {}  # each value's own name, in the model's order
         for kind in types:
             said = []
             for value in kind.get("values", []):
                 for words in (value["name"]["value"], *value["name"].get("synonyms", [])):
                     said.append(SlotWord(normalise(words), value.get("id") or value["name"]["value"]))
+            self.names[kind["name"]] = [SlotWord(normalise(value["name"]["value"]), value.get("id") or value["name"]["value"])
+                                        for value in kind.get("values", [])]
             # Longest first, so "a hard lump" wins over "hard" when both are in her words.
             self.words[kind["name"]] = sorted(said, key=lambda word: -len(word.words))
 
@@ -222,16 +225,22 @@ def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabu
 
 def rotated_expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary, count: int,
                        start: int) -> list[tuple[str, Slots]]:
-    """`count` phrases of a slotted sample for training, each slot taking values in turn from `start`."""
+    """Phrases of a slotted sample for training: each value's own name once, then `count` synonyms.
+
+    The names keep every value said with every carrier ("i have {symptom}" with "a fever"), however
+    many synonyms a value has; the synonyms rotate from `start` so each one is seen somewhere.
+    """
     names = SLOT_REFERENCE.findall(template)
     choices = [vocabulary.words.get(slot_types.get(name, ""), []) for name in names]
+    own_names = [vocabulary.names.get(slot_types.get(name, ""), []) for name in names]
     if not all(choices):
         return []
+    picks = [[kind[turn % len(kind)] for kind in own_names] for turn in range(max(map(len, own_names)))]
+    picks += [[words[(start + offset) % len(words)] for words in choices] for offset in range(count)]
     phrases = []
-    for offset in range(count):
+    for pick in picks:
         phrase, slots = template, {}
-        for name, words in zip(names, choices):
-            word = words[(start + offset) % len(words)]
+        for name, word in zip(names, pick):
             phrase = phrase.replace(f"{{{name}}}", word.words, 1)
             slots[name] = {"value": word.words, "id": word.id}
         phrases.append((normalise(phrase), slots))
