@@ -78,6 +78,12 @@ OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
     "my baby has a rash", "my baby has colic", "my baby won't stop crying", "how do i get my baby to sleep",
     "my baby has a cough", "when should my baby have solids", "my baby has a runny nose",
     "how much should my baby weigh", "is my baby teething",
+    # Other medicines and care while breastfeeding, not about a lump: her doctor or pharmacist's to answer.
+    "i have a migraine", "what can i take for a migraine", "what can i take for my cold",
+    "what birth control can i use", "is the pill safe while breastfeeding", "can i get the flu shot while nursing",
+    "can i have the covid vaccine while breastfeeding", "can i take antidepressants while breastfeeding",
+    "can i dye my hair while nursing", "can i get a tattoo while breastfeeding",
+    "can i take allergy pills while breastfeeding", "can i go on a diet to lose weight",
 )
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # The skill's yes/no questions (conversation.state.Question values), and the words that open an answer
