@@ -65,12 +65,6 @@ def test_go_back_outside_the_steps_offers_something_useful(alexa: Alexa) -> None
     assert turn.stays_open and "Step" not in turn.speech
 
 
-def test_yes_mid_walk_with_nothing_asked_goes_on_to_the_next_step(alexa: Alexa) -> None:
-    alexa.intent("WalkStepsIntent", FEEDING)
-    turn = alexa.intent("AMAZON.YesIntent")
-    assert turn.has(step_heading(2)) and turn.stays_open
-
-
 def test_next_outside_the_steps_starts_them(alexa: Alexa) -> None:
     assert alexa.say("next").has(step_heading(1))
 

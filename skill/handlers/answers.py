@@ -18,7 +18,7 @@ from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
-from skill.handlers.steps import next_reply, step_reply, walk_reply
+from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.triage import check_answer_reply, not_sure_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
@@ -106,14 +106,10 @@ class PendingAnswerHandler(AbstractRequestHandler):
 
 
 class YesNoHandler(AbstractRequestHandler):
-    """"Yes" or "no" when nothing was asked: mid-walk a yes ("go on", "okay") is the next step;
-    otherwise say nothing was asked, and what she can ask."""
+    """"Yes" or "no" when nothing was asked: say so, and what she can ask."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if is_intent_name("AMAZON.YesIntent")(handler_input) and conversation.walking:
-            return render(handler_input, next_reply(content, conversation))
-        return render(handler_input, nothing_asked(content))
+        return render(handler_input, nothing_asked(content_of(handler_input)))

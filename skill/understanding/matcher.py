@@ -95,6 +95,9 @@ LEADING_NO = frozenset({"no", "nope", "nah"})
 DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
 # Slot value ids that mean "get help now" (SymptomType EMERGENCY): kept first when several signs are named.
 DANGER_VALUES = frozenset({"EMERGENCY"})
+# Slot value ids that say only what she already has (a lump): kept last, so a sign named with it
+# ("a fever and a hard lump") is the value sent, whichever words are longer.
+PLAIN_VALUES = frozenset({"LUMP"})
 # Where a red-flag sign is heard on any intent: the intent and slot that carry her symptoms.
 SYMPTOM_INTENT, SYMPTOM_SLOT = "ReportSymptomIntent", "symptom"
 # Words that open a new clause in speech ("no I don't want the steps | I want to die"): a crisis or an
@@ -171,7 +174,8 @@ class SlotVocabulary:
     def fill(self, said: str, slot_types: dict[str, str]) -> Slots:
         """The longest value of each slot found in her words; spans already taken are not reused.
 
-        A danger sign anywhere in her words is kept before any longer value: "my heart is racing and
+        A danger sign anywhere in her words is kept before any longer value, and a plain lump after any
+        sign: "my heart is racing and
         I have a high temperature" names the emergency, not the fever (safety first; one slot holds
         one value, so the most urgent one is the one kept).
         """
@@ -182,7 +186,7 @@ class SlotVocabulary:
                     candidates.append((match.end() - match.start(), match.start(), name, word))
         slots: Slots = {}
         taken: list[range] = []
-        for length, start, name, word in sorted(candidates, key=lambda c: (c[3].id not in DANGER_VALUES, -c[0], c[1])):
+        for length, start, name, word in sorted(candidates, key=lambda c: (c[3].id not in DANGER_VALUES, c[3].id in PLAIN_VALUES, -c[0], c[1])):
             span = range(start, start + length)
             if name in slots or any(span.start < other.stop and other.start < span.stop for other in taken):
                 continue
