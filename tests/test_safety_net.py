@@ -165,7 +165,7 @@ def test_of_several_signs_named_at_once_the_console_keeps_the_danger_sign() -> N
 
 
 def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency() -> None:
-    from skill.understanding.matcher import understanding_for
+    from skill.understanding.matcher import carries_danger, understanding_for
 
     understood = understanding_for("en-GB").understand("ok next oh hang on i feel really faint")
-    assert understood.intent == "EmergencyIntent", understood
+    assert carries_danger(understood), understood  # the emergency intent, or the red-flag sign reported
