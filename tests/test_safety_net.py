@@ -169,3 +169,22 @@ def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency() ->
 
     understood = understanding_for("en-GB").understand("ok next oh hang on i feel really faint")
     assert carries_danger(understood), understood  # the emergency intent, or the red-flag sign reported
+
+
+@pytest.mark.parametrize("words", [
+    "okay stop the steps my lips are going blue",           # a red-flag sign inside another request
+    "yes i want the steps but honestly i want to die",       # a crisis clause after a yes
+    "my fingernails are turning kind of bluish",             # a sign in words no synonym has
+])
+def test_danger_in_any_part_of_her_words_is_heard(words: str) -> None:
+    from skill.understanding.matcher import carries_danger, understanding_for
+
+    assert carries_danger(understanding_for("en-US").understand(words, "walk")), words
+
+
+@pytest.mark.parametrize("words", ["nah i feel fine in myself", "i'm still feeding my baby myself",
+                                   "i want to stop pumping how do i do it"])
+def test_myself_and_want_to_are_not_a_crisis(words: str) -> None:
+    from skill.understanding.matcher import carries_danger, understanding_for
+
+    assert not carries_danger(understanding_for("en-US").understand_alone(words)), words
