@@ -357,8 +357,13 @@ class Understanding:
         return slots
 
     @cached_property
+    def symptom_words(self) -> list[SlotWord]:
+        """Every way of saying a symptom in this model (none when it has no symptom slot)."""
+        return self.vocabulary.words.get(self.slot_types.get(SYMPTOM_INTENT, {}).get(SYMPTOM_SLOT, ""), [])
+
+    @cached_property
     def symptoms(self) -> SlotResolver:
-        return SlotResolver(self.vocabulary.words[self.slot_types[SYMPTOM_INTENT][SYMPTOM_SLOT]])
+        return SlotResolver(self.symptom_words)
 
     @cached_property
     def danger_phrases(self) -> dict[str, Understood]:
@@ -367,10 +372,9 @@ class Understanding:
         A red-flag sign (the EMERGENCY value of the symptom slot, two words or more) is that symptom
         reported; a crisis or emergency intent's own sample of three words or more is that intent.
         """
-        kind = self.slot_types.get(SYMPTOM_INTENT, {}).get(SYMPTOM_SLOT, "")
         phrases = {said: understood for said, understood in self.samples.items()
                    if understood.intent in DANGER_INTENTS and said.count(" ") >= 2}
-        for word in self.vocabulary.words.get(kind, []):
+        for word in self.symptom_words:
             if word.id in DANGER_VALUES and " " in word.words:
                 phrases[word.words] = Understood(SYMPTOM_INTENT, {SYMPTOM_SLOT: {"value": word.words, "id": word.id}})
         return phrases
