@@ -50,41 +50,9 @@ MAX_PHRASES_PER_SAMPLE = 5000
 # Alexa's built-in intents as the console knows them (Amazon's model knows them on a device): the
 # documented common utterances and typical phrasings, kept as data beside this file.
 BUILT_INS_FILE = Path(__file__).with_name("builtins.toml")
-# What Alexa's own out-of-domain model knows and a skill's samples never say: requests for other
-# skills. Trained as AMAZON.FallbackIntent so that words far from every intent land there.
-OUT_OF_DOMAIN_SAMPLES: tuple[str, ...] = (
-    "will it rain today", "what's the forecast for tomorrow", "how cold is it outside",
-    "what's the weather like today", "weather forecast for the weekend", "is it sunny outside",
-    "play a song", "play my playlist", "play the radio", "turn the volume up", "skip this track",
-    "set an alarm for six", "set a reminder", "wake me up at seven", "how long is left on my timer",
-    "add bread to the shopping list", "buy more wipes", "reorder paper towels", "where is my package",
-    "turn on the kitchen light", "dim the bedroom lights", "lock the front door", "turn the heating up",
-    "call mom", "ring my sister", "send a message to dave", "drop in on the nursery",
-    "what's the news today", "who won the game last night", "what's the score", "spell necessary",
-    "how far is the moon", "who is the president", "what's two plus two", "how do you say hello in french",
-    "tell me something funny", "sing a lullaby", "what's your name", "are you a robot",
-    "what day is it", "what time is it", "how do i cook rice", "find a recipe for soup",
-    "order a pizza", "get me a ride to the station", "read my book", "what's on my calendar",
-    # General knowledge: "what is ..." questions that are not about her breasts or her baby.
-    "what is the capital of spain", "what is the tallest building in the world", "what is a black hole",
-    "what is the population of canada", "what is bitcoin", "what's the biggest animal", "who wrote hamlet",
-    # Health questions outside breast lumps, which Alexa's out-of-domain model would not send to a topic:
-    # the fallback answer sends her to her doctor, midwife or pharmacist.
-    "can i have a drink", "is alcohol okay", "can i drink alcohol", "can i have a glass of wine",
-    "is wine okay while breastfeeding", "how much wine can i have", "can i have a beer", "is beer okay", "how many drinks can i have", "can i have a gin and tonic",
-    "is it safe to have a cocktail", "can i smoke", "is vaping okay",
-    "how do i treat a cold", "i have a sore throat", "what helps a headache",
-    "how do i treat a yeast infection", "my back hurts", "i have hay fever", "how do i treat an ear infection",
-    "my baby has a rash", "my baby has colic", "my baby won't stop crying", "how do i get my baby to sleep",
-    "my baby has a cough", "when should my baby have solids", "my baby has a runny nose",
-    "how much should my baby weigh", "is my baby teething",
-    # Other medicines and care while breastfeeding, not about a lump: her doctor or pharmacist's to answer.
-    "i have a migraine", "what can i take for a migraine", "what can i take for my cold",
-    "what birth control can i use", "is the pill safe while breastfeeding", "can i get the flu shot while nursing",
-    "can i have the covid vaccine while breastfeeding", "can i take antidepressants while breastfeeding",
-    "can i dye my hair while nursing", "can i get a tattoo while breastfeeding",
-    "can i take allergy pills while breastfeeding", "can i go on a diet to lose weight",
-)
+# What Alexa's own out-of-domain model knows (other skills' requests, health questions outside breast
+# lumps), kept as data beside this file: trained as AMAZON.FallbackIntent.
+OUT_OF_DOMAIN_FILE = Path(__file__).with_name("out_of_domain.toml")
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # The skill's yes/no questions (conversation.state.Question values), and the words that open an answer
 # to one. The situation question is not among them: there "no, I stopped" is a situation, not a no.
@@ -125,6 +93,12 @@ def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
     return {name: tuple(normalise(said) for said in (*entry.get("documented", []), *entry.get("typical", [])))
             for name, entry in intents.items()}
 
+def out_of_domain_phrases(path: Path = OUT_OF_DOMAIN_FILE) -> tuple[str, ...]:
+    """What Alexa's out-of-domain model would send to the fallback, from out_of_domain.toml."""
+    with path.open("rb") as handle:
+        return tuple(normalise(said) for said in tomllib.load(handle)["phrases"])
+
+
 Slots = dict[str, dict[str, str | None]]  # slot name -> {"value": her words, "id": the value's id}
 
 
@@ -148,6 +122,34 @@ class SlotWord:
 def normalise(text: str) -> str:
     """Lower case, apostrophes kept, other punctuation and extra spaces dropped."""
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("’", "'")).split())
+
+
+# Spoken contractions written out, so "I'm pumping" and "I am pumping" teach the classifier the same words.
+CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    (r"\bcan't\b", "can not"), (r"\bwon't\b", "will not"), (r"n't\b", " not"), (r"'m\b", " am"),
+    (r"'re\b", " are"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"),
+    (r"\b(it|that|what|there|he|she|who|where|how|when)'s\b", r"\1 is"), (r"'s\b", ""),
+)
+WORD_ENDINGS = ("ing", "ed", "es", "s")
+
+
+def word_root(word: str) -> str:
+    """A word without a plural or tense ending ("clogs", "clogged" -> "clog"); crude, but the same both sides."""
+    for ending in WORD_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[:-len(ending)]
+    return word
+
+
+def classifier_form(said: str) -> str:
+    """Normalised words as the classifier reads them: contractions written out, endings dropped.
+
+    Measured on 1,000 US phrasings written apart from the grammar, before they were merged into it:
+    one-shots right rose from 86.8 % to 88.4 %.
+    """
+    for contraction, written_out in CONTRACTIONS:
+        said = re.sub(contraction, written_out, said)
+    return " ".join(word_root(word) for word in said.split())
 
 
 def normalise_template(sample: str) -> str:
@@ -295,12 +297,14 @@ class Understanding:
                     phrases = [template]
                 texts.extend(phrases)
                 labels.extend(name for _ in phrases)
-        texts.extend(OUT_OF_DOMAIN_SAMPLES)
-        labels.extend(FALLBACK for _ in OUT_OF_DOMAIN_SAMPLES)
+        out_of_domain = out_of_domain_phrases()
+        texts.extend(out_of_domain)
+        labels.extend(FALLBACK for _ in out_of_domain)
         self.features = FeatureUnion([
             ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 3), token_pattern=r"[a-z0-9']+",
-                                      sublinear_tf=True)),
-            ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+                                      sublinear_tf=True, preprocessor=classifier_form)),
+            ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                                           preprocessor=classifier_form)),
         ])
         # Balanced: an intent with a few samples (a built-in) still counts as much as one with hundreds.
         self.classifier = LinearSVC(C=1.0, class_weight="balanced", random_state=0)
@@ -341,7 +345,7 @@ class Understanding:
         if exact := self.samples.get(said) or self.built_ins.get(said):
             return exact
         intent, confidence = self.best_intent(said)
-        if confidence < CONFIDENCE_FLOOR:
+        if confidence < CONFIDENCE_FLOOR and not self.danger_sign_guessed(said, intent):
             understood = Understood(FALLBACK, confidence=confidence)
         else:
             understood = Understood(intent, self.slots_heard(said, intent), confidence)
@@ -411,6 +415,12 @@ class Understanding:
         confidence, intent = max(danger)
         return Understood(intent, confidence=confidence)
 
+    def danger_sign_guessed(self, said: str, intent: str) -> bool:
+        """A red-flag sign in other words, when the classifier's unsure best guess is a symptom report
+        ("my fingernails are turning kind of bluish"): kept rather than lost to the fallback."""
+        sign = self.symptoms.resolve(said) if intent == SYMPTOM_INTENT else None
+        return sign is not None and sign.id in DANGER_VALUES
+
     @staticmethod
     def clauses(said: str) -> list[str]:
         """The parts of a sentence that could be said on their own: each run between joining words
@@ -441,9 +451,10 @@ def load_model(locale: str, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
 
 
 def cache_key(model_bytes: bytes) -> str:
-    """What a fitted matcher depends on: the model, this code, the built-in phrases, scikit-learn's version."""
+    """What a fitted matcher depends on: the model, this code, the built-in and out-of-domain phrases, scikit-learn's version."""
     digest = hashlib.sha256(model_bytes)
-    for part in (Path(__file__).read_bytes(), BUILT_INS_FILE.read_bytes(), sklearn.__version__.encode()):
+    for part in (Path(__file__).read_bytes(), BUILT_INS_FILE.read_bytes(), OUT_OF_DOMAIN_FILE.read_bytes(),
+                 sklearn.__version__.encode()):
         digest.update(b"\0" + part)
     return digest.hexdigest()[:24]
 
