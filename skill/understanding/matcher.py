@@ -345,8 +345,8 @@ class Understanding:
         if exact := self.samples.get(said) or self.built_ins.get(said):
             return exact
         intent, confidence = self.best_intent(said)
-        if confidence < CONFIDENCE_FLOOR and not self.danger_sign_guessed(said, intent):
-            understood = Understood(FALLBACK, confidence=confidence)
+        if confidence < CONFIDENCE_FLOOR:
+            understood = self.danger_sign_guessed(said) or Understood(FALLBACK, confidence=confidence)
         else:
             understood = Understood(intent, self.slots_heard(said, intent), confidence)
         if not carries_danger(understood) and (danger := self.danger_said_anywhere(said)):
@@ -415,11 +415,13 @@ class Understanding:
         confidence, intent = max(danger)
         return Understood(intent, confidence=confidence)
 
-    def danger_sign_guessed(self, said: str, intent: str) -> bool:
-        """A red-flag sign in other words, when the classifier's unsure best guess is a symptom report
-        ("my fingernails are turning kind of bluish"): kept rather than lost to the fallback."""
-        sign = self.symptoms.resolve(said) if intent == SYMPTOM_INTENT else None
-        return sign is not None and sign.id in DANGER_VALUES
+    def danger_sign_guessed(self, said: str) -> Understood | None:
+        """A red-flag sign in other words, in words the classifier is unsure of ("my fingernails are
+        turning kind of bluish", "i'm super pale like gray"): reported rather than lost to the fallback."""
+        sign = self.symptoms.resolve(said)
+        if sign is None or sign.id not in DANGER_VALUES:
+            return None
+        return Understood(SYMPTOM_INTENT, {SYMPTOM_SLOT: {"value": sign.words, "id": sign.id}})
 
     @staticmethod
     def clauses(said: str) -> list[str]:
