@@ -175,6 +175,7 @@ def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency() ->
     "okay stop the steps my lips are going blue",           # a red-flag sign inside another request
     "yes i want the steps but honestly i want to die",       # a crisis clause after a yes
     "my fingernails are turning kind of bluish",             # a sign in words no synonym has
+    "i'm super pale like gray",                              # ... said so the classifier names nothing
 ])
 def test_danger_in_any_part_of_her_words_is_heard(words: str) -> None:
     from skill.understanding.matcher import carries_danger, understanding_for
@@ -188,3 +189,13 @@ def test_myself_and_want_to_are_not_a_crisis(words: str) -> None:
     from skill.understanding.matcher import carries_danger, understanding_for
 
     assert not carries_danger(understanding_for("en-US").understand_alone(words)), words
+
+
+def test_being_sick_is_a_flu_like_sign_and_her_baby_being_sick_is_for_the_doctor() -> None:
+    """"Throwing" once pulled "i've been throwing up" towards the intrusive-thoughts crisis samples."""
+    from skill.understanding.matcher import understanding_for
+
+    model = understanding_for("en-US")
+    sick = model.understand_alone("i've been throwing up")
+    assert (sick.intent, sick.slots["symptom"]["id"]) == ("ReportSymptomIntent", "FLU_LIKE")
+    assert model.understand_alone("my baby keeps throwing up").intent == "AMAZON.FallbackIntent"
