@@ -20,7 +20,7 @@ MAY_IMPORT: dict[str, set[str]] = {
               "content", "persistence", "alexa_api"},
     "web": {"handlers", "conversation", "verification", "content", "persistence"},
     "publishing": {"understanding", "content"},
-    "handlers": {"conversation", "content", "persistence", "alexa_api"},
+    "handlers": {"understanding", "conversation", "content", "persistence", "alexa_api"},
     "understanding": {"content"},
     "conversation": {"content", "persistence"},
     "verification": set(),

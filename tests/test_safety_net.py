@@ -153,7 +153,7 @@ def test_step_one_has_no_stray_otherwise_after_a_skipped_warning(alexa: Alexa) -
     assert "Otherwise" not in turn.speech and turn.has("Step 1 of 4")
 
 
-# --- the console's matcher, safety first ------------------------------------------------------------
+# --- danger in her words, as a device hands them to the skill ------------------------------------------
 
 def test_of_several_signs_named_at_once_the_console_keeps_the_danger_sign() -> None:
     """One slot holds one value: the longest ("a temperature of thirty nine") used to win over "confused"."""
@@ -164,31 +164,30 @@ def test_of_several_signs_named_at_once_the_console_keeps_the_danger_sign() -> N
     assert slots["symptom"]["id"] == "EMERGENCY", slots
 
 
-def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency() -> None:
-    from skill.understanding.matcher import carries_danger, understanding_for
-
-    understood = understanding_for("en-GB").understand("ok next oh hang on i feel really faint")
-    assert carries_danger(understood), understood  # the emergency intent, or the red-flag sign reported
+def test_a_danger_sign_said_after_a_false_start_still_reaches_the_emergency(make_alexa) -> None:
+    """Said mid-walk as a device hears it: the intent Alexa chose and her words in a slot, nothing more."""
+    alexa = make_alexa(locale="en-GB")
+    alexa.say("take me through the steps")
+    assert alexa.say("ok next oh hang on i feel really faint").leads_with("Call 999 now")
 
 
 @pytest.mark.parametrize("words", [
-    "okay stop the steps my lips are going blue",           # a red-flag sign inside another request
     "yes i want the steps but honestly i want to die",       # a crisis clause after a yes
     "my fingernails are turning kind of bluish",             # a sign in words no synonym has
-    "i'm super pale like gray",                              # ... said so the classifier names nothing
+    "my heart rate's through the roof and i feel like death",
+    "i fainted in the shower just now",
 ])
-def test_danger_in_any_part_of_her_words_is_heard(words: str) -> None:
-    from skill.understanding.matcher import carries_danger, understanding_for
-
-    assert carries_danger(understanding_for("en-US").understand(words, "walk")), words
+def test_danger_in_any_part_of_her_words_is_heard(alexa: Alexa, words: str) -> None:
+    alexa.say("how do I relieve a hard lump")  # the offer of the steps waits for a yes or a no
+    turn = alexa.say(words)
+    assert turn.has("call 911 now") or turn.has("911"), turn.speech
 
 
 @pytest.mark.parametrize("words", ["nah i feel fine in myself", "i'm still feeding my baby myself",
                                    "i want to stop pumping how do i do it"])
-def test_myself_and_want_to_are_not_a_crisis(words: str) -> None:
-    from skill.understanding.matcher import carries_danger, understanding_for
-
-    assert not carries_danger(understanding_for("en-US").understand_alone(words)), words
+def test_myself_and_want_to_are_not_a_crisis(alexa: Alexa, words: str) -> None:
+    alexa.say("how do I relieve a hard lump")
+    assert "911" not in alexa.say(words).speech
 
 
 def test_being_sick_is_a_flu_like_sign_and_her_baby_being_sick_is_for_the_doctor() -> None:

@@ -95,9 +95,16 @@ def test_a_symptom_report_with_no_slot_gives_relief_and_offers_the_check(alexa: 
     assert turn.leads_with("fever") and turn.has("cold pack", "three quick questions") and turn.stays_open
 
 
-def test_a_symptom_that_did_not_resolve_gives_relief_and_offers_the_check(alexa: Alexa) -> None:
+def test_words_alexa_could_not_resolve_are_never_the_lump_answer_but_one_screening_question(alexa: Alexa) -> None:
+    """Unresolved words arrive with ER_SUCCESS_NO_MATCH; nothing in them is danger, so she is asked."""
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a funny feeling all over", "id": None}})
+    assert turn.has("very unwell, confused or faint") and "cold pack" not in turn.speech and turn.stays_open
+    assert "911" in turn.body["response"]["reprompt"]["outputSpeech"]["ssml"]  # silence hears the number
+
+
+def test_a_red_flag_sign_alexa_could_not_resolve_still_gets_the_emergency_number(alexa: Alexa) -> None:
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "purple spots", "id": None}})
-    assert turn.has("three quick questions") and "very unwell" not in turn.speech
+    assert turn.leads_with("Call 911 now")
 
 
 def test_session_end_gets_no_speech(alexa: Alexa) -> None:

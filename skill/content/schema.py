@@ -57,6 +57,8 @@ REQUIRED: tuple[str, ...] = (
     "check.intro.speech",
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
+    "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
+    *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
     *(f"medicines.{name}.{field}" for name in ("aspirin", "unknown")
       for field in ("title", "speech", "card", "source", "clinical_source")),

@@ -56,6 +56,7 @@ class Conversation:
     hint_taught: bool = False        # she has heard the full "say next" hint this session
     warned: bool = False             # the last thing she heard led with the warning signs
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
+    emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
     @classmethod
@@ -82,6 +83,7 @@ class Conversation:
             hint_taught=stored.get("hint_taught") is True,
             warned=stored.get("warned") is True,
             reminder_offered=stored.get("reminder_offered") is True,
+            emergency_told=stored.get("emergency_told") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
         )
 
@@ -97,6 +99,7 @@ class Conversation:
             "hint_taught": self.hint_taught,
             "warned": self.warned,
             "reminder_offered": self.reminder_offered,
+            "emergency_told": self.emergency_told,
             "last_reply": self.last_reply,
         }
 

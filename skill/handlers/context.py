@@ -15,7 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.triage import pending_position, reported_symptom, triage_rules
+from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
 
 class Answer(StrEnum):
@@ -81,7 +81,6 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
 
 def signs_the_pending_question(handler_input: HandlerInput, conversation: Conversation) -> bool:
     """A sign she names ("I have a fever") that the pending check question asks about."""
-    sign = reported_symptom(handler_input)
     rules = triage_rules()
     _, route = rules.questions[pending_position(rules, conversation)]
-    return sign is not None and rules.reported.get(sign) == route
+    return symptom_route(handler_input) == route

@@ -1,8 +1,10 @@
 """The safety net: a crisis or an emergency, said at any moment, is answered before anything else.
 
 Registered first, so no state, pending question or topic can shadow it; `can_handle` only reads
-the request (the intent, and a red-flag symptom on any intent). Which intents and signs are
-dangerous is data (content/triage.toml), the words are content (`[crisis]`, `[check.outcomes]`),
+the request, exactly what a device hands the skill: the intent, a red-flag symptom id on any intent,
+and her words in every slot, resolved or not, read by the skill's own danger reader
+(understanding/danger.py). Which intents and signs are dangerous is data (content/triage.toml,
+understanding/danger_words.toml), the words she hears are content (`[crisis]`, `[check.outcomes]`),
 and every number comes from care_lines.toml.
 """
 from __future__ import annotations
@@ -16,13 +18,16 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
 from skill.conversation.state import conversation_of
 from skill.handlers.context import intent_of
+from skill.handlers.slots import slot_words
 from skill.handlers.triage import CRISIS, EMERGENCY, reported_symptom, route_reply, triage_rules
+from skill.understanding.danger import most_urgent, read_words
 
 DANGER = frozenset({CRISIS, EMERGENCY})
 
 
 def danger_in(handler_input: HandlerInput) -> str | None:
-    """"crisis" or "emergency" when her words carry one (by intent, or a red-flag sign on any intent)."""
+    """"crisis" or "emergency" when her request carries one: by intent, by a red-flag sign resolved on
+    any intent, or in her words in any slot (a sign Alexa could not resolve still arrives as words)."""
     if not is_request_type("IntentRequest")(handler_input):
         return None  # a name-free request asks whether we could answer, and must not be answered
     rules = triage_rules()
@@ -30,7 +35,10 @@ def danger_in(handler_input: HandlerInput) -> str | None:
     if route in DANGER:
         return route
     sign = reported_symptom(handler_input)
-    return EMERGENCY if sign is not None and rules.reported.get(sign) == EMERGENCY else None
+    if sign is not None and rules.reported.get(sign) == EMERGENCY:
+        return EMERGENCY
+    heard = most_urgent(*(read_words(words).route for words in slot_words(handler_input)))
+    return heard if heard in DANGER else None
 
 
 def crisis_reply(content: LocaleContent) -> Reply:

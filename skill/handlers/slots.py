@@ -30,3 +30,10 @@ def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
     slot = (getattr(intent, "slots", None) or {}).get(slot_name)
     value = getattr(slot, "value", None)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def slot_words(handler_input: HandlerInput) -> list[str]:
+    """Her words in every slot of the intent, resolved or not: all a device hands the danger reader."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    values = (getattr(slot, "value", None) for slot in (getattr(intent, "slots", None) or {}).values())
+    return [value for value in values if isinstance(value, str) and value.strip()]

@@ -16,9 +16,10 @@ from ask_sdk_model import Response
 from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
 from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.slots import resolved_id
+from skill.handlers.slots import resolved_id, slot_words
 from skill.handlers.topics import OVERVIEW, topic_reply, with_prompt
 from skill.conversation.render import Reply, render
+from skill.understanding.danger import APPOINTMENT, SCREEN, TODAY, most_urgent, read_words
 
 TRIAGE_FILE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"
 SYMPTOM_SLOT = "symptom"
@@ -65,14 +66,24 @@ def triage_rules(path: Path = TRIAGE_FILE) -> Triage:
 
 
 def route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
-    """The advice for a care route; the emergency route ends the session so she acts at once."""
+    """The advice for a care route.
+
+    The emergency route keeps the session open once, so that she can say "that's not what I meant"
+    if Alexa misheard her; the second time it ends the session so she acts at once.
+    """
     if route == RELIEF:
         return topic_reply(content, conversation, OVERVIEW, offer_check=True)
+    if route == SCREEN:
+        return screen_reply(content, conversation)
     outcome = content.get(f"check.outcomes.{route}")
     speech = content.fitting(outcome, conversation.situation)
     card = {"card_title": outcome["title"], "card_text": outcome["card"]}
     if route == EMERGENCY:
-        return Reply(speech=[speech], end_session=True, warns=True, **card)
+        if conversation.emergency_told:
+            return Reply(speech=[speech], end_session=True, warns=True, **card)
+        conversation.emergency_told = True
+        conversation.ask(None)
+        return Reply(speech=[speech, outcome["misheard"]], reprompt=outcome["reprompt"], warns=True, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
         return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, **card)
@@ -88,6 +99,14 @@ def question_reply(content: LocaleContent, conversation: Conversation, position:
     question = content.get(f"check.questions.{name}")
     return Reply(speech=[*(lead or []), content.fitting(question, conversation.situation)],
                  reprompt=question["reprompt"], question=Question.CHECK)
+
+
+def screen_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """Words she said that the skill cannot place, or an alarming word with an everyday use: one
+    screening question (the check's first, shorter), whose reprompt carries the emergency number."""
+    conversation.ask_check_question(0)
+    screen = content.get("check.screen")
+    return Reply(speech=[screen["speech"]], reprompt=screen["reprompt"], question=Question.CHECK)
 
 
 def start_check_reply(content: LocaleContent, conversation: Conversation) -> Reply:
@@ -127,6 +146,20 @@ def reported_symptom(handler_input: HandlerInput) -> str | None:
     return resolved_id(handler_input, SYMPTOM_SLOT)
 
 
+def symptom_route(handler_input: HandlerInput) -> str | None:
+    """Where the symptom she reported leads: the route of the id Alexa resolved it to; else what the
+    danger reader finds in her words in any slot (a same-day sign, a sign to examine, a plain lump);
+    else, for words nobody can place, the screening question, never the lump answer. None when she
+    named nothing at all."""
+    if sign := reported_symptom(handler_input):
+        return triage_rules().reported.get(sign, RELIEF)
+    words = slot_words(handler_input)
+    if not words:
+        return None
+    reading = most_urgent(*(read_words(said).route for said in words))
+    return reading if reading in (TODAY, APPOINTMENT, RELIEF) else SCREEN
+
+
 class ReportSymptomHandler(AbstractRequestHandler):
     """"I have a fever": a warning sign routes straight to its advice; a plain lump hears how to ease
     it and is offered the check, never started on it unasked."""
@@ -135,5 +168,5 @@ class ReportSymptomHandler(AbstractRequestHandler):
         return is_intent_name("ReportSymptomIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        route = triage_rules().reported.get(reported_symptom(handler_input) or "", RELIEF)
+        route = symptom_route(handler_input) or RELIEF
         return render(handler_input, route_reply(content_of(handler_input), conversation_of(handler_input), route))

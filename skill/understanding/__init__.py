@@ -1,5 +1,6 @@
-"""What she may say: the utterance grammar, the models generated from it, the console's matcher, the report.
+"""What she may say and what her words mean: the danger reader, the grammar, the models, the console's matcher.
 
-The service never imports this layer (real Alexa does the understanding); the console, the model
-generator and the tests do. May import: content, and config/logs/envelopes.
+The service imports only `danger` (pure Python: the skill reads the words Alexa hands it for danger,
+on every host); real Alexa does the rest of the understanding, and the console, the model generator
+and the tests use the rest. May import: content, and config/logs/envelopes.
 """

@@ -4,7 +4,11 @@ The console and the conversation tests talk to the skill in her words without a 
 classifier (scikit-learn's LinearSVC) over word and character n-grams is trained at start-up on every sample of the locale's
 interaction model (slot references expanded by their values and synonyms), so words nobody wrote
 as a sample still reach the right intent; below a confidence floor she gets AMAZON.FallbackIntent,
-as on a device. Slots are filled from the intent's slot values and synonyms, longest match first.
+as on a device. Slots are filled as Alexa fills them: the words a sample of the intent frames
+around its {slot} (resolved when they are a value or synonym, else sent unresolved with
+ER_SUCCESS_NO_MATCH), or a value named where no sample frames her words. It emulates Alexa and
+nothing more: every safety decision is the skill's own (skill/understanding/danger.py), made on
+exactly what this sends, as on a device.
 """
 from __future__ import annotations
 
@@ -40,10 +44,6 @@ CONFIDENCE_FLOOR = -0.4
 # Each slotted sample is trained with this many values of its slot(s), rotating through the values
 # so that every value is seen while no one intent swamps the others with thousands of copies.
 VALUES_PER_SLOTTED_SAMPLE = 6
-# How alike (cosine of character n-grams) a run of her words must be to a symptom synonym to be taken as
-# that symptom when no synonym is said exactly, and the longest run compared. Set on the unseen dev half.
-RESOLVE_FLOOR = 0.6
-RESOLVE_RUN_WORDS = 8
 # A sample with several slots stands for the product of their values; beyond this many phrases the
 # full expansion behind is_sample keeps only the first ones (the classifier learns from the rotation).
 MAX_PHRASES_PER_SAMPLE = 5000
@@ -59,31 +59,20 @@ SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check"})
 LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
-# Never turned into a yes or a no: the safety net answers these from any state.
+# Never turned into a yes or a no: the intent Alexa chose is sent as it is.
 DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
 # Slot value ids that mean "get help now" (SymptomType EMERGENCY): kept first when several signs are named.
 DANGER_VALUES = frozenset({"EMERGENCY"})
 # Slot value ids that say only what she already has (a lump): kept last, so a sign named with it
 # ("a fever and a hard lump") is the value sent, whichever words are longer.
 PLAIN_VALUES = frozenset({"LUMP"})
-# Where a red-flag sign is heard on any intent: the intent and slot that carry her symptoms.
-SYMPTOM_INTENT, SYMPTOM_SLOT = "ReportSymptomIntent", "symptom"
-# Words that open a new clause in speech ("no I don't want the steps | I want to die"): a crisis or an
-# emergency said after something else starts at one of them. A tail shorter than this (a run between
-# joining words, one word shorter) is not scored
-# ("my baby myself" is not a crisis), and a clause wins when a danger intent is its best guess and
-# scores above the margin. Both set on the unseen dev half, the labelled set and the safety set's
-# other statements: 0.1 to 0.3 reach every danger statement with the fewest false alarms (7, against 9
-# before clauses were scored); see docs/safety.md.
-CLAUSE_OPENERS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "everything", "it's"})
-DANGER_CLAUSE_WORDS = 4
-DANGER_CLAUSE_MARGIN = 0.2
 
 
-def carries_danger(understood: "Understood") -> bool:
-    """A crisis or emergency intent, or a red-flag sign on any intent: the safety net's to answer."""
+def keeps_its_intent(understood: "Understood") -> bool:
+    """Sent as Alexa chose it even while a yes/no question waits: a crisis or emergency intent, a
+    red-flag sign, or words in a slot that no value resolves (the skill reads those itself)."""
     return understood.intent in DANGER_INTENTS or any(
-        slot.get("id") in DANGER_VALUES for slot in understood.slots.values())
+        slot.get("id") in DANGER_VALUES or slot.get("id") is None for slot in understood.slots.values())
 
 
 def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
@@ -174,6 +163,11 @@ class SlotVocabulary:
             # Longest first, so "a hard lump" wins over "hard" when both are in her words.
             self.words[kind["name"]] = sorted(said, key=lambda word: -len(word.words))
 
+    def resolve(self, kind: str, words: str) -> str | None:
+        """The id of the value these words are exactly (a value or a synonym), as Alexa's entity
+        resolution answers ER_SUCCESS_MATCH; None for words it would send unresolved."""
+        return next((word.id for word in self.words.get(kind, []) if word.words == words), None)
+
     def fill(self, said: str, slot_types: dict[str, str]) -> Slots:
         """The longest value of each slot found in her words; spans already taken are not reused.
 
@@ -196,31 +190,6 @@ class SlotVocabulary:
             slots[name] = {"value": word.words, "id": word.id}
             taken.append(span)
         return slots
-
-
-class SlotResolver:
-    """Alexa's entity resolution, roughly: a slot value said in other words than any synonym.
-
-    On a device the slot's words reach the skill even when they match no synonym exactly, and
-    Amazon's resolution maps near ones ("my fingertips are going blue") to a value. Here each run
-    of her words is compared with every synonym of the type by character n-grams; the closest pair
-    wins when it is at least RESOLVE_FLOOR alike.
-    """
-
-    def __init__(self, words: list[SlotWord]):
-        self.words = words
-        self.vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        self.known = self.vectors.fit_transform([word.words for word in words])
-
-    def resolve(self, said: str) -> SlotWord | None:
-        words = said.split()
-        runs = [" ".join(words[start:start + size]) for size in range(2, RESOLVE_RUN_WORDS + 1)
-                for start in range(len(words) - size + 1)]
-        if not runs:
-            return None
-        alike = (self.vectors.transform(runs) @ self.known.T).toarray().max(axis=0)
-        best = int(alike.argmax())
-        return self.words[best] if alike[best] >= RESOLVE_FLOOR else None
 
 
 def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary) -> Iterator[tuple[str, Slots]]:
@@ -325,11 +294,12 @@ class Understanding:
 
         The console's stand-in for Alexa weighing a reply against the question just asked: while a
         yes/no question waits, words that start with yes or no ("no it's getting better", "yes the
-        skin looks dimpled") are that answer, unless they carry a crisis or an emergency. The
-        handlers' own context resolver (skill/handlers/context.py) still decides what the answer does.
+        skin looks dimpled") are that answer, unless the intent Alexa chose is one it keeps (see
+        keeps_its_intent). The handlers' own context resolver (skill/handlers/context.py) still
+        decides what the answer does.
         """
         understood = self.understand_alone(text)
-        if pending in YES_NO_QUESTIONS and not carries_danger(understood):
+        if pending in YES_NO_QUESTIONS and not keeps_its_intent(understood):
             first = normalise(text).split(" ", 1)[0]
             if first in LEADING_YES:
                 return Understood("AMAZON.YesIntent", confidence=understood.confidence)
@@ -346,92 +316,50 @@ class Understanding:
             return exact
         intent, confidence = self.best_intent(said)
         if confidence < CONFIDENCE_FLOOR:
-            understood = self.danger_sign_guessed(said) or Understood(FALLBACK, confidence=confidence)
-        else:
-            understood = Understood(intent, self.slots_heard(said, intent), confidence)
-        if not carries_danger(understood) and (danger := self.danger_said_anywhere(said)):
-            return danger
-        return understood
+            return Understood(FALLBACK, confidence=confidence)
+        return Understood(intent, self.slots_heard(said, intent), confidence)
 
     def slots_heard(self, said: str, intent: str) -> Slots:
-        """The intent's slots in her words: exact synonyms first; a symptom said in other words resolved."""
-        slots = self.vocabulary.fill(said, self.slot_types.get(intent, {}))
-        if intent == SYMPTOM_INTENT and SYMPTOM_SLOT not in slots and (word := self.symptoms.resolve(said)):
-            slots[SYMPTOM_SLOT] = {"value": word.words, "id": word.id}
+        """The intent's slots as Alexa fills them: the words one of its samples frames around each
+        slot (the sample with the most words of its own wins), cut to a value or synonym named in them
+        (resolved), else sent whole and unresolved; where no sample frames her words, the values
+        named in them; where none is named, the words after the opening of a sample, unresolved."""
+        framed = [(len(frame.pattern), match) for frame in self.frames.get(intent, ()) if (match := frame.fullmatch(said))]
+        if not framed and (named := self.vocabulary.fill(said, self.slot_types.get(intent, {}))):
+            return named
+        if not framed:  # no sample frames all her words: one that opens them lets its slot take the rest
+            framed = [(len(opening.pattern), match) for opening in self.openings.get(intent, ())
+                      if (match := opening.fullmatch(said))]
+        if not framed:
+            return {}
+        _, match = max(framed, key=lambda pair: pair[0])
+        types = self.slot_types[intent]
+        slots: Slots = {}
+        for name, words in match.groupdict().items():
+            # Alexa weighs slot words towards the listed values: a value inside the words is what it sends.
+            named = self.vocabulary.fill(words, {name: types.get(name, "")})
+            slots[name] = named.get(name) or {"value": words, "id": self.vocabulary.resolve(types.get(name, ""), words)}
         return slots
 
     @cached_property
-    def symptom_words(self) -> list[SlotWord]:
-        """Every way of saying a symptom in this model (none when it has no symptom slot)."""
-        return self.vocabulary.words.get(self.slot_types.get(SYMPTOM_INTENT, {}).get(SYMPTOM_SLOT, ""), [])
+    def frames(self) -> dict[str, list[re.Pattern[str]]]:
+        """Each slotted sample as a pattern whose groups catch the words where its slots stand."""
+        frames: dict[str, list[re.Pattern[str]]] = {}
+        for template, intent in self.slotted:
+            parts = re.split(r"\{(\w+)\}", template)
+            if len(set(parts[1::2])) == len(parts[1::2]):
+                frames.setdefault(intent, []).append(re.compile(
+                    "".join(f"(?P<{part}>.+?)" if index % 2 else re.escape(part) for index, part in enumerate(parts))))
+        return frames
 
     @cached_property
-    def symptoms(self) -> SlotResolver:
-        return SlotResolver(self.symptom_words)
-
-    @cached_property
-    def danger_phrases(self) -> dict[str, Understood]:
-        """What a danger phrase inside a longer sentence is sent as, by its words.
-
-        A red-flag sign (the EMERGENCY value of the symptom slot, two words or more) is that symptom
-        reported; a crisis or emergency intent's own sample of three words or more is that intent.
-        """
-        phrases = {said: understood for said, understood in self.samples.items()
-                   if understood.intent in DANGER_INTENTS and said.count(" ") >= 2}
-        for word in self.symptom_words:
-            if word.id in DANGER_VALUES and " " in word.words:
-                phrases[word.words] = Understood(SYMPTOM_INTENT, {SYMPTOM_SLOT: {"value": word.words, "id": word.id}})
-        return phrases
-
-    @cached_property
-    def danger_pattern(self) -> re.Pattern[str] | None:
-        """One pattern for every danger phrase, longest first, whole words only."""
-        if not self.danger_phrases:
-            return None
-        phrases = "|".join(re.escape(words) for words in sorted(self.danger_phrases, key=len, reverse=True))
-        return re.compile(rf"(?<![\w'])({phrases})(?![\w'])")
-
-    def danger_said_anywhere(self, said: str) -> Understood | None:
-        """A crisis or emergency in any part of her words, whatever the rest of them asks (safety first).
-
-        Two ways, both stand-ins for what a device needs the grammar for: a danger phrase of the model
-        named anywhere ("I've become very pale", "my heartbeat is too fast and my fever is a hundred
-        and three", "I've got chest pains and my breast is swollen"); and a clause after a false
-        start or another request ("okay next oh wait I'm feeling really confused", "no I don't want
-        the steps I want to die") that the classifier alone places clearly on the danger side.
-        Single words ("confused", "faint") are not spotted alone: they are too often something else.
-        """
-        if self.danger_pattern and (phrase := self.danger_pattern.search(said)):
-            return self.danger_phrases[phrase.group(1)]
-        clauses = self.clauses(said)
-        if not clauses:
-            return None
-        scores = self.classifier.decision_function(self.features.transform(clauses))
-        heard = [(float(row.max()), str(self.classifier.classes_[row.argmax()])) for row in scores]
-        danger = [(confidence, intent) for confidence, intent in heard
-                  if intent in DANGER_INTENTS and confidence > DANGER_CLAUSE_MARGIN]
-        if not danger:
-            return None
-        confidence, intent = max(danger)
-        return Understood(intent, confidence=confidence)
-
-    def danger_sign_guessed(self, said: str) -> Understood | None:
-        """A red-flag sign in other words, in words the classifier is unsure of ("my fingernails are
-        turning kind of bluish", "i'm super pale like gray"): reported rather than lost to the fallback."""
-        sign = self.symptoms.resolve(said)
-        if sign is None or sign.id not in DANGER_VALUES:
-            return None
-        return Understood(SYMPTOM_INTENT, {SYMPTOM_SLOT: {"value": sign.words, "id": sign.id}})
-
-    @staticmethod
-    def clauses(said: str) -> list[str]:
-        """The parts of a sentence that could be said on their own: each run between joining words
-        ("I've got chest pain | my breast is swollen"), and each tail from a word that opens a clause."""
-        words = said.split()
-        tails = [" ".join(words[start:]) for start in range(1, len(words) - DANGER_CLAUSE_WORDS + 1)
-                 if words[start] in CLAUSE_OPENERS]
-        runs = [run.strip() for run in re.split(r"\b(?:and|but|so|because|then)\b", said)]
-        return tails + [run for run in runs if run != said and run.count(" ") + 1 >= DANGER_CLAUSE_WORDS - 1]
+    def openings(self) -> dict[str, list[re.Pattern[str]]]:
+        """Each slotted sample's words before its first slot, the slot taking all that follows."""
+        openings: dict[str, list[re.Pattern[str]]] = {}
+        for template, intent in self.slotted:
+            before, name, _ = re.split(r"\{(\w+)\}", template, maxsplit=1)
+            openings.setdefault(intent, []).append(re.compile(f"{re.escape(before)}(?P<{name}>.+)"))
+        return openings
 
     def best_intent(self, said: str) -> tuple[str, float]:
         """The classifier's most likely intent and its score."""
