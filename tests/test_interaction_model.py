@@ -437,8 +437,10 @@ def test_symptom_type_ids_match_the_readme(locale: str, model: dict[str, Any]) -
         f"unknown {sorted(ids - SYMPTOM_IDS)}"
     )
     report = intents_by_name(model)["ReportSymptomIntent"]
-    assert report.get("slots") == [{"name": "symptom", "type": "SymptomType"}], (
-        f"{model_path(locale).name}: intents[ReportSymptomIntent].slots must be one 'symptom' of SymptomType"
+    assert report.get("slots") == [{"name": "symptom", "type": "SymptomType"}, {"name": "happening", "type": "HappeningType"},
+                                   {"name": "person", "type": "PersonType"}], (
+        f"{model_path(locale).name}: intents[ReportSymptomIntent].slots must be 'symptom' of SymptomType, "
+        "'happening' of HappeningType (her words as a verb) and 'person' of PersonType (who they are about)"
     )
 
 

@@ -151,7 +151,7 @@ def test_very_unwell_and_confused_leads_with_her_markets_emergency_number(her_ec
     turn = her_echo.say("I feel very unwell and confused")
     assert turn.leads_with(f"call {market.emergency_number} now")
     assert not other_emergency_numbers(turn.speech, market)
-    assert turn.ended is True
+    assert turn.stays_open is True  # once, so she can say Alexa misheard her
     written = next(line["number"] for line in CARE_LINES[market.locale] if line["name"].startswith("Emergency"))
     assert turn.card and written in turn.card["content"]
 

@@ -29,8 +29,18 @@ SPOKEN_WORD_LIMIT = 50
 RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
          "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
-         "crisis_help", "crisis_written")
-OPTIONAL_TERMS = ("urgent_line",)  # may be empty where a market has no such line
+         "crisis_help", "crisis_written",
+         # beyond the breast: her baby's care, the urgent route after the birth, support and safety lines
+         "nappies", "baby_doctor", "baby_nurse_help", "baby_nurse_any", "baby_nurse_written", "baby_fever_rule",
+         "baby_fever_reprompt", "baby_fever_written", "mother_urgent_rule", "mother_urgent_reprompt",
+         "mother_urgent_written", "support_help", "support_written", "abuse_help")
+# May be empty where a market has no such line (a nurse line; a separate ambulance number).
+OPTIONAL_TERMS = ("urgent_line", "ambulance_also", "ambulance_also_written")
+# The routes beyond the breast (skill/handlers/beyond.py), each an entry [beyond.<route>].
+BEYOND_ROUTES = ("baby_emergency", "baby_fever", "baby_urgent", "mother_emergency", "mother_urgent",
+                 "psychosis", "abuse", "support", "after_crisis", "baby_other")
+# Answers with no card: the account holder sees the Alexa app, so her safety at home leaves no trace.
+CARDLESS_BEYOND = ("abuse", "after_crisis")
 
 TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
 STEP_FIELDS = ("key", "title", "speech", "card", "source")
@@ -60,6 +70,8 @@ REQUIRED: tuple[str, ...] = (
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
+    *(f"beyond.{route}.{field}" for route in BEYOND_ROUTES
+      for field in ("title", "speech", "reprompt", "source", "clinical_source", *(() if route in CARDLESS_BEYOND else ("card",)))),
     *(f"medicines.{name}.{field}" for name in ("aspirin", "unknown")
       for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",

@@ -31,6 +31,7 @@ class Question(StrEnum):
     SITUATION = "situation"    # are you still breastfeeding, pumping, or stopping?
     OFFER_CHECK = "offer_check"  # shall I ask three quick questions to check for warning signs?
     REMIND = "remind"          # shall I remind you to check in 12 hours? (at most once a session)
+    AFTER_CRISIS = "after_crisis"  # nothing asked, but "no", "okay", "I'm fine now" after a crisis answer
 
 
 def bounded(value: Any, upper: int) -> int | None:

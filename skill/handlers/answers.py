@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
+from skill.handlers.beyond import after_crisis_reply
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
@@ -65,6 +66,10 @@ def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return check_answer_reply(content, conversation_of(handler_input), yes=False)
 
 
+def after_crisis(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return after_crisis_reply(content)
+
+
 # For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
 # question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
 ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
@@ -74,6 +79,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),
     Question.OFFER_CHECK: (start_check, declined),
+    Question.AFTER_CRISIS: (after_crisis, after_crisis),
 }
 
 

@@ -47,6 +47,12 @@ SITUATION_ANSWERS: dict[str, str | None] = {
 }
 
 
+# After a crisis answer nothing was asked, but "no", "okay", "I'm fine now" or words Alexa could not
+# place are still heard (the safety net has already answered any danger in them).
+AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
+                                  "FeelingLowIntent"})
+
+
 def intent_of(handler_input: HandlerInput) -> str | None:
     return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
 
@@ -67,6 +73,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         if intent in SITUATION_ANSWERS:
             return Heard(Answer.SITUATION, SITUATION_ANSWERS[intent])
         return None
+    if question is Question.AFTER_CRISIS:
+        return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])
     if question is Question.CHECK:

@@ -16,18 +16,22 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
-from skill.conversation.state import conversation_of
+from skill.conversation.state import Question, conversation_of
 from skill.handlers.context import intent_of
 from skill.handlers.slots import slot_words
+from skill.handlers.beyond import beyond_reply
 from skill.handlers.triage import CRISIS, EMERGENCY, reported_symptom, route_reply, triage_rules
-from skill.understanding.danger import most_urgent, read_words
+from skill.understanding.danger import BEYOND_THE_BREAST, read_words
 
 DANGER = frozenset({CRISIS, EMERGENCY})
+# Answered first from any state: a crisis, an emergency, and every danger beyond the breast.
+FIRST = DANGER | BEYOND_THE_BREAST
 
 
 def danger_in(handler_input: HandlerInput) -> str | None:
-    """"crisis" or "emergency" when her request carries one: by intent, by a red-flag sign resolved on
-    any intent, or in her words in any slot (a sign Alexa could not resolve still arrives as words)."""
+    """The route her request carries that goes before anything else ("crisis", "emergency", or one
+    beyond the breast: her baby's, or her own after the birth): by intent, by a red-flag sign resolved
+    on any intent, or in her words in any slot (a sign Alexa could not resolve still arrives as words)."""
     if not is_request_type("IntentRequest")(handler_input):
         return None  # a name-free request asks whether we could answer, and must not be answered
     rules = triage_rules()
@@ -37,8 +41,8 @@ def danger_in(handler_input: HandlerInput) -> str | None:
     sign = reported_symptom(handler_input)
     if sign is not None and rules.reported.get(sign) == EMERGENCY:
         return EMERGENCY
-    heard = most_urgent(*(read_words(words).route for words in slot_words(handler_input)))
-    return heard if heard in DANGER else None
+    heard = read_words(slot_words(handler_input)).route
+    return heard if heard in FIRST else None
 
 
 def crisis_reply(content: LocaleContent) -> Reply:
@@ -48,7 +52,7 @@ def crisis_reply(content: LocaleContent) -> Reply:
     """
     crisis = content.get("crisis")
     return Reply(speech=[crisis["speech"]], reprompt=crisis["reprompt"],
-                 card_title=crisis["title"], card_text=crisis["card"])
+                 card_title=crisis["title"], card_text=crisis["card"], question=Question.AFTER_CRISIS)
 
 
 class SafetyNetHandler(AbstractRequestHandler):
@@ -57,8 +61,10 @@ class SafetyNetHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if danger_in(handler_input) == CRISIS:
-            conversation.ask(None)
+        route = danger_in(handler_input)
+        if route == CRISIS:
             return render(handler_input, crisis_reply(content))
+        if route in BEYOND_THE_BREAST:
+            return render(handler_input, beyond_reply(content, route))
         return render(handler_input, route_reply(content, conversation, EMERGENCY))
 

@@ -5,6 +5,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 SITUATION_SLOT = "situation"
+PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
@@ -32,8 +33,11 @@ def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def slot_words(handler_input: HandlerInput) -> list[str]:
-    """Her words in every slot of the intent, resolved or not: all a device hands the danger reader."""
+def slot_words(handler_input: HandlerInput) -> str:
+    """Her words in every slot of the intent, resolved or not, who it is about first ("my aunt" +
+    "fainted at the wedding"): all a device hands the danger reader, as one phrase."""
     intent = getattr(handler_input.request_envelope.request, "intent", None)
-    values = (getattr(slot, "value", None) for slot in (getattr(intent, "slots", None) or {}).values())
-    return [value for value in values if isinstance(value, str) and value.strip()]
+    slots = getattr(intent, "slots", None) or {}
+    names = sorted(slots, key=lambda name: name != PERSON_SLOT)
+    values = (getattr(slots[name], "value", None) for name in names)
+    return " ".join(value.strip() for value in values if isinstance(value, str) and value.strip())

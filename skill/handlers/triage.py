@@ -16,10 +16,11 @@ from ask_sdk_model import Response
 from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
 from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.beyond import beyond_reply
 from skill.handlers.slots import resolved_id, slot_words
 from skill.handlers.topics import OVERVIEW, topic_reply, with_prompt
 from skill.conversation.render import Reply, render
-from skill.understanding.danger import APPOINTMENT, SCREEN, TODAY, most_urgent, read_words
+from skill.understanding.danger import APPOINTMENT, BEYOND_THE_BREAST, SCREEN, TODAY, read_words
 
 TRIAGE_FILE = Path(__file__).resolve().parents[1] / "content" / "triage.toml"
 SYMPTOM_SLOT = "symptom"
@@ -27,6 +28,7 @@ RELIEF = "relief"  # a plain lump: the relief overview, then an offer of the che
 SELF_CARE = "selfcare"
 CRISIS = "crisis"  # the emergency number if she or her baby is in danger, then a 24/7 crisis line
 EMERGENCY = "emergency"
+BABY_OTHER = "baby_other"  # a worry about her baby that is none of the routes beyond the breast
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         return topic_reply(content, conversation, OVERVIEW, offer_check=True)
     if route == SCREEN:
         return screen_reply(content, conversation)
+    if route == BABY_OTHER:
+        return beyond_reply(content, BABY_OTHER)
     outcome = content.get(f"check.outcomes.{route}")
     speech = content.fitting(outcome, conversation.situation)
     card = {"card_title": outcome["title"], "card_text": outcome["card"]}
@@ -82,7 +86,6 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         if conversation.emergency_told:
             return Reply(speech=[speech], end_session=True, warns=True, **card)
         conversation.emergency_told = True
-        conversation.ask(None)
         return Reply(speech=[speech, outcome["misheard"]], reprompt=outcome["reprompt"], warns=True, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
@@ -156,8 +159,10 @@ def symptom_route(handler_input: HandlerInput) -> str | None:
     words = slot_words(handler_input)
     if not words:
         return None
-    reading = most_urgent(*(read_words(said).route for said in words))
-    return reading if reading in (TODAY, APPOINTMENT, RELIEF) else SCREEN
+    reading = read_words(words)
+    if reading.about_her_baby and reading.route not in BEYOND_THE_BREAST:
+        return BABY_OTHER  # her baby's care first; only then, "I can only help with breast lumps"
+    return reading.route if reading.route in (TODAY, APPOINTMENT, RELIEF) else SCREEN
 
 
 class ReportSymptomHandler(AbstractRequestHandler):

@@ -20,11 +20,24 @@ from skill.understanding.grammar import Choice, Grammar, Sequence, Word
 
 DANGER_WORDS_FILE = Path(__file__).with_name("danger_words.toml")
 CRISIS, EMERGENCY, SCREEN, TODAY, APPOINTMENT, RELIEF = "crisis", "emergency", "screen", "today", "appointment", "relief"
+BABY_EMERGENCY, MOTHER_EMERGENCY, PSYCHOSIS, ABUSE = "baby_emergency", "mother_emergency", "psychosis", "abuse"
+BABY_FEVER, BABY_URGENT, MOTHER_URGENT, SUPPORT = "baby_fever", "baby_urgent", "mother_urgent", "support"
 # Most urgent first: the route a sentence gets is the most urgent one any of its clauses carries.
-ROUTES = (CRISIS, EMERGENCY, SCREEN, TODAY, APPOINTMENT, RELIEF)
-CONTEXTS = ("someone_else", "reported_by", "household", "past", "later", "denial", "idioms", "never")
+# Her baby's and her own danger now lead (an overdose taken is the emergency number, unconditionally,
+# before the crisis line); "I can only help with breast lumps" is never a route here.
+ROUTES = (BABY_EMERGENCY, MOTHER_EMERGENCY, CRISIS, PSYCHOSIS, EMERGENCY, ABUSE, SCREEN, BABY_FEVER, BABY_URGENT,
+          MOTHER_URGENT, TODAY, SUPPORT, APPOINTMENT, RELIEF)
+# The routes that lead with the emergency number, said before anything else from any state.
+EMERGENCY_ROUTES = frozenset({BABY_EMERGENCY, CRISIS, PSYCHOSIS, MOTHER_EMERGENCY, EMERGENCY, ABUSE})
+# The routes beyond the breast: answered first from any state too, with their own care route.
+BEYOND_THE_BREAST = frozenset({BABY_EMERGENCY, PSYCHOSIS, MOTHER_EMERGENCY, ABUSE, BABY_FEVER, BABY_URGENT,
+                               MOTHER_URGENT, SUPPORT})
+CONTEXTS = ("someone_else", "reported_by", "household", "baby", "past", "later", "denial", "idioms", "never")
+BABY_ROUTES = frozenset({"baby_emergency", "baby_fever", "baby_urgent"})  # read only in a clause about her baby
 PAST_NEVER_EXCUSES = frozenset({"appointment"})  # how long a lump has lasted is the sign itself
-DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words
+DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words ...
+SUBJECTS = frozenset({"i", "she", "he", "we", "they", "my", "her"})  # ... but never past a new subject
+NEVER_SOMEONE_ELSE = frozenset({"crisis", "psychosis"})  # anyone's crisis gets the crisis line
 SPOKEN = (  # contractions written out, so "i'm" and "i am" read the same
     (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bcannot\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\bain't\b"), "am not"), (re.compile(r"n't\b"), " not"), (re.compile(r"'m\b"), " am"),
@@ -43,6 +56,7 @@ def spoken_form(text: str) -> str:
     return " ".join(said.split())
 
 
+@cache
 def node_pattern(node: Word | Sequence | Choice) -> str:
     """A regular expression for one grammar node; every word it matches ends with a space."""
     if isinstance(node, Word):
@@ -53,17 +67,73 @@ def node_pattern(node: Word | Sequence | Choice) -> str:
     return f"(?:{options}){'?' if node.optional else ''}"
 
 
-def phrase_pattern(grammar: Grammar, phrases: list[str]) -> re.Pattern[str]:
-    """One pattern for a list of phrases, matching whole words only (her words carry a trailing space)."""
-    return re.compile("(?<![^ ])(?:" + "|".join(node_pattern(grammar.parse(phrase)) for phrase in phrases) + ")")
+@cache
+def first_words(node: Word | Sequence | Choice) -> tuple[frozenset[str], bool]:
+    """The words a node's phrases can start with, and whether it can say nothing at all."""
+    if isinstance(node, Word):
+        words = spoken_form(node.text).split()
+        return frozenset(words[:1]), not words
+    found: frozenset[str] = frozenset()
+    if isinstance(node, Sequence):
+        for part in node.parts:
+            words, empty = first_words(part)
+            found |= words
+            if not empty:
+                return found, False
+        return found, True
+    empty = node.optional
+    for option in node.options:
+        words, option_empty = first_words(option)
+        found, empty = found | words, empty or option_empty
+    return found, empty
+
+
+Span = tuple[int, int]
+TOGETHER = "together"
+
+
+class Phrases:
+    """Every list of phrases, indexed by the word each phrase can start with, so her words are tried
+    only where a phrase could begin: one pass over her words finds every list's matches."""
+
+    def __init__(self, grammar: Grammar, lists: dict[str, list[str]]):
+        by_first: dict[str, dict[str, list[str]]] = {}
+        for name, phrases in lists.items():
+            for phrase in phrases:
+                node = grammar.parse(phrase)
+                words, empty = first_words(node)
+                if empty:
+                    raise ValueError(f"{name}: {phrase!r} can match nothing at all")
+                pattern = node_pattern(node)
+                for word in words:
+                    by_first.setdefault(word, {}).setdefault(name, []).append(pattern)
+        self.sources = by_first
+        self.by_first: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}  # compiled on first use
+
+    def starting_with(self, word: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        if (compiled := self.by_first.get(word)) is None:
+            compiled = tuple((name, re.compile("|".join(patterns))) for name, patterns in self.sources.get(word, {}).items())
+            self.by_first[word] = compiled
+        return compiled
+
+    def spans(self, said: str) -> dict[str, list[Span]]:
+        """Each list's matches in her words (which end with a space), the longest at each start."""
+        found: dict[str, list[Span]] = {}
+        for match in WORD.finditer(said):
+            for name, pattern in self.starting_with(match.group()):
+                if phrase := pattern.match(said, match.start()):
+                    found.setdefault(name, []).append(phrase.span())
+        return found
+
+
+WORD = re.compile(r"[^ ]+")
 
 
 @dataclass(frozen=True)
 class DangerWords:
-    routes: dict[str, re.Pattern[str]]
-    together: re.Pattern[str]  # sepsis signs that, two together or with a same-day sign, are the emergency
-    contexts: dict[str, re.Pattern[str]]
-    joining: re.Pattern[str]
+    phrases: Phrases  # every route's list, "together" (sepsis signs that, two together or with a
+                      # same-day sign, are the emergency) and every context of [ordinary]
+    joining: frozenset[str]
 
 
 @cache
@@ -76,13 +146,13 @@ def danger_words(path: Path = DANGER_WORDS_FILE) -> DangerWords:
         unsourced = [route for route in ROUTES if not data[route].get("clinical_source")]
         if unsourced or not data["ordinary"].get("clinical_source"):
             raise ValueError(f"every list needs a clinical_source ({', '.join(unsourced) or 'ordinary'})")
-        routes = {route: phrase_pattern(grammar, data[route]["phrases"]) for route in ROUTES}
-        together = phrase_pattern(grammar, data[SCREEN]["together"])
-        contexts = {name: phrase_pattern(grammar, data["ordinary"][name]) for name in CONTEXTS}
-        joining = re.compile(r"(?<![^ ])(?:" + "|".join(re.escape(word) for word in data["ordinary"]["joining"]) + ") ")
+        lists = {route: data[route]["phrases"] for route in ROUTES}
+        lists |= {TOGETHER: data[SCREEN]["together"]} | {name: data["ordinary"][name] for name in CONTEXTS}
+        phrases = Phrases(grammar, lists)
+        joining = frozenset(data["ordinary"]["joining"])
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{path.name}: {error}") from error
-    return DangerWords(routes, together, contexts, joining)
+    return DangerWords(phrases, joining)
 
 
 @dataclass(frozen=True)
@@ -91,6 +161,7 @@ class Reading:
 
     route: str | None
     why: str = ""  # a list's name ("emergency", "emergency excused: past"): never her words
+    about_her_baby: bool = False  # the words open with her baby ("my baby ...", "the little one ...")
 
 
 def read_words(text: str | None) -> Reading:
@@ -100,53 +171,74 @@ def read_words(text: str | None) -> Reading:
         return Reading(None)
     words = danger_words()
     said += " "
-    bounds = [0, *(match.end() for match in words.joining.finditer(said)), len(said)]
+    found = words.phrases.spans(said)
+    bounds = [0, *(match.end() + 1 for match in WORD.finditer(said) if match.group() in words.joining), len(said)]
     excused = ""
-    heard: dict[str, list[tuple[int, int]]] = {}
+    heard: dict[str, list[Span]] = {}
     for route in ROUTES:
-        for match in words.routes[route].finditer(said):
-            clause = (max(bound for bound in bounds if bound <= match.start()),
-                      min(bound for bound in bounds if bound >= match.end()))
-            if reason := ordinary_because(words, said, clause, match.start(), match.end(), route):
+        for span in found.get(route, ()):
+            clause = (max(bound for bound in bounds if bound <= span[0]), min(bound for bound in bounds if bound >= span[1]))
+            if reason := ordinary_because(found, said, clause, span, route):
                 excused = excused or f"{route} excused: {reason}"
             else:
-                heard.setdefault(route, []).append(match.span())
-    if heard.keys() & {CRISIS, EMERGENCY}:
-        return Reading(CRISIS if CRISIS in heard else EMERGENCY, "crisis" if CRISIS in heard else "emergency")
-    if SCREEN in heard and signs_together(words, said, heard):
+                heard.setdefault(route, []).append(span)
+    urgent = next((route for route in ROUTES if route in heard), None)
+    if urgent in EMERGENCY_ROUTES:
+        return Reading(urgent, urgent)
+    if SCREEN in heard and signs_together(said, found.get(TOGETHER, []), heard):
         return Reading(EMERGENCY, "signs together")
-    route = next((route for route in ROUTES if route in heard), None)
-    return Reading(route, route or excused)
+    return Reading(urgent, urgent or excused, any(start == 0 for start, _ in found.get("baby", ())))
 
 
-def signs_together(words: DangerWords, said: str, heard: dict[str, list[tuple[int, int]]]) -> bool:
+def signs_together(said: str, signs: list[Span], heard: dict[str, list[Span]]) -> bool:
     """Two sepsis signs, or one with a same-day sign, heard (not excused) in one sentence."""
-    screened = [span for span in heard[SCREEN]
-                if any(m.start() < span[1] and span[0] < m.end() for m in words.together.finditer(said))]
+    screened = [span for span in heard[SCREEN] if any(start < span[1] and span[0] < end for start, end in signs)]
     distinct = {said[start:end] for start, end in screened}
     return len(distinct) >= 2 or (bool(distinct) and TODAY in heard)
 
 
-def ordinary_because(words: DangerWords, said: str, clause: tuple[int, int], start: int, end: int, route: str) -> str:
-    """Why the alarming words at [start, end) are ordinary in their clause, or "" when they are not."""
-    clause_start, clause_end = clause
-    clause_words = said[clause_start:clause_end]
-    found = {name: [(m.start() + clause_start, m.end() + clause_start) for m in pattern.finditer(clause_words)]
-             for name, pattern in words.contexts.items()}
+def ordinary_because(found_in_words: dict[str, list[Span]], said: str, clause: Span, span: Span, route: str) -> str:
+    """Why the alarming words at `span` are ordinary in their clause, or "" when they are not."""
+    (clause_start, clause_end), (start, end) = clause, span
+    found = {name: [(s, e) for s, e in found_in_words.get(name, ()) if clause_start <= s and e <= clause_end]
+             for name in CONTEXTS}
+    if route in BABY_ROUTES and not about_her_baby(said, start, clause_end, found_in_words.get("baby", [])):
+        return "not about her baby"
     if any(s < end and start < e for s, e in found["never"]):
         return ""
     if any(s < end and start < e for s, e in found["idioms"]):
         return "idiom"
-    before = said[clause_start:start].split()[-DENIAL_WORDS_BEFORE:]
-    if before and words.contexts["denial"].search(" ".join(before) + " "):
+    if denied(said, clause_start, start, found["denial"]):
         return "denial"
     if found["later"]:
         return "later"
     if found["past"] and route not in PAST_NEVER_EXCUSES:
         return "past"
-    if any(s < start for s, _ in found["someone_else"]) and not (found["household"] or found["reported_by"]):
+    if (route not in NEVER_SOMEONE_ELSE and any(s < start for s, _ in found["someone_else"])
+            and not (found["household"] or found["reported_by"])):
         return "someone else"
     return ""
+
+
+def about_her_baby(said: str, start: int, clause_end: int, babies: list[Span]) -> bool:
+    """The words at `start` are about her baby: the baby is named before them (or after them in the
+    same clause: "is my baby okay with a fever"), and she has not turned to herself in between ("my
+    baby is fine and I have a fever" is hers)."""
+    before = [end for begin, end in babies if begin < start]
+    if not before:
+        return any(start <= begin < clause_end for begin, _ in babies)
+    return not any(match.group() in ("i", "me", "myself") for match in WORD.finditer(said, max(before), start))
+
+
+def denied(said: str, clause_start: int, start: int, denials: list[Span]) -> bool:
+    """A denial among the few words just before the alarming ones, with no new subject between
+    ("I'm not confused" is denied; "no, I want to die" is not)."""
+    window = start
+    for match in list(WORD.finditer(said, clause_start, start))[::-1][:DENIAL_WORDS_BEFORE]:
+        if match.group() in SUBJECTS:
+            break
+        window = match.start()
+    return any(window <= s and e <= start + 1 for s, e in denials)
 
 
 def most_urgent(*routes: str | None) -> str | None:

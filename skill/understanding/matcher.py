@@ -56,7 +56,7 @@ OUT_OF_DOMAIN_FILE = Path(__file__).with_name("out_of_domain.toml")
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # The skill's yes/no questions (conversation.state.Question values), and the words that open an answer
 # to one. The situation question is not among them: there "no, I stopped" is a situation, not a no.
-YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check"})
+YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check", "after_crisis"})
 LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
 # Never turned into a yes or a no: the intent Alexa chose is sent as it is.
@@ -66,13 +66,15 @@ DANGER_VALUES = frozenset({"EMERGENCY"})
 # Slot value ids that say only what she already has (a lump): kept last, so a sign named with it
 # ("a fever and a hard lump") is the value sent, whichever words are longer.
 PLAIN_VALUES = frozenset({"LUMP"})
+# Slot types whose words are always one of their listed values ("my baby", "my wife", "my friend"):
+# Alexa weighs a short, closed list to its values, so the stand-in fills them with a value only.
+LISTED_ONLY = frozenset({"PersonType"})
 
 
 def keeps_its_intent(understood: "Understood") -> bool:
-    """Sent as Alexa chose it even while a yes/no question waits: a crisis or emergency intent, a
-    red-flag sign, or words in a slot that no value resolves (the skill reads those itself)."""
-    return understood.intent in DANGER_INTENTS or any(
-        slot.get("id") in DANGER_VALUES or slot.get("id") is None for slot in understood.slots.values())
+    """Sent as Alexa chose it even while a yes/no question waits: a crisis or emergency intent, or any
+    intent with words in a slot ("no but the lump is hard and doesn't move"): the skill reads those."""
+    return understood.intent in DANGER_INTENTS or bool(understood.slots)
 
 
 def built_in_phrases(path: Path = BUILT_INS_FILE) -> dict[str, tuple[str, ...]]:
@@ -312,8 +314,8 @@ class Understanding:
         said = normalise(text)
         if not said:
             return Understood(FALLBACK, confidence=float("-inf"))
-        if exact := self.samples.get(said) or self.built_ins.get(said):
-            return exact
+        if exact := self.samples.get(said) or self.built_ins.get(said) or self.phrases.get(said):
+            return exact  # a sample, or a slotted sample said with one of its values: matched exactly
         intent, confidence = self.best_intent(said)
         if confidence < CONFIDENCE_FLOOR:
             return Understood(FALLBACK, confidence=confidence)
@@ -322,10 +324,11 @@ class Understanding:
     def slots_heard(self, said: str, intent: str) -> Slots:
         """The intent's slots as Alexa fills them: the words one of its samples frames around each
         slot (the sample with the most words of its own wins), cut to a value or synonym named in them
-        (resolved), else sent whole and unresolved; where no sample frames her words, the values
+        (resolved) when that value is most of them, else sent whole; where no sample frames her words, the values
         named in them; where none is named, the words after the opening of a sample, unresolved."""
         framed = [(len(frame.pattern), match) for frame in self.frames.get(intent, ()) if (match := frame.fullmatch(said))]
-        if not framed and (named := self.vocabulary.fill(said, self.slot_types.get(intent, {}))):
+        named = self.vocabulary.fill(said, self.slot_types.get(intent, {}))
+        if not framed and named.keys() - {name for name, kind in self.slot_types.get(intent, {}).items() if kind in LISTED_ONLY}:
             return named
         if not framed:  # no sample frames all her words: one that opens them lets its slot take the rest
             framed = [(len(opening.pattern), match) for opening in self.openings.get(intent, ())
@@ -336,9 +339,13 @@ class Understanding:
         types = self.slot_types[intent]
         slots: Slots = {}
         for name, words in match.groupdict().items():
-            # Alexa weighs slot words towards the listed values: a value inside the words is what it sends.
-            named = self.vocabulary.fill(words, {name: types.get(name, "")})
-            slots[name] = named.get(name) or {"value": words, "id": self.vocabulary.resolve(types.get(name, ""), words)}
+            # Alexa weighs slot words towards the listed values: a value that makes up most of the
+            # words is what it sends; otherwise the words go whole, resolved only if they are a value.
+            named = self.vocabulary.fill(words, {name: types.get(name, "")}).get(name)
+            if named and len(str(named["value"]).split()) * 2 >= len(words.split()):
+                slots[name] = named
+            else:
+                slots[name] = {"value": words, "id": self.vocabulary.resolve(types.get(name, ""), words)}
         return slots
 
     @cached_property
@@ -347,18 +354,34 @@ class Understanding:
         frames: dict[str, list[re.Pattern[str]]] = {}
         for template, intent in self.slotted:
             parts = re.split(r"\{(\w+)\}", template)
-            if len(set(parts[1::2])) == len(parts[1::2]):
-                frames.setdefault(intent, []).append(re.compile(
-                    "".join(f"(?P<{part}>.+?)" if index % 2 else re.escape(part) for index, part in enumerate(parts))))
+            if len(set(parts[1::2])) != len(parts[1::2]):
+                continue
+            pattern = ""
+            for index, part in enumerate(parts):
+                if index % 2 == 0:
+                    pattern += re.escape(part)
+                elif (index + 1 < len(parts) and not parts[index + 1].strip()) or \
+                        self.slot_types[intent].get(part) in LISTED_ONLY:
+                    # Two slots side by side ("{person} {happening}"): where one ends is only known by
+                    # its listed values, so the first takes one of them; so does a slot whose words
+                    # are always one of a short list (who she speaks of).
+                    values = self.vocabulary.words.get(self.slot_types[intent].get(part, ""), [])
+                    pattern += f"(?P<{part}>" + "|".join(re.escape(word.words) for word in values) + ")"
+                else:
+                    pattern += f"(?P<{part}>.+?)"
+            frames.setdefault(intent, []).append(re.compile(pattern))
         return frames
 
     @cached_property
     def openings(self) -> dict[str, list[re.Pattern[str]]]:
-        """Each slotted sample's words before its first slot, the slot taking all that follows."""
+        """Each slotted sample up to its last slot, that slot taking all that follows."""
         openings: dict[str, list[re.Pattern[str]]] = {}
-        for template, intent in self.slotted:
-            before, name, _ = re.split(r"\{(\w+)\}", template, maxsplit=1)
-            openings.setdefault(intent, []).append(re.compile(f"{re.escape(before)}(?P<{name}>.+)"))
+        for intent, frames in self.frames.items():
+            for frame in frames:
+                last = frame.pattern.rfind("(?P<")
+                if last >= 0:
+                    name = frame.pattern[last + 4:frame.pattern.index(">", last)]
+                    openings.setdefault(intent, []).append(re.compile(f"{frame.pattern[:last]}(?P<{name}>.+)"))
         return openings
 
     def best_intent(self, said: str) -> tuple[str, float]:

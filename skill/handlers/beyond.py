@@ -1,0 +1,30 @@
+"""Beyond the breast: her baby's and her own other dangers after the birth reach the right care first.
+
+The danger reader (understanding/danger.py) names the route from her words; the words she hears are
+content (`[beyond.<route>]`), each with its source per market. The safety net answers these from any
+state. Her safety at home leaves no card: the account holder sees the Alexa app.
+"""
+from __future__ import annotations
+
+from skill.content import LocaleContent
+from skill.content.schema import CARDLESS_BEYOND
+from skill.conversation.render import Reply
+from skill.conversation.state import Question
+from skill.understanding.danger import ABUSE, PSYCHOSIS, SUPPORT
+
+# After these she is asked nothing, but a "no", "okay" or "I'm fine now" is heard and answered kindly.
+STAY_WITH_HER = frozenset({PSYCHOSIS, ABUSE, SUPPORT})
+
+
+def beyond_reply(content: LocaleContent, route: str) -> Reply:
+    """The care route first, in the market's words; the session stays open so she can say more."""
+    entry = content.get(f"beyond.{route}")
+    card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
+    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
+                 question=Question.AFTER_CRISIS if route in STAY_WITH_HER else None, **card)
+
+
+def after_crisis_reply(content: LocaleContent) -> Reply:
+    """"No", "okay", "I'm fine now" after a crisis answer: a kind word, and the number within reach."""
+    entry = content.get("beyond.after_crisis")
+    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)

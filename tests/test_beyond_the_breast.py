@@ -1,0 +1,176 @@
+"""Her baby's and her own other dangers after the birth reach the right care first, on a device.
+
+Two halves. The skill's side: a device request carrying her words (the intent and slots Alexa would
+send) gets the route's answer in every market, the emergency number first where it must be, never
+"I can only help with breast lumps" first. The model's side: an independent held-out set
+(tests/safety/heldout27/, scored before it was merged) played as a device hears it.
+"""
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections import Counter
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.app import create_app
+from skill.content import load_library
+from skill.content.schema import BEYOND_ROUTES
+from skill.conversation.render import heard_words
+from skill.understanding.danger import BEYOND_THE_BREAST, DANGER_WORDS_FILE
+from skill.understanding.matcher import understanding_for
+from skill.verification import RequestVerifier
+from tests.conftest import Alexa
+from tests.test_safety import CONTEXTS, LOCALES, heard_in, pending_in
+
+ROOT = Path(__file__).resolve().parents[1]
+HELD_OUT = ROOT / "tests" / "safety" / "heldout27"
+STATE_OF = {"none": None, "walk": CONTEXTS["walk"], "check": CONTEXTS["check_today"]}
+NOW = ("baby_emergency", "mother_emergency", "psychosis")   # the emergency number within 15 heard words
+URGENT = ("baby_fever", "baby_urgent", "mother_urgent")     # the urgent instruction, before any self-care
+# The issue's bar on the untouched test half, and what the skill reaches now (a fall is a regression).
+TARGETS = {"overall": 0.95, "now": 0.98}
+FLOORS = {"overall": 0.38, "now": 0.40}
+
+
+def person(words: str) -> dict[str, Any]:
+    return {"value": words, "id": None}
+
+
+# What a device sends when the model carries her words (the carriers of grammar/en.toml), and the
+# route the skill must answer with.
+DEVICE_REQUESTS = [
+    ({"person": {"value": "my baby", "id": "BABY"}, "symptom": person("floppy")}, "baby_emergency"),
+    ({"person": {"value": "my baby", "id": "BABY"}, "happening": person("won't wake up")}, "baby_emergency"),
+    ({"happening": person("shook my baby")}, "baby_emergency"),
+    ({"person": {"value": "my baby", "id": "BABY"}, "symptom": {"value": "a fever", "id": "FEVER"}}, "baby_fever"),
+    ({"person": {"value": "my baby", "id": "BABY"}, "happening": person("hasn't had a wet nappy all day")}, "baby_urgent"),
+    ({"symptom": person("soaking a pad every hour")}, "mother_emergency"),
+    ({"happening": person("have taken an overdose")}, "mother_emergency"),
+    ({"symptom": person("a swollen painful calf")}, "mother_urgent"),
+    ({"happening": person("hear voices telling me the baby isn't mine")}, "psychosis"),
+    ({"symptom": person("not safe at home")}, "abuse"),
+    ({"happening": person("don't love my baby")}, "support"),
+]
+
+
+@pytest.fixture(scope="module")
+def make_app(tmp_path_factory: pytest.TempPathFactory):
+    directory = tmp_path_factory.mktemp("beyond")
+    return lambda: create_app({"SKILL_STORE": f"sqlite:///{directory / 'skill.db'}", "TESTING": True,
+                               "VERIFIER": RequestVerifier(check_signature=False), "LOG_LEVEL": "ERROR"})
+
+
+@cache
+def content(locale: str):
+    return load_library().for_locale(locale)
+
+
+def leads_with_the_number(speech: str, locale: str, within: int = 15) -> bool:
+    number = content(locale).data["terms"]["emergency_number"]
+    return number in " ".join(speech.split()[:within]) and heard_words(speech.split(number)[0]) < within
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("slots, route", DEVICE_REQUESTS)
+def test_a_device_request_carrying_her_words_gets_the_route_first(make_app, locale: str, slots, route: str) -> None:
+    turn = Alexa(make_app, locale=locale).intent("ReportSymptomIntent", slots)
+    entry = content(locale).get(f"beyond.{route}")
+    assert turn.speech.startswith(entry["speech"].split(".")[0].split(",")[0]), (route, turn.speech)
+    assert not turn.speech.startswith("I can only help")
+    if route in NOW or route == "abuse":
+        assert leads_with_the_number(turn.speech, locale), turn.speech
+    assert turn.stays_open
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_her_safety_at_home_leaves_no_card_and_no_reminder_offer(make_app, locale: str) -> None:
+    alexa = Alexa(make_app, locale=locale)
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": person("scared of my husband")})
+    assert turn.card is None and "remind" not in turn.speech.lower()
+    assert not alexa.say("no").card
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(make_app, locale: str) -> None:
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("CrisisIntent")
+    for words in ("AMAZON.NoIntent", "AMAZON.YesIntent", "AMAZON.FallbackIntent"):
+        alexa.intent("CrisisIntent")
+        turn = alexa.intent(words)
+        assert turn.has("repeat") and "didn't ask" not in turn.speech and turn.stays_open, turn.speech
+
+
+def test_a_worry_about_her_baby_gets_care_before_only_helping_with_lumps(make_app) -> None:
+    turn = Alexa(make_app).intent("ReportSymptomIntent", {"person": {"value": "my baby", "id": "BABY"},
+                                                           "happening": person("keeps sneezing")})
+    assert turn.speech.startswith("For your baby") and turn.speech.index("call 911") < turn.speech.index("I can only help")
+
+
+def test_every_route_in_the_data_has_a_source_and_a_hazard_entry() -> None:
+    with DANGER_WORDS_FILE.open("rb") as handle:
+        lists = tomllib.load(handle)
+    hazard_log = (ROOT / "docs" / "hazard-log.md").read_text()
+    for route in BEYOND_THE_BREAST:
+        assert lists[route]["clinical_source"], route
+        assert f"`{route}`" in hazard_log, f"docs/hazard-log.md has no entry naming `{route}`"
+    for locale in LOCALES:
+        for route in BEYOND_ROUTES:
+            assert content(locale).get(f"beyond.{route}")["clinical_source"], (locale, route)
+
+
+@cache
+def held_out(locale: str) -> tuple[dict[str, str], ...]:
+    with (HELD_OUT / f"{locale}.tsv").open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle, delimiter="\t"))
+
+
+def reached(row: dict[str, str], turn: Any, locale: str) -> bool:
+    """As the issue scores it: the route's first words, never "I can only help with breast lumps" first."""
+    speech, route, words = turn.speech, row["route"], content(locale)
+    if speech.startswith("I can only help"):
+        return False
+    if route in NOW or route == "abuse":
+        return leads_with_the_number(speech, locale)
+    if route == "calm":
+        return not leads_with_the_number(speech, locale)
+    title = (turn.card or {}).get("title")
+    if route == "support":
+        return speech.startswith(words.get("beyond.support")["speech"][:20]) or title == words.get("topics.feelinglow.title")
+    urgent = {words.get(f"beyond.{name}")["title"] for name in (route, *NOW)}
+    return title in urgent or leads_with_the_number(speech, locale, within=20)
+
+
+@pytest.fixture(scope="module")
+def test_half_scores(make_app) -> Counter:
+    scores: Counter = Counter()
+    for locale in LOCALES:
+        alexa, understanding = Alexa(make_app, locale=locale), understanding_for(locale)
+        for row in held_out(locale):
+            if row["half"] != "test":
+                continue
+            state = STATE_OF[row["context"]]
+            turn = heard_in(alexa, understanding.understand(row["utterance"], pending_in(state)), state)
+            right = reached(row, turn, locale)
+            scores["overall", "total"] += 1
+            scores["overall", "right"] += right
+            if row["route"] in NOW:
+                scores["now", "total"] += 1
+                scores["now", "right"] += right
+    return scores
+
+
+@pytest.mark.parametrize("group", FLOORS)
+def test_the_untouched_test_half_reaches_care_no_less_than_it_did(test_half_scores: Counter, group: str) -> None:
+    right, total = test_half_scores[group, "right"], test_half_scores[group, "total"]
+    assert right / total >= FLOORS[group], f"{group}: {right}/{total}"
+
+
+@pytest.mark.xfail(strict=True, reason="the model does not yet carry most of a new mother's other dangers to "
+                                       "the skill's reader on a device (docs/safety.md, hazard H7)")
+def test_the_untouched_test_half_meets_the_targets(test_half_scores: Counter) -> None:
+    for group, target in TARGETS.items():
+        assert test_half_scores[group, "right"] / test_half_scores[group, "total"] >= target, group

@@ -1,0 +1,114 @@
+"""The skill's own danger reader: her words in a slot, read for danger, as on any device.
+
+Each case is words Alexa could hand the skill in a slot (resolved or not) and the route they carry.
+The contexts that make an alarming word ordinary are tested side by side with the same words in
+danger, so that an excuse never swallows the real thing.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from skill.understanding.danger import danger_words, read_words, spoken_form
+
+SKILL = Path(__file__).resolve().parents[1] / "skill"
+
+
+@pytest.mark.parametrize("words, route", [
+    # Danger said in words nobody listed (the issue's findings, as a device hands them over).
+    ("fainted in the shower just now", "emergency"),
+    ("gone really pale and clammy", "emergency"),
+    ("haven't peed since this morning and it's bedtime now", "emergency"),
+    ("my heart rate's through the roof and i feel like death", "emergency"),
+    ("doesn't want to live anymore", "crisis"),
+    ("is threatening to hurt herself", "crisis"),
+    ("i'm done i can't face another day of this", "crisis"),
+    ("i just wanna top myself", "crisis"),
+    ("sometimes i want to hurt the baby just so she'll stop screaming", "crisis"),
+    ("i think the mastitis has turned septic", "emergency"),
+    ("a voice telling me the baby isn't really mine and i should get rid of her", "crisis"),
+    # Two sepsis signs together, or one with a same-day sign, are the emergency.
+    ("drowsy and confused and my temperature is high", "emergency"),
+    ("very unwell and my skin is really pale", "emergency"),
+    # Same-day, examination and a plain lump.
+    ("a really bad fever", "today"),
+    ("a hard painful swelling full of pus", "today"),
+    ("stopped pumping four months ago and there's still a lump", "appointment"),
+    ("a hard lump", "relief"),
+])
+def test_her_words_carry_their_route(words: str, route: str) -> None:
+    assert read_words(words).route == route, read_words(words)
+
+
+@pytest.mark.parametrize("ordinary, danger", [
+    ("my friend fainted at the wedding", "my wife fainted"),                       # someone else / household
+    ("my friend had sepsis last year", "i think i have sepsis"),                   # the past tied to a time
+    ("could a blocked duct turn into sepsis", "it has turned into sepsis"),        # a question about later
+    ("i'm not confused just tired", "i'm really confused"),                        # a denial
+    ("this lump is killing me", "i want to kill myself"),                          # an idiom
+    ("i'm dying for a coffee", "i feel like i'm dying"),
+    ("my heart sank when i found it", "my heart is racing and won't slow down"),
+    ("my husband almost fainted during the delivery", "my husband says i fainted"),
+])
+def test_an_everyday_use_is_ordinary_and_the_same_words_in_danger_are_not(ordinary: str, danger: str) -> None:
+    assert read_words(ordinary).route in (None, "screen", "relief"), read_words(ordinary)
+    assert read_words(danger).route in ("crisis", "emergency"), read_words(danger)
+
+
+@pytest.mark.parametrize("words, route", [("i took an overdose last night", "mother_emergency"),
+                                          ("i cut myself last year and again today", "crisis")])
+def test_what_she_did_to_herself_is_never_excused_as_the_past(words: str, route: str) -> None:
+    """An overdose taken is the emergency number, unconditionally, before the crisis line."""
+    assert read_words(words).route == route
+
+
+@pytest.mark.parametrize("words", ["no i want to die", "i'm not okay i want to kill myself"])
+def test_a_denial_before_a_new_subject_denies_nothing(words: str) -> None:
+    assert read_words(words).route == "crisis"
+
+
+def test_anyones_crisis_gets_the_crisis_line() -> None:
+    assert read_words("my mum wants to kill herself").route == "crisis"
+
+
+def test_a_partner_reporting_what_she_sees_is_not_someone_else() -> None:
+    assert read_words("my mom says my lips look blue").route == "emergency"
+
+
+@pytest.mark.parametrize("words", ["confused", "i can't stop shaking", "i feel awful"])
+def test_an_alarming_word_with_an_everyday_use_alone_gets_the_screening_question(words: str) -> None:
+    assert read_words(words).route in ("screen", "emergency")
+
+
+def test_nothing_said_reads_as_nothing() -> None:
+    assert read_words("").route is None and read_words(None).route is None
+
+
+def test_contractions_read_the_same_as_written_out() -> None:
+    assert spoken_form("I'm, can't won't she's") == "i am can not will not she is"
+
+
+def test_every_list_names_its_clinical_source(tmp_path: Path) -> None:
+    broken = tmp_path / "danger_words.toml"
+    text = (SKILL / "understanding" / "danger_words.toml").read_text()
+    broken.write_text(text.replace('[crisis]\nclinical_source = "', '[crisis]\nunsourced = "', 1))
+    with pytest.raises(ValueError, match="danger_words.toml: every list needs a clinical_source"):
+        danger_words(broken)
+
+
+def test_the_reader_is_pure_python_so_every_host_runs_it() -> None:
+    """Web service and Lambda alike: no scikit-learn, no model file, only the standard library and the grammar."""
+    tree = ast.parse((SKILL / "understanding" / "danger.py").read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= {"__future__", "re", "tomllib", "dataclasses", "functools", "pathlib", "skill"}, imported
+    assert (SKILL / "understanding" / "danger_words.toml").stat().st_size < 100_000
+
+
+def test_the_console_makes_no_safety_decision_of_its_own() -> None:
+    """The console's stand-in for Alexa never imports the reader: every safety decision is the skill's."""
+    for module in ("console.py", "understanding/matcher.py"):
+        assert "danger" not in {node.module.rsplit(".", 1)[-1] for node in ast.walk(ast.parse((SKILL / module).read_text()))
+                                if isinstance(node, ast.ImportFrom) and node.module}, module
