@@ -67,6 +67,9 @@ def region() -> str | None:
 class DynamoDbStore(DynamoDbAdapter):
     """DynamoDbAdapter with create_table on, but creating the table on first use instead of when built."""
 
+    # Called over the network: the guard holds each call to a deadline in a worker thread (guard.py).
+    remote = True
+
     def __init__(self, table_name: str, *, dynamodb_resource: Any,
                  partition_keygen: PartitionKeygen = user_id_partition_keygen) -> None:
         super().__init__(table_name=table_name, create_table=False,

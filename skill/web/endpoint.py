@@ -16,7 +16,7 @@ from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
-from skill import logs
+from skill import logs, turn
 from skill.handlers.interceptors import intent_name
 from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
@@ -76,6 +76,7 @@ def refuse(status: int, error: str, check: str) -> Response:
 @alexa.post("/")
 def alexa_request() -> Response:
     started = time.perf_counter()
+    turn.start()  # her answer within 3 s: every outside call of this turn shares one budget
     logs.request_id.set(None)
     body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
@@ -92,9 +93,13 @@ def alexa_request() -> Response:
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
         log.exception("skill failed", extra={"outcome": "last resort"})
         answer = LAST_RESORT
-    turn = request_envelope.request
-    log.info("answered", extra={"status": 200, "request_type": turn.object_type,
-                                "intent": intent_name(turn),
+    said = request_envelope.request
+    if turn.failure():  # an event not carried out (an erase the store refused) is never acknowledged
+        log.error("event not honoured; Amazon documents no redelivery",
+                  extra={"status": 503, "request_type": said.object_type, "outcome": turn.failure()})
+        return json_response({"error": "event not honoured"}, 503)
+    log.info("answered", extra={"status": 200, "request_type": said.object_type,
+                                "intent": intent_name(said),
                                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     return json_response(answer)
 
