@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
+import select
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from skill.envelopes import Session
 from skill.logs import JsonFormatter
 from skill.verification import RequestVerifier
 from tests.alexa_api_stand_in import AlexaApiStandIn
+from tests.test_serving import blackhole  # noqa: F401  (fixture by name)
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
@@ -151,3 +156,65 @@ def test_a_web_request_nested_900_deep_is_refused_cleanly(tmp_path: Path) -> Non
     response = app_on(tmp_path=tmp_path).test_client().post("/", data=json.dumps(envelope),
                                                               content_type="application/json")
     assert response.status_code == 400 and "error" in response.get_json()
+
+
+# gunicorn freed from trickling clients ----------------------------------------------------------------
+
+TRICKLE_FOR_SECONDS = 12.0
+
+
+def trickle(port: int, opening: bytes, stop: threading.Event, answers: list[bytes]) -> None:
+    """Send `opening`, then one more byte every half second, until the server answers or closes."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(opening)
+        ended = time.monotonic() + TRICKLE_FOR_SECONDS
+        while not stop.is_set() and time.monotonic() < ended:
+            if select.select([connection], [], [], 0.5)[0]:
+                answers.append(connection.recv(4096))
+                return
+            try:
+                connection.sendall(b"x")
+            except OSError:
+                answers.append(b"")
+                return
+        answers.append(b"(still open)")
+
+
+SLOW_OPENINGS = [
+    b"POST / HTTP/1.1\r\nHost: skill\r\nX-Slow: ",                       # headers, a byte at a time
+    b"POST / HTTP/1.1\r\nHost: skill\r\nX-Slow: ",
+    b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n2000\r\n{",                         # a partial chunk
+    b"POST / HTTP/1.1\r\nHost: skill\r\nContent-Type: application/json\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\nffffffffff\r\n{",                   # a chunk size far too large
+]
+
+
+def test_clients_trickling_headers_or_a_chunk_free_a_one_worker_gunicorn_within_its_deadline(
+        tmp_path: Path, blackhole: int) -> None:
+    from skill.web.serving import REQUEST_READ_SECONDS
+    from tests.test_serving import Server
+
+    running = Server(tmp_path, blackhole, server="gunicorn", workers=1, ALEXA_VERIFY_REQUESTS="false")
+    stop = threading.Event()
+    answers: list[bytes] = []
+    tricklers = [threading.Thread(target=trickle, args=(running.port, opening, stop, answers))
+                 for opening in SLOW_OPENINGS]
+    try:
+        started = time.monotonic()
+        for trickler in tricklers:
+            trickler.start()
+        time.sleep(0.5)  # every thread of the worker is reading a slow request
+        status, body, _ = running.request("POST", "/", json.dumps(Session().launch()).encode(),
+                                          {"Content-Type": "application/json"}, timeout=TRICKLE_FOR_SECONDS + 5)
+        answered_after = time.monotonic() - started
+    finally:
+        stop.set()
+        for trickler in tricklers:
+            trickler.join(timeout=TRICKLE_FOR_SECONDS + 5)
+        running.stop()
+    assert status == 200 and body["response"]["outputSpeech"]["ssml"]
+    assert answered_after < REQUEST_READ_SECONDS + 2, f"her turn waited {answered_after:.1f} s"
+    assert len(answers) == len(SLOW_OPENINGS) and b"(still open)" not in answers
+    assert sum(answer.startswith(b"HTTP/1.1 408") for answer in answers) == 2, answers  # the two bodies
+    assert "Traceback" not in running.log()

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, RequestTimeout
 
 from skill import logs, turn
 from skill.handlers.interceptors import intent_name
@@ -118,7 +118,8 @@ def read_body(limit: int) -> bytes:
     A declared Content-Length over the limit is refused before a byte is read; a chunked body is read
     to at most `limit` + 1 bytes, so an oversized one gets 413 rather than arriving cut short and
     failing the signature. Under granian the ASGI bridge (skill/web/asgi.py) has already read the whole
-    body within its deadline; under gunicorn this read is bounded by the worker timeout.
+    body within its deadline; under gunicorn the client socket ends this read at the request's deadline
+    (serving.ReadDeadlineSocket), and a body still arriving then gets 408.
     """
     declared = request.content_length
     if declared is not None and declared > limit:
@@ -126,6 +127,8 @@ def read_body(limit: int) -> bytes:
     stream = request.environ["wsgi.input"]
     try:
         body = stream.read(declared if declared is not None else limit + 1)
+    except TimeoutError:
+        raise RequestTimeout() from None
     except (OSError, ValueError, *SERVER_PARSE_ERRORS) as error:
         raise MalformedBody(type(error).__name__) from None
     if len(body) > limit:
