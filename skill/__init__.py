@@ -40,7 +40,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
         raise
-    answer = CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+    try:
+        answer = CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+    finally:
+        turn.end()
     if turn.failure():
         logging.getLogger(__name__).error("event not honoured; Amazon documents no redelivery",
                                           extra={"outcome": turn.failure()})

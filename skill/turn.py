@@ -52,6 +52,11 @@ def start(budget: float = TURN_BUDGET_SECONDS, clock: Callable[[], float] = time
     _not_honoured.set(None)
 
 
+def end() -> None:
+    """The answer is out: calls made after it (a health probe on the same thread) are not this turn's."""
+    _turn_deadline.set(None)
+
+
 def not_honoured(reason: str) -> None:
     """This turn's event was not carried out (e.g. an erase the store refused): answer with an error."""
     _not_honoured.set(reason)

@@ -218,3 +218,13 @@ def test_clients_trickling_headers_or_a_chunk_free_a_one_worker_gunicorn_within_
     assert len(answers) == len(SLOW_OPENINGS) and b"(still open)" not in answers
     assert sum(answer.startswith(b"HTTP/1.1 408") for answer in answers) == 2, answers  # the two bodies
     assert "Traceback" not in running.log()
+
+
+def test_a_turn_s_budget_ends_with_its_answer(tmp_path: Path) -> None:
+    """A store call after a turn on the same thread (a health probe, a test reading the store) is not
+    held to that turn's budget, which would have run out by then."""
+    from skill import turn
+
+    app = app_on(tmp_path=tmp_path)
+    app.test_client().post("/", data=json.dumps(Session().launch()), content_type="application/json")
+    assert turn.left(10.0) == 10.0 > turn.TURN_BUDGET_SECONDS

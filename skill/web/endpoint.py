@@ -75,8 +75,15 @@ def refuse(status: int, error: str, check: str) -> Response:
 
 @alexa.post("/")
 def alexa_request() -> Response:
-    started = time.perf_counter()
     turn.start()  # her answer within 3 s: every outside call of this turn shares one budget
+    try:
+        return answer_turn()
+    finally:
+        turn.end()
+
+
+def answer_turn() -> Response:
+    started = time.perf_counter()
     logs.request_id.set(None)
     body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
