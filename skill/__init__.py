@@ -13,27 +13,46 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda's entry point: the same checks as the web path (application id, request shape), then the skill.
 
     Signatures are Lambda's job (the Alexa trigger's skill id check); SKILL_ID, when set, is checked too.
-    A malformed event is refused with one log line naming the check, and an UnexpectedShape error.
+    A malformed event (nested deeper than Alexa's ever are, too) is refused with one log line naming the
+    check, and an UnexpectedShape error. An event the skill could not honour (an erase the store
+    refused) raises EventNotHonoured, so Lambda reports an error rather than a success.
     """
     import logging
 
-    from skill import logs
+    from skill import logs, turn
     from skill.verification import VerificationError
-    from skill.verification.envelope import check_application_id
+    from skill.verification.constants import MAX_JSON_DEPTH
+    from skill.verification.envelope import _depth_exceeds, check_application_id
     from skill.web.endpoint import CODEC
     from skill.web.request_shape import UnexpectedShape, decoded_request
 
     custom_skill, skill_ids = _lambda_entry()
-    logs.bind_request_id(event if isinstance(event, dict) else {})
+    turn.start()
+    logs.request_id.set(None)
     try:
         if not isinstance(event, dict):
             raise UnexpectedShape("envelope: not a JSON object")
+        if _depth_exceeds(event, MAX_JSON_DEPTH):
+            raise UnexpectedShape(f"envelope: nested deeper than {MAX_JSON_DEPTH} levels")
+        logs.bind_request_id(event)
         check_application_id(event, skill_ids)
         request_envelope = decoded_request(event, CODEC.request_envelope)
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
         raise
-    return CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+    try:
+        answer = CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+    finally:
+        turn.end()
+    if turn.failure():
+        logging.getLogger(__name__).error("event not honoured; Amazon documents no redelivery",
+                                          extra={"outcome": turn.failure()})
+        raise EventNotHonoured(turn.failure() or "")
+    return answer
+
+
+class EventNotHonoured(RuntimeError):
+    """An event the skill could not carry out; raised so Lambda answers Alexa with an error."""
 
 
 @cache

@@ -5,6 +5,7 @@ Every variable here is documented in the README's "Settings" table.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 FALSE_WORDS = {"0", "false", "no", "off"}
+log = logging.getLogger(__name__)
 
 
 def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
@@ -65,4 +67,6 @@ def api_stand_in(value: str) -> str | None:
         loopback = False
     if parts.scheme not in ("http", "https") or not loopback or parts.query or parts.fragment:
         raise ValueError("ALEXA_API_ENDPOINT must be a loopback http(s) URL (a local stand-in), or empty")
+    log.warning("ALEXA_API_ENDPOINT is set: reminder calls go to the local stand-in, never to Amazon; "
+                "never set it in production", extra={"check": "settings"})
     return value.rstrip("/")

@@ -16,7 +16,12 @@ def bind_request_id(envelope: dict[str, Any]) -> None:
     """Tag this request's log lines with Alexa's request id (an id of Amazon's, not hers)."""
     request = envelope.get("request")
     value = request.get("requestId") if isinstance(request, dict) else None
-    request_id.set(str(value)[:120] if value else None)
+    request_id.set(printable(str(value))[:120] if value else None)
+
+
+def printable(text: str) -> str:
+    """Text without control characters (CR, LF, ESC...), so nothing a caller sends can forge or split a log line."""
+    return "".join(character for character in text if character.isprintable())
 
 
 class JsonFormatter(logging.Formatter):
@@ -25,7 +30,7 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": printable(record.getMessage()),
         }
         if request_id.get():
             line["request_id"] = request_id.get()

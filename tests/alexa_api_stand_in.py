@@ -2,7 +2,7 @@
 answers as Amazon would, or with the fault a test asks for.
 
     with AlexaApiStandIn() as amazon:
-        amazon.fault = 429             # or 401, 403, 500, 503, "malformed", "hang"
+        amazon.fault = 429             # or 401, 403, 500, 503, "malformed", "hang", "slow", "trickle"
         ... amazon.calls ...           # (method, path, authorization, JSON body) of every call
 """
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 
 REMINDERS = "/v1/alerts/reminders"
 HANG_SECONDS = 3.0  # far past the client's timeout
+SLOW_SECONDS = 0.7  # an answer just inside the client's per-call timeout
+TRICKLE_SECONDS = 0.5  # "trickle": the headers at once, then the body one byte every half second
 
 
 @dataclass
@@ -49,12 +51,21 @@ class AlexaApiStandIn:
                 if status is None:
                     stand_in.released.wait(HANG_SECONDS)
                     return
+                if stand_in.fault == "slow":
+                    stand_in.released.wait(SLOW_SECONDS)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if stand_in.fault != "trickle":
+                    self.wfile.write(data)
+                    return
+                for byte in data:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    if stand_in.released.wait(TRICKLE_SECONDS):
+                        return
 
             do_GET = do_POST = do_DELETE = answer
 
@@ -77,10 +88,15 @@ class AlexaApiStandIn:
     def respond(self, method: str, path: str, body: Any) -> tuple[int | None, Any]:
         if self.fault == "hang":
             return None, None
+        if self.fault in ("slow", "trickle"):
+            return self.answer_as_amazon(method, path, body)
         if self.fault == "malformed":
             return 200, b"{not json"
         if isinstance(self.fault, int):
             return self.fault, {"code": "ERROR", "message": "stand-in fault"}
+        return self.answer_as_amazon(method, path, body)
+
+    def answer_as_amazon(self, method: str, path: str, body: Any) -> tuple[int | None, Any]:
         if path.endswith("/settings/System.timeZone"):
             return 200, self.time_zone
         if path == REMINDERS and method == "POST":

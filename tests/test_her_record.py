@@ -107,14 +107,20 @@ def until(check: Callable[[], bool], seconds: float) -> float:
 def test_200_visits_at_once_from_several_server_processes_are_all_counted(tmp_path: Path, blackhole: int,
                                                                          shared_store: str) -> None:
     with servers(2, tmp_path, blackhole, shared_store, workers=2) as running:
-        def visit(n: int) -> int:
+        def visit(n: int) -> tuple[int, bool]:
             session = Session(user_id=HER, device=Device(device_id=f"amzn1.ask.device.{n % 7}"))
-            return running[n % len(running)].say(session, session.launch())[0]
+            status = running[n % len(running)].say(session, session.launch())[0]
+            return status, bool((session.attributes.get("memory") or {}).get("record"))
 
         with ThreadPoolExecutor(max_workers=16) as pool:
-            statuses = list(pool.map(visit, range(200)))
-    assert statuses == [200] * 200
-    assert stored(shared_store)["visits"] == 200
+            visits = list(pool.map(visit, range(200)))
+    assert [status for status, _ in visits] == [200] * 200
+    counted = sum(was_counted for _, was_counted in visits)
+    # SQLite answers in well under a millisecond: every visit counts. dynalite under this burst answers
+    # in tenths of a second, and a store that slow is skipped for a few seconds (guard.py): those visits
+    # are answered without her memory. Either way no visit the answer counted is lost.
+    assert counted == 200 if shared_store.startswith("sqlite") else counted >= 50
+    assert stored(shared_store)["visits"] == counted
 
 
 def test_forget_me_on_one_device_is_never_undone_by_a_session_open_on_another(tmp_path: Path, blackhole: int,

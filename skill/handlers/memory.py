@@ -10,6 +10,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from skill import turn
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.conversation.memory import forget, memory_of
@@ -47,8 +48,9 @@ class ForgetMeHandler(AbstractRequestHandler):
 class SkillDisabledHandler(AbstractRequestHandler):
     """Alexa's event when she disables the skill: her record is erased; events get an empty answer.
 
-    If the store cannot erase it now, one line says why, and the record expires on its own
-    (changes.KEEP_DAYS after her last visit).
+    If the store cannot erase it now, an ERROR line (with the event's request id) says why, and the
+    event is answered with an error, never acknowledged as done (skill/turn.py); Amazon documents no
+    redelivery, so the record otherwise expires on its own (changes.KEEP_DAYS after her last visit).
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -58,8 +60,9 @@ class SkillDisabledHandler(AbstractRequestHandler):
         try:
             handler_input.attributes_manager.delete_persistent_attributes()
         except PersistenceException as error:
-            log.warning("could not erase her record on disable; it expires on its own",
-                        extra={"request_type": SKILL_DISABLED, "outcome": "store failed", "cause": cause_of(error)})
+            log.error("could not erase her record on disable; it expires on its own",
+                      extra={"request_type": SKILL_DISABLED, "outcome": "store failed", "cause": cause_of(error)})
+            turn.not_honoured("erase failed")
         else:
             log.info("erased her record: skill disabled", extra={"request_type": SKILL_DISABLED, "outcome": "erased"})
         return handler_input.response_builder.response

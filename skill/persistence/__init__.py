@@ -1,7 +1,7 @@
 """Pick the store for persistent attributes from one URL, so the backend is configuration, not code.
 
 One adapter per backend behind the SDK's persistence interface. The lowest layer with content:
-may import only config/logs/envelopes, never a layer above.
+may import only config/logs/envelopes/turn, never a layer above.
 """
 from __future__ import annotations
 

@@ -67,6 +67,9 @@ def region() -> str | None:
 class DynamoDbStore(DynamoDbAdapter):
     """DynamoDbAdapter with create_table on, but creating the table on first use instead of when built."""
 
+    # Called over the network: the guard holds each call to a deadline in a worker thread (guard.py).
+    remote = True
+
     def __init__(self, table_name: str, *, dynamodb_resource: Any,
                  partition_keygen: PartitionKeygen = user_id_partition_keygen) -> None:
         super().__init__(table_name=table_name, create_table=False,
@@ -76,8 +79,17 @@ class DynamoDbStore(DynamoDbAdapter):
         self._expiry_pending = False
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        """The SDK's consistent read, but a record past its expiry reads as absent: DynamoDB's TTL
+        deletes expired items only within about two days, and they can be read until then."""
         self._ensure_table()
-        return from_dynamodb(super().get_attributes(request_envelope))
+        key = {self.partition_key_name: self.partition_keygen(request_envelope)}
+        try:
+            item = self.dynamodb.Table(self.table_name).get_item(Key=key, ConsistentRead=True).get("Item") or {}
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB could not load attributes: {type(e).__name__}: {e}") from e
+        if not item or expired(item.get(EXPIRES)):
+            return {}
+        return from_dynamodb(item.get(self.attribute_name) or {})
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
         """The SDK's put, with the expiry every write carries."""
@@ -142,9 +154,10 @@ class DynamoDbStore(DynamoDbAdapter):
             table.update_item(
                 Key={self.partition_key_name: self.partition_keygen(request_envelope)},
                 UpdateExpression="SET #a.#s = :step, #e = :expires",
-                ConditionExpression="#a.#r = :record",
+                ConditionExpression="#a.#r = :record AND (attribute_not_exists(#e) OR #e > :now)",
                 ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD, "#e": EXPIRES},
-                ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry()})
+                ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry(),
+                                           ":now": int(time.time())})
         except ClientError as e:
             if error_code(e) == CONDITION_FAILED:
                 return False
@@ -224,6 +237,16 @@ class DynamoDbStore(DynamoDbAdapter):
         except client.exceptions.ResourceInUseException:
             return "CREATING"
         return response["TableDescription"]["TableStatus"]
+
+
+def expired(expires_at: Any, now: float | None = None) -> bool:
+    """Whether a stored expiry (Unix seconds) has passed; an item without one never expires."""
+    if expires_at is None:
+        return False
+    try:
+        return int(expires_at) <= int(time.time() if now is None else now)
+    except (TypeError, ValueError, ArithmeticError):
+        return True
 
 
 def error_code(error: ClientError) -> str:

@@ -1,11 +1,15 @@
-"""A store that fails fast: after one failed or timed-out call, skip the store for a few seconds.
+"""A store that fails fast: after one failed, timed-out or too slow call, skip the store for a few seconds.
 
 A granian worker runs the app on its one event-loop thread, so a store call that waits holds up every
-mother behind it on that worker. Each call is already bounded (one DynamoDB attempt with sub-second
-timeouts, a short SQLite lock wait), and this guard stops the next turns from paying the same wait
-again: while the store is "open" (failed recently) every call raises PersistenceException at once,
-and the turn answers in full without her memory. /healthz probes the store itself, at most once a
-second whoever asks, and a probe that succeeds closes the guard early (docs/operations.md).
+mother behind it on that worker. Each call is bounded as a whole: a remote store (DynamoDB) is called
+in a worker thread waited on for at most STORE_CALL_SECONDS and what is left of the turn's budget
+(skill/turn.py), so neither a name lookup nor an answer trickled a byte at a time can hold a turn;
+SQLite waits a short busy timeout. This guard stops the next turns from paying the same wait again:
+while the store is "open" every call raises PersistenceException at once, and the turn answers in full
+without her memory. It opens after a failure, and also when the store keeps the worker waiting more
+than turn.SLOW_BUDGET_SECONDS within a few seconds while answering (a slow store, not only a
+failing one). /healthz probes the store itself, at most once a second whoever asks, and a probe that
+succeeds closes the guard early (docs/operations.md).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
 
+from skill import turn
 from skill.persistence.changes import StoredVisit
 
 # How long the store is skipped after a failure: long enough that a queue of turns behind a stuck
@@ -26,6 +31,10 @@ from skill.persistence.changes import StoredVisit
 SKIP_SECONDS = 5.0
 # /healthz reuses a probe's result for this long, so a flood of probes costs one store write a second.
 PROBE_INTERVAL_SECONDS = 1.0
+# One call to a remote store, whole (its own timeouts bound each connect and read, not the call).
+STORE_CALL_SECONDS = 1.0
+# A health probe of a remote store (a describe, a write and a read); longer is not healthy.
+PROBE_SECONDS = 1.5
 
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -53,6 +62,10 @@ class GuardedStore(AbstractPersistenceAdapter):
         self._probed_at: float | None = None
         self._probe_healthy = False
         self._probing = threading.Lock()
+        # A remote store is called in a worker thread held to a deadline; SQLite in the caller's thread
+        # (its connections are per thread, and its busy timeout bounds the wait).
+        self.in_thread = bool(getattr(store, "remote", False))
+        self.slowness = turn.Slowness(clock=clock)
 
     # The SDK's interface and the record changes ----------------------------------------------------
 
@@ -85,7 +98,7 @@ class GuardedStore(AbstractPersistenceAdapter):
             return self._probe_healthy
         try:
             try:
-                self.store.ping()
+                self._probe()
             except PersistenceException as error:
                 self._skip(error)
                 self._probe_healthy = False
@@ -101,7 +114,16 @@ class GuardedStore(AbstractPersistenceAdapter):
 
     def ping(self) -> None:
         """Probe now, raising PersistenceException when the store fails (for callers that want the cause)."""
-        self.store.ping()
+        self._probe()
+
+    def _probe(self) -> None:
+        if not self.in_thread:
+            self.store.ping()
+            return
+        try:
+            turn.call_within(PROBE_SECONDS, self.store.ping)
+        except turn.DeadlineExceeded as error:
+            raise PersistenceException(f"store probe did not answer within {PROBE_SECONDS} s") from error
 
     def close(self) -> None:
         close = getattr(self.store, "close", None)
@@ -115,11 +137,26 @@ class GuardedStore(AbstractPersistenceAdapter):
             left = self._skip_until - self.clock()
             if left > 0:
                 raise PersistenceException(f"store skipped for {left:.1f} s after: {self._skip_cause}")
+        seconds = turn.left(STORE_CALL_SECONDS)
+        if seconds <= 0:  # the turn spent its time elsewhere: not the store's fault, so no skip
+            raise PersistenceException("no time left in this turn for the store")
+        started = self.clock()
         try:
-            return action(*arguments)
+            result = turn.call_within(seconds, action, *arguments) if self.in_thread else action(*arguments)
+        except turn.DeadlineExceeded as error:
+            failure = PersistenceException(f"store did not answer within {seconds:.2f} s")
+            failure.__cause__ = error
+            self.slowness.add(self.clock() - started)
+            self._skip(failure)
+            raise failure from error
         except PersistenceException as error:
+            self.slowness.add(self.clock() - started)
             self._skip(error)
             raise
+        if self.slowness.add(self.clock() - started):
+            self._skip(PersistenceException(
+                f"store slow: kept this worker waiting over {self.slowness.budget} s within {self.slowness.window} s"))
+        return result
 
     def _skip(self, error: PersistenceException) -> None:
         with self._lock:

@@ -4,6 +4,13 @@ Her record is changed by single SQL statements (see changes.py), so concurrent v
 count. Every wait is short (a turn must answer well within Alexa's 8 s), a connection that failed,
 or whose file was replaced or deleted, is dropped and reopened on next use, and "forget me" leaves
 no copy of her record in the file, its free pages or its write-ahead log.
+
+The file is only ever opened by SQLite, never by this code: a process that closes any descriptor of
+a file drops every POSIX lock it holds on it (sqlite.org, "How To Corrupt An SQLite Database File",
+2.2), and the next process to open the file (a `sqlite3` shell, a backup) would then checkpoint and
+delete the write-ahead log under the running service. Permissions are asked with access(2), which
+opens nothing; SQLite itself keeps a closed connection's descriptors open while another connection
+of the process holds locks on the file.
 """
 from __future__ import annotations
 
@@ -33,26 +40,32 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 BUSY_TIMEOUT_MS = 250
 # /healthz waits this long for the write lock; longer means the store is not answering.
 HEALTH_BUSY_TIMEOUT_MS = 100
-# Expired records are purged at most this often per connection, at most PURGE_BATCH rows at a time,
-# so a purge never costs a turn more than a few milliseconds.
+# Expired records are never read back (every read asks for an expiry still ahead); the purge only
+# frees the space, PURGE_BATCH rows at a time (a few milliseconds), by whichever visit or health probe
+# comes next: every PURGE_INTERVAL_SECONDS, or every PURGE_BACKLOG_SECONDS while a full batch was
+# purged (a backlog of 100,000 rows is gone within minutes while /healthz is polled).
 PURGE_INTERVAL_SECONDS = 600
+PURGE_BACKLOG_SECONDS = 1.0
 PURGE_BATCH = 500
 WAL_SWITCH_RETRY_SECONDS = 0.01
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 
-LOAD = "SELECT attributes FROM attributes WHERE id = ?"
+# A record is hers only until its expiry: past it, it reads as absent whether or not it was purged yet.
+LOAD = "SELECT attributes FROM attributes WHERE id = :id AND (expires_at IS NULL OR expires_at > :now)"
 SAVE = """
     INSERT INTO attributes (id, attributes, expires_at) VALUES (?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
 # One statement: a new record, or the stored one with one more visit, its step and id kept and
-# anything else (an older version's topic and date) dropped. A malformed document starts afresh.
+# anything else (an older version's topic and date) dropped. A malformed or expired record starts afresh.
 COUNT_VISIT = """
     INSERT INTO attributes (id, attributes, expires_at)
     VALUES (:id, json_object('visits', 1, 'step', NULL, 'record', :record), :expires)
-    ON CONFLICT (id) DO UPDATE SET expires_at = :expires, attributes = CASE WHEN json_valid(attributes) THEN CASE
+    ON CONFLICT (id) DO UPDATE SET expires_at = :expires, attributes = CASE
+        WHEN expires_at <= :now THEN excluded.attributes
+        WHEN json_valid(attributes) THEN CASE
         WHEN json_type(attributes) = 'object' THEN json_object(
             'visits', CASE WHEN json_type(attributes, '$.visits') = 'integer'
                            THEN json_extract(attributes, '$.visits') + 1 ELSE 1 END,
@@ -67,6 +80,7 @@ COUNT_VISIT = """
 SET_STEP = """
     UPDATE attributes SET attributes = json_set(attributes, '$.step', :step), expires_at = :expires
     WHERE id = :id AND json_valid(attributes) AND json_extract(attributes, '$.record') = :record
+      AND (expires_at IS NULL OR expires_at > :now)
 """
 # The row /healthz writes and reads back, in the table her records live in; Alexa's user ids all
 # start with "amzn1.", so it is no one's.
@@ -76,7 +90,7 @@ HEALTH_WRITE = """
     ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
 """
 PURGE = """
-    DELETE FROM attributes WHERE id IN (SELECT id FROM attributes WHERE expires_at < :now LIMIT :batch)
+    DELETE FROM attributes WHERE id IN (SELECT id FROM attributes WHERE expires_at <= :now LIMIT :batch)
 """
 # Copy the log into the file and empty it, so erased rows leave no copy in the -wal file.
 CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
@@ -89,7 +103,8 @@ _inherited_connections: list[sqlite3.Connection] = []
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
     """The SDK's persistence interface and the record changes over one JSON row per key.
 
-    It opens nothing until first use; each thread of each process has its own connection.
+    It opens nothing until first use; each thread of each process has its own connection, kept open
+    for the thread's life (closing one is SQLite's business, never a bare close of the file).
     """
 
     def __init__(self, path: str | os.PathLike[str],
@@ -97,12 +112,17 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self.path = os.path.abspath(path)
         self.partition_keygen = partition_keygen
         self._local = threading.local()
+        # Shared by this process's threads: when the next purge step is due, and whether an erase
+        # still waits for its log to be emptied (a reader kept the checkpoint from finishing).
+        self._upkeep = threading.Lock()
+        self._purge_after = 0.0
+        self._erase_pending = False
 
     # The SDK's interface -------------------------------------------------------------------------
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = self.partition_keygen(request_envelope)
-        rows = self._execute("load attributes", LOAD, (key,))
+        rows = self._execute("load attributes", LOAD, {"id": key, "now": int(time.time())})
         return parse_document(rows[0][0]) if rows else {}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
@@ -115,36 +135,38 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self._execute("save attributes", SAVE, (key, document, expiry()))
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        """Delete the row (secure_delete zeroes its bytes), then empty the log that still holds copies."""
+        """Delete the row (secure_delete zeroes its bytes), then empty the log that still holds copies;
+        if a reader keeps the log from being emptied, the next calls empty it once the reader is done."""
         key = self.partition_keygen(request_envelope)
         self._execute("delete attributes", DELETE, (key,))
-        [(busy, _, _)] = self._execute("checkpoint after an erase", CHECKPOINT, ())
-        if busy:
-            logger.warning("erased, but a reader kept the log from being emptied; the next checkpoint will",
+        with self._upkeep:
+            self._erase_pending = True
+        if not self._empty_log():
+            logger.warning("erased, but a reader kept the log from being emptied; the next calls will",
                            extra={"outcome": "checkpoint busy"})
 
     # The record changes (changes.RecordChanges) --------------------------------------------------
 
     def count_visit(self, request_envelope: RequestEnvelope) -> StoredVisit:
         key = self.partition_keygen(request_envelope)
-        rows = self._execute("count a visit", COUNT_VISIT,
-                             {"id": key, "record": new_record_id(), "expires": expiry()})
+        rows = self._execute("count a visit", COUNT_VISIT, {"id": key, "record": new_record_id(),
+                                                            "expires": expiry(), "now": int(time.time())})
         visit = StoredVisit.from_stored(parse_document(rows[0][0]))
-        self._purge_expired()
+        self._upkeep_step()
         return visit
 
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         key = self.partition_keygen(request_envelope)
         connection = self._connection("store her step")
         try:
-            changed = connection.execute(
-                SET_STEP, {"id": key, "record": record, "step": step, "expires": expiry()}).rowcount
+            changed = connection.execute(SET_STEP, {"id": key, "record": record, "step": step,
+                                                    "expires": expiry(), "now": int(time.time())}).rowcount
         except sqlite3.Error as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not store her step: {e}") from e
         return changed == 1
 
-    # Health --------------------------------------------------------------------------------------
+    # Upkeep: the purge and a pending erase ---------------------------------------------------------
 
     def purge_expired(self, now: float | None = None) -> int:
         """Erase up to PURGE_BATCH records whose expiry has passed; how many were erased."""
@@ -156,38 +178,57 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             self._drop()
             raise PersistenceException(f"SQLite store could not purge expired records: {e}") from e
 
-    def _purge_expired(self) -> None:
-        """A bounded purge, at most once per PURGE_INTERVAL_SECONDS on this connection; never fails a visit."""
-        local = self._local
-        if time.monotonic() < getattr(local, "purge_after", 0.0):
-            return
-        local.purge_after = time.monotonic() + PURGE_INTERVAL_SECONDS
+    def _upkeep_step(self) -> None:
+        """One bounded purge step when one is due, and the log emptied if an erase still waits for it;
+        never fails the call it follows."""
+        if self._erase_pending:
+            self._empty_log()
+        with self._upkeep:
+            if time.monotonic() < self._purge_after:
+                return
+            self._purge_after = time.monotonic() + PURGE_INTERVAL_SECONDS
         try:
             purged = self.purge_expired()
         except PersistenceException as error:
             logger.warning("could not purge expired records", extra={"outcome": "purge failed",
                                                                       "cause": f"{error.__cause__ or error}"})
             return
+        if purged >= PURGE_BATCH:  # a backlog: the next step soon, not in ten minutes
+            with self._upkeep:
+                self._purge_after = time.monotonic() + PURGE_BACKLOG_SECONDS
         if purged:
             logger.info("purged expired records", extra={"outcome": f"{purged} purged"})
 
+    def _empty_log(self) -> bool:
+        """Copy the log into the file and truncate it; False while a reader still needs its frames."""
+        try:
+            [(busy, _, _)] = self._execute("checkpoint after an erase", CHECKPOINT, ())
+        except PersistenceException as error:
+            logger.warning("could not empty the log after an erase", extra={"outcome": "checkpoint failed",
+                                                                            "cause": f"{error.__cause__ or error}"})
+            return False
+        if not busy:
+            with self._upkeep:
+                self._erase_pending = False
+        return not busy
+
+    # Health --------------------------------------------------------------------------------------
+
     def ping(self) -> None:
-        """Raise PersistenceException unless the file at the path is the one open, a new connection
-        could write it, and a real write to the table her records live in commits within
-        HEALTH_BUSY_TIMEOUT_MS and reads back."""
+        """Raise PersistenceException unless the file at the path is the one open, this process may
+        write it, and a new row of a record's size commits within HEALTH_BUSY_TIMEOUT_MS and reads back
+        (the probe takes room in the log as a new visit would, so a full disk fails it too)."""
         connection = self._connection("answer a health check")
-        try:
-            check_writable(self.path)
-        except OSError as e:
+        if not may_write(self.path):
             self._drop()
-            raise PersistenceException(f"SQLite store file cannot be written: {e.strerror}") from e
+            raise PersistenceException("SQLite store file cannot be written: permission denied")
+        probe = new_record_id()
         try:
-            probe = new_record_id()
             connection.execute(f"PRAGMA busy_timeout = {HEALTH_BUSY_TIMEOUT_MS}")
             try:
-                connection.execute(HEALTH_WRITE, {"id": HEALTH_KEY, "probe": json.dumps({"probe": probe}),
+                connection.execute(HEALTH_WRITE, {"id": HEALTH_KEY, "probe": health_document(probe),
                                                   "expires": expiry()})
-                [(document,)] = connection.execute(LOAD, (HEALTH_KEY,)).fetchall()
+                [(document,)] = connection.execute(LOAD, {"id": HEALTH_KEY, "now": int(time.time())}).fetchall()
             finally:
                 connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if parse_document(document).get("probe") != probe:
@@ -195,6 +236,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         except (sqlite3.Error, ValueError) as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not take a write: {e}") from e
+        self._upkeep_step()
 
     def close(self) -> None:
         """Close this thread's connection; the next use opens a new one."""
@@ -230,7 +272,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         return connection
 
     def _drop(self) -> None:
-        """Forget this thread's connection (a later use opens a fresh one, e.g. once writable again)."""
+        """Forget this thread's connection (a later use opens a fresh one, e.g. once writable again).
+        sqlite3's close() leaves the file's descriptors open while another connection holds locks."""
         local = self._local
         connection = getattr(local, "connection", None)
         if connection is not None and getattr(local, "pid", None) == os.getpid():
@@ -260,12 +303,15 @@ def parse_document(text: str) -> dict[str, Any]:
     return document
 
 
-def check_writable(path: str) -> None:
-    """Raise OSError unless this process may open the file for writing (or it does not exist yet)."""
-    try:
-        os.close(os.open(path, os.O_RDWR))
-    except FileNotFoundError:
-        pass  # SQLite creates it, or says why it cannot
+def may_write(path: str) -> bool:
+    """Whether this process may write the file (True if it does not exist yet: SQLite creates it).
+    access(2) opens nothing, so no lock of this process is dropped by asking (see the module's note)."""
+    return not os.path.exists(path) or os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def health_document(probe: str) -> str:
+    """The probe row, as large as her record is, so it needs the room a new visit needs."""
+    return json.dumps({"probe": probe, "visits": 1, "step": None, "record": new_record_id()})
 
 
 def open_database(path: str) -> sqlite3.Connection:
@@ -274,7 +320,8 @@ def open_database(path: str) -> sqlite3.Connection:
     A file this process may not write is refused: SQLite would open it read-only, and create the
     -shm file read-only too, which would keep the store read-only after the file is writable again.
     """
-    check_writable(path)
+    if not may_write(path):
+        raise PermissionError(f"this process may not write {path}")
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

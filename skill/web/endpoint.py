@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, RequestTimeout
 
-from skill import logs
+from skill import logs, turn
 from skill.handlers.interceptors import intent_name
 from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
@@ -75,6 +75,14 @@ def refuse(status: int, error: str, check: str) -> Response:
 
 @alexa.post("/")
 def alexa_request() -> Response:
+    turn.start()  # her answer within 3 s: every outside call of this turn shares one budget
+    try:
+        return answer_turn()
+    finally:
+        turn.end()
+
+
+def answer_turn() -> Response:
     started = time.perf_counter()
     logs.request_id.set(None)
     body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
@@ -92,9 +100,13 @@ def alexa_request() -> Response:
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
         log.exception("skill failed", extra={"outcome": "last resort"})
         answer = LAST_RESORT
-    turn = request_envelope.request
-    log.info("answered", extra={"status": 200, "request_type": turn.object_type,
-                                "intent": intent_name(turn),
+    said = request_envelope.request
+    if turn.failure():  # an event not carried out (an erase the store refused) is never acknowledged
+        log.error("event not honoured; Amazon documents no redelivery",
+                  extra={"status": 503, "request_type": said.object_type, "outcome": turn.failure()})
+        return json_response({"error": "event not honoured"}, 503)
+    log.info("answered", extra={"status": 200, "request_type": said.object_type,
+                                "intent": intent_name(said),
                                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     return json_response(answer)
 
@@ -113,7 +125,8 @@ def read_body(limit: int) -> bytes:
     A declared Content-Length over the limit is refused before a byte is read; a chunked body is read
     to at most `limit` + 1 bytes, so an oversized one gets 413 rather than arriving cut short and
     failing the signature. Under granian the ASGI bridge (skill/web/asgi.py) has already read the whole
-    body within its deadline; under gunicorn this read is bounded by the worker timeout.
+    body within its deadline; under gunicorn the client socket ends this read at the request's deadline
+    (serving.ReadDeadlineSocket), and a body still arriving then gets 408.
     """
     declared = request.content_length
     if declared is not None and declared > limit:
@@ -121,6 +134,8 @@ def read_body(limit: int) -> bytes:
     stream = request.environ["wsgi.input"]
     try:
         body = stream.read(declared if declared is not None else limit + 1)
+    except TimeoutError:
+        raise RequestTimeout() from None
     except (OSError, ValueError, *SERVER_PARSE_ERRORS) as error:
         raise MalformedBody(type(error).__name__) from None
     if len(body) > limit:

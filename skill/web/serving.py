@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
+from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from skill import logs
@@ -40,6 +41,9 @@ GRACEFUL_TIMEOUT_SECONDS = 5
 HEADER_READ_TIMEOUT_MS = 5000
 # Each worker holds 45-60 MB (docs/performance.md); past this many, add machines, not workers.
 MAX_DEFAULT_WORKERS = 8
+# A gunicorn request (headers and body, a few KB) must arrive whole within this, as under granian:
+# a socket timeout bounds each read, so a client trickling a byte at a time would hold a thread forever.
+REQUEST_READ_SECONDS = 5.0
 # gunicorn threads per worker (gthread): an idle or slow connection waits in the worker's poller and
 # holds no thread; a sync worker gave its one thread to whichever socket it accepted, so four idle
 # connections made every probe fail for 12 s (docs/operations.md).
@@ -158,6 +162,9 @@ class IdleSafeThreadWorker(ThreadWorker):  # type: ignore[misc]
     connections as threads stalled every probe. Here a new connection takes the same path gthread
     gives a connection that sent nothing in time (its pending queue): no thread until it is readable,
     closed after the keepalive time if it never is.
+
+    Each request must also arrive whole within REQUEST_READ_SECONDS (ReadDeadlineSocket): a client
+    trickling its headers or a chunk, or announcing a chunk it never sends, frees its thread then.
     """
 
     def accept(self, listener: socket.socket) -> None:
@@ -169,10 +176,46 @@ class IdleSafeThreadWorker(ThreadWorker):  # type: ignore[misc]
             return
         self.nr_conns += 1
         client.setblocking(False)
-        connection = TConn(self.cfg, client, address, listener.getsockname())
+        connection = TConn(self.cfg, ReadDeadlineSocket(client), address, listener.getsockname())
         connection.timeout = time.monotonic() + self.cfg.keepalive
         self.pending_conns.append(connection)
-        self.poller.register(client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, connection))
+        self.poller.register(connection.sock, selectors.EVENT_READ,
+                             partial(self.on_pending_socket_readable, connection))
+
+    def handle(self, conn: TConn) -> Any:
+        """A request's reading starts now (a kept-alive connection's next request gets a fresh deadline)."""
+        if isinstance(conn.sock, ReadDeadlineSocket):
+            conn.sock.deadline = time.monotonic() + REQUEST_READ_SECONDS
+        return super().handle(conn)
+
+
+class ReadDeadline(NoMoreData, TimeoutError):
+    """The request did not arrive in time: gunicorn closes quietly (no more data), the app answers 408."""
+
+
+class ReadDeadlineSocket:
+    """A client socket whose reads share one deadline per request; writes are not limited by it."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self.deadline: float | None = None
+
+    def recv(self, size: int, *flags: int) -> bytes:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise ReadDeadline()
+            self._sock.settimeout(left)
+        try:
+            return self._sock.recv(size, *flags)
+        except TimeoutError:
+            raise ReadDeadline() from None
+        finally:
+            if self.deadline is not None:
+                self._sock.settimeout(None)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
 
 
 # gunicorn names the client in its refusal of a malformed request ("Invalid request from ip=...: ").
