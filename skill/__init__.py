@@ -20,33 +20,37 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from skill import logs
     from skill.verification import VerificationError
     from skill.verification.envelope import check_application_id
-    from skill.web.endpoint import CODEC
     from skill.web.request_shape import UnexpectedShape, decoded_request
 
-    custom_skill, skill_ids = _lambda_entry()
+    custom_skill, skill_ids, codec = _lambda_entry()
     logs.bind_request_id(event if isinstance(event, dict) else {})
     try:
         if not isinstance(event, dict):
             raise UnexpectedShape("envelope: not a JSON object")
         check_application_id(event, skill_ids)
-        request_envelope = decoded_request(event, CODEC.request_envelope)
+        request_envelope = decoded_request(event, codec.request_envelope)
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
         raise
-    return CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+    return codec.response_dict(custom_skill.invoke(request_envelope, context))
 
 
 @cache
-def _lambda_entry() -> tuple[Any, frozenset[str]]:
-    """Load content, pick the store and wire the handlers once per Lambda container (the cold start)."""
+def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
+    """Load content, pick the store and wire the handlers once per Lambda container (the cold start).
+
+    Only what an event needs is imported: no Flask and no certificate verifier (the web path's), which
+    tests/test_lambda.py holds.
+    """
     from skill import config
     from skill.content import load_library
     from skill.handlers import build_skill
     from skill.logs import configure_logging
     from skill.persistence import build_persistence_adapter, guarded
+    from skill.web.codec import EnvelopeCodec
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
     custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])),
                                config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
-    return custom_skill, config.skill_ids(settings["SKILL_ID"])
+    return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()
