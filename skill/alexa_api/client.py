@@ -6,10 +6,8 @@ ids, the token or the body), so a handler can answer calmly and keep the rest of
 """
 from __future__ import annotations
 
-import http.client
 import json
 import logging
-import socket
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,6 +65,9 @@ class AlexaApi:
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """Send one request and return its JSON (None for an empty answer); any fault raises AlexaApiError."""
+        import http.client  # here, not at the top: only a reminder needs it, and a Lambda cold start would pay
+        import socket
+
         parts = urlsplit(self.base)
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         connection = connection_class(parts.hostname or "", parts.port, timeout=self.timeout)
