@@ -83,7 +83,7 @@ def hello_world(folder: Path, source: str, requirements: list[str]) -> Path:
     folder.mkdir()
     wanted = folder.parent / f"{folder.name}-requirements.txt"
     wanted.write_text("".join(line + "\n" for line in requirements))
-    install_requirements(folder, wanted)
+    install_requirements(folder, wanted, require_hashes=False)
     (folder / "hello_world.py").write_text(source)
     compile_bytecode(folder)
     return folder

@@ -1,7 +1,7 @@
-"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements.txt, plus skill/.
+"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements.lock, plus skill/.
 
 pip picks manylinux wheels for CPython 3.11 on x86_64 (Lambda's python3.11 runtime), whatever this
-machine is, and the zip is checked against Lambda's limits before anyone uploads it.
+machine is, exactly the versions and files the lock names (each checked against its hash), and the zip is checked against Lambda's limits before anyone uploads it.
 
 Lambda's code folder is read-only, so Python cannot write bytecode there: without .pyc files every
 cold start compiles every module it imports. The zip therefore ships bytecode compiled by CPython 3.11
@@ -22,7 +22,8 @@ import zipfile
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-REQUIREMENTS = REPO_DIR / "requirements.txt"
+# requirements.txt locked with hashes (docs/deployment.md, "Updating the pins").
+REQUIREMENTS = REPO_DIR / "requirements.lock"
 DEFAULT_ZIP = REPO_DIR / "dist" / "lambda.zip"
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (deployment package, direct upload)
 ZIPPED_LIMIT = 50 * 1000 * 1000
@@ -35,10 +36,11 @@ TASK_ROOT = "/var/task"
 BYTECODE_PYTHON = (3, 11)
 
 
-def install_requirements(target: Path, requirements: Path = REQUIREMENTS) -> None:
+def install_requirements(target: Path, requirements: Path = REQUIREMENTS, require_hashes: bool = True) -> None:
     """pip install --target with Lambda's platform; the one step that needs the package index."""
+    hashes = ["--require-hashes"] if require_hashes else []
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile", *PLATFORM, "--target", str(target), "-r", str(requirements)], check=True)
+                    "--no-compile", *hashes, *PLATFORM, "--target", str(target), "-r", str(requirements)], check=True)
 
 
 def copy_skill(target: Path) -> None:
