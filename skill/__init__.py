@@ -47,10 +47,12 @@ def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
     from skill.handlers import build_skill
     from skill.logs import configure_logging
     from skill.persistence import build_persistence_adapter, guarded
+    from skill.persistence.expiry_check import check_record_expiry
     from skill.web.codec import EnvelopeCodec
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])),
-                               config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
+    store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
+    check_record_expiry(store)  # one DescribeTimeToLive per container on DynamoDB; nothing on SQLite
+    custom_skill = build_skill(load_library(), store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()
