@@ -3,7 +3,8 @@
 Lambda's python3.11 runtime unzips the package into a read-only folder and imports the handler on the
 first event. This unzips dist/lambda.zip the same way (read-only, no bytecode written), SQLite store,
 and times one LaunchRequest in a fresh process, side by side with ask-sdk-core's hello world built the
-same way (`pip install --target` with Lambda's platform wheels, bytecode compiled the same) and with
+same way (`pip install --target` with Lambda's platform wheels, the releases requirements.lock pins,
+bytecode compiled the same) and with
 a hello world that also builds the SDK's DynamoDB adapter (boto3), the floor for a skill that keeps
 memory in DynamoDB. Figures: the first event (import + handle, inside the process) and the whole
 process (interpreter start to answer), medians of --runs. The target is the skill at most 2x the
@@ -78,11 +79,20 @@ def unzip(zip_path: Path, folder: Path) -> Path:
     return folder
 
 
+def locked_versions() -> str:
+    """The skill's pins (name==version, without hashes) as a constraints file, so both sides get the same
+    ask-sdk, boto3 and dateutil releases."""
+    pins = [line.split()[0] for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line]
+    return "".join(pin + "\n" for pin in pins)
+
+
 def hello_world(folder: Path, source: str, requirements: list[str]) -> Path:
     """pip install --target (Lambda's wheels), the handler file, bytecode compiled as in the skill's zip."""
     folder.mkdir()
+    constraints = folder.parent / "skill-pins.txt"
+    constraints.write_text(locked_versions())
     wanted = folder.parent / f"{folder.name}-requirements.txt"
-    wanted.write_text("".join(line + "\n" for line in requirements))
+    wanted.write_text(f"-c {constraints.name}\n" + "".join(line + "\n" for line in requirements))
     install_requirements(folder, wanted, require_hashes=False)
     (folder / "hello_world.py").write_text(source)
     compile_bytecode(folder)
@@ -117,8 +127,7 @@ def main() -> None:
                                          "hello_world.lambda_handler"),
             "hello world + DynamoDB adapter": (
                 hello_world(work / "hello-dynamodb", WITH_DYNAMODB,
-                            [f"ask-sdk-core=={SDK_VERSION}", f"ask-sdk-dynamodb-persistence-adapter=={SDK_VERSION}",
-                             "boto3"]), "hello_world.lambda_handler"),
+                            [f"ask-sdk-core=={SDK_VERSION}", f"ask-sdk-dynamodb-persistence-adapter=={SDK_VERSION}"]), "hello_world.lambda_handler"),
         }
         for folder, _ in targets.values():
             read_only(folder)
