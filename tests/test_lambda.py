@@ -86,6 +86,9 @@ def test_a_malformed_event_is_refused_with_one_log_line_like_the_web_path(
 # verifier (Lambda's trigger checks the caller). Importing them costs a Lambda cold start ~0.3 s.
 WEB_ONLY = ("flask", "werkzeug", "skill.web.endpoint", "skill.verification.verifier", "skill.verification.chain",
             "cryptography.x509")
+# Standard modules a launch never uses that each cost a cold start milliseconds: OpenSSL (via secrets/hmac,
+# ~30 ms), HTTP and TLS (via xml.sax.saxutils), the time zone database (only a clock-time reminder needs it).
+NOT_FOR_A_LAUNCH = ("_hashlib", "ssl", "http.client", "urllib.request", "xml.sax", "zoneinfo")
 IMPORTS_AFTER_EVENTS = """
 import json, sys
 import skill
@@ -114,3 +117,5 @@ def test_the_lambda_path_imports_neither_flask_nor_the_certificate_verifier(tmp_
     assert "skill.handlers" in imported, "the events did not reach the skill"
     assert not [name for name in imported if name.startswith(WEB_ONLY)], \
         "Lambda imported web-only modules: " + ", ".join(sorted({name for name in imported if name.startswith(WEB_ONLY)}))
+    assert not [name for name in imported if name.startswith(NOT_FOR_A_LAUNCH)], \
+        "a launch imported: " + ", ".join(sorted(name for name in imported if name.startswith(NOT_FOR_A_LAUNCH)))
