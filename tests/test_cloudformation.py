@@ -179,3 +179,26 @@ def test_the_project_refuses_the_repo_root_and_a_missing_pages_url(tmp_path: Pat
     assert main(["--cloudformation", "--out", str(tmp_path)]) == 2
     assert "--pages-url" in capsys.readouterr().err
     assert not (tmp_path / "ask-resources.json").exists()
+
+
+def test_the_manifest_with_the_regional_endpoints_the_deployer_writes_is_known_to_amazon(project: Path) -> None:
+    """What `ask deploy` makes of the manifest (its Manifest.setApisEndpointByDomainRegion and
+    setEventsEndpointByRegion for each region's SkillEndpoint), checked against the SMAPI model classes."""
+    from tests.amazon_schemas import MANIFEST, unknown_keys
+
+    document = json.loads((project / "skill-package" / "skill.json").read_text())
+    manifest = document["manifest"]
+    subscriptions = json.loads((project / "ask-resources.json").read_text())[
+        "profiles"]["default"]["skillInfrastructure"]["userConfig"]["skillEvents"]["subscriptions"]
+    manifest["events"] = {"subscriptions": [{"eventName": name} for name in subscriptions]}
+    for region, aws in cloudformation.ALEXA_REGIONS.items():
+        endpoint = {"uri": f"arn:aws:lambda:{aws}:123456789012:function:ask-lumpreliefguide-{region}"}
+        if region == "default":
+            manifest["apis"]["custom"]["endpoint"] = endpoint
+            manifest["events"]["endpoint"] = endpoint
+        else:
+            manifest["apis"]["custom"].setdefault("regions", {})[region] = {"endpoint": endpoint}
+            manifest["events"].setdefault("regions", {})[region] = {"endpoint": endpoint}
+
+    assert unknown_keys(document, MANIFEST) == []
+    assert set(manifest["apis"]["custom"]["regions"]) == {"EU", "FE"}
