@@ -124,9 +124,10 @@ def load_pages(pages_dir: Path = PAGES_DIR) -> Pages:
     if settings.get("default_locale") not in locales:
         raise ValueError(f"{settings_path}: default_locale must be one of [locales.*] {sorted(locales)}")
     if settings.get("contact") == PLACEHOLDER_CONTACT:
+        repo = PAGES_DIR.parents[2]
+        shown = settings_path.relative_to(repo) if settings_path.is_relative_to(repo) else settings_path
         log.warning("%s: contact is still %s; put a mailbox someone reads there before publishing",
-                    settings_path.relative_to(settings_path.parents[3]) if len(settings_path.parents) > 3
-                    else settings_path, PLACEHOLDER_CONTACT)
+                    shown, PLACEHOLDER_CONTACT)
     rendered = {}
     for name in PAGE_NAMES:
         for locale in locales:
