@@ -92,12 +92,13 @@ def check_out_dir(out_dir: Path) -> None:
 def write_infrastructure(out_dir: Path) -> list[Path]:
     """The template, the build hook (naming the repo relative to out_dir) and the code folder."""
     out_dir = Path(out_dir)
+    hook = out_dir / HOOK_PATH
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook_text = HOOK.replace("{repo}", repo_from(hook.parent))  # may refuse: before anything is written
     template = out_dir / TEMPLATE_PATH
     template.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATE_SOURCE, template)
-    hook = out_dir / HOOK_PATH
-    hook.parent.mkdir(parents=True, exist_ok=True)
-    hook.write_text(HOOK.replace("{repo}", repo_from(hook.parent)), encoding="utf-8")
+    hook.write_text(hook_text, encoding="utf-8")
     hook.chmod(0o755)
     code = out_dir / CODE_FOLDER / "README.md"
     code.parent.mkdir(parents=True, exist_ok=True)
