@@ -5,7 +5,7 @@ Real dynalite on loopback, behind a small stand-in for IAM and TTL (tests/dynamo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -32,7 +32,7 @@ def ttl_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 @pytest.fixture
-def captured(caplog: pytest.LogCaptureFixture):
+def captured(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """The skill's own loggers, which configure_logging keeps from propagating."""
     logger = logging.getLogger("skill")
     logger.addHandler(caplog.handler)
