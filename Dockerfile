@@ -2,6 +2,8 @@
 # as a non-root user, with the health check the server already answers. TLS belongs in front of it
 # (docs/deployment.md). Build: docker build -t lump-relief . ; run with a restart policy (docs/operations.md):
 # docker run -d --restart unless-stopped -p 8080:8080 -v lump-relief:/data lump-relief
+# The base is named by tag only: pin it by digest where a registry can be reached (docs/deployment.md,
+# "Updating the pins"), as FROM python:3.11-slim@sha256:<digest>.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,12 +15,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The runtime and the web server only: the console's, tests' and benchmarks' requirements-dev.txt stays out.
-COPY requirements.txt requirements-server.txt ./
-RUN pip install --no-compile -r requirements-server.txt
+# The runtime and the web server only, exactly as locked (versions and hashes): the console's, tests'
+# and benchmarks' requirements-dev stays out. Bytecode is compiled once here, for this Python, in
+# unchecked-hash mode, so no start compiles anything (the app's user cannot write it anyway).
+COPY requirements.txt requirements-server.txt requirements.lock requirements-server.lock ./
+RUN pip install --no-compile --require-hashes -r requirements-server.lock \
+ && python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 
 COPY skill/ skill/
 COPY interaction_model/ interaction_model/
+RUN python -m compileall -q --invalidation-mode unchecked-hash skill
 
 # A system user with no shell and no home; it may write only /data, where the SQLite store lives.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin skill \

@@ -3,7 +3,8 @@
 #   make test    run the whole test suite (starts and stops dynalite itself)
 #   make package ENDPOINT=https://... [SSL=Wildcard]   write the ASK CLI project (ask-resources.json, skill-package/)
 #   make validate   check the manifest, models and screen against Amazon's own schemas and linter
-#   make lambda     build dist/lambda.zip (Lambda's platform wheels of requirements.txt) and print its sizes
+#   make lambda     build dist/lambda.zip (Lambda's platform wheels of requirements.lock) and print its sizes
+#   make lock       re-pin every requirements-*.lock from the requirements-*.txt ranges (docs/deployment.md)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,7 +16,7 @@ LAMBDA_ZIP := dist/lambda.zip
 ENDPOINT ?=
 SSL ?= Trusted
 
-.PHONY: serve test install package validate lambda
+.PHONY: serve test install package validate lambda lock
 
 serve: $(SERVER)
 	$(PY) -m skill serve
@@ -32,21 +33,30 @@ package: $(INSTALLED)
 validate: $(INSTALLED) $(APL_SUGGESTER)
 	$(PY) -m pytest -q tests/test_amazon_artefacts.py tests/test_self_contained.py
 
-# The service needs requirements-server.txt (runtime + web server); tests, console and tools add
-# requirements-dev.txt. The image and the Lambda zip install requirements.txt only.
-$(SERVER): requirements.txt requirements-server.txt
+# The service needs requirements-server (runtime + web server); tests, console and tools add
+# requirements-dev. The image and the Lambda zip install requirements (runtime) only. Each *.txt names
+# ranges; its *.lock pins every package, dependencies included, with hashes, and is what gets installed.
+$(SERVER): requirements.lock requirements-server.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-server.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-server.lock
 	touch $@
 
-$(INSTALLED): $(SERVER) requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(INSTALLED): $(SERVER) requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	touch $@
 
-# Lambda's platform wheels (manylinux, CPython 3.11) of the runtime requirements, zipped with skill/.
+# Python 3.11 on Linux x86_64 (Lambda's and the image's platform; the hashes cover every wheel of each
+# pinned version). Each lock is resolved within the one it includes, so the three agree.
+LOCK := $(PY) -m uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_17
+lock: $(INSTALLED)
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-server.txt -c requirements.lock -o requirements-server.lock
+	$(LOCK) requirements-dev.txt -c requirements-server.lock -o requirements-dev.lock
+
+# Lambda's platform wheels (manylinux, CPython 3.11) of the runtime lock, zipped with skill/ and compiled.
 lambda: $(LAMBDA_ZIP)
 
-$(LAMBDA_ZIP): $(SERVER) requirements.txt $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
+$(LAMBDA_ZIP): $(SERVER) requirements.lock $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
 	$(PY) -m skill lambda --out $@
 
 # dynalite (a local DynamoDB, from npm) for the DynamoDB tests; Node comes from Debian if missing.

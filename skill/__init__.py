@@ -23,10 +23,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from skill.verification import VerificationError
     from skill.verification.constants import MAX_JSON_DEPTH
     from skill.verification.envelope import _depth_exceeds, check_application_id
-    from skill.web.endpoint import CODEC
     from skill.web.request_shape import UnexpectedShape, decoded_request
 
-    custom_skill, skill_ids = _lambda_entry()
+    custom_skill, skill_ids, codec = _lambda_entry()
     turn.start()
     logs.request_id.set(None)
     try:
@@ -36,12 +35,12 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             raise UnexpectedShape(f"envelope: nested deeper than {MAX_JSON_DEPTH} levels")
         logs.bind_request_id(event)
         check_application_id(event, skill_ids)
-        request_envelope = decoded_request(event, CODEC.request_envelope)
+        request_envelope = decoded_request(event, codec.request_envelope)
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
         raise
     try:
-        answer = CODEC.response_dict(custom_skill.invoke(request_envelope, context))
+        answer = codec.response_dict(custom_skill.invoke(request_envelope, context))
     finally:
         turn.end()
     if turn.failure():
@@ -56,16 +55,23 @@ class EventNotHonoured(RuntimeError):
 
 
 @cache
-def _lambda_entry() -> tuple[Any, frozenset[str]]:
-    """Load content, pick the store and wire the handlers once per Lambda container (the cold start)."""
+def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
+    """Load content, pick the store and wire the handlers once per Lambda container (the cold start).
+
+    Only what an event needs is imported: no Flask and no certificate verifier (the web path's), which
+    tests/test_lambda.py holds.
+    """
     from skill import config
     from skill.content import load_library
     from skill.handlers import build_skill
     from skill.logs import configure_logging
     from skill.persistence import build_persistence_adapter, guarded
+    from skill.persistence.expiry_check import check_record_expiry
+    from skill.web.codec import EnvelopeCodec
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
-    custom_skill = build_skill(load_library(), guarded(build_persistence_adapter(settings["SKILL_STORE"])),
-                               config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
-    return custom_skill, config.skill_ids(settings["SKILL_ID"])
+    store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
+    check_record_expiry(store)  # one DescribeTimeToLive per container on DynamoDB; nothing on SQLite
+    custom_skill = build_skill(load_library(), store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
+    return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()

@@ -9,7 +9,8 @@ USAGE = """usage: python -m skill COMMAND [options]
 commands:
   serve       start the production server (granian, or gunicorn) with the repo's configuration
   console     talk to the skill by typing; --say "..." answers one utterance
-  package     write an ASK CLI project (ask-resources.json, skill-package/) for a given --endpoint
+  package     write an ASK CLI project for an --endpoint, a --lambda-arn, or --cloudformation (ask deploy
+              creates the function, table and trigger in each Alexa region)
   lambda      build dist/lambda.zip for AWS Lambda (python3.11, x86_64) and check it against Lambda's limits
   models      expand interaction_model/grammar/ into the five models; --check fails if one is stale
   nlu-report  how well the labelled phrasings in tests/nlu/ are understood, per locale and intent

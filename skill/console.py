@@ -108,10 +108,22 @@ def nlu_report(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     return report.main(argv, out, replies=SkillReplies)
 
 
+def permission_request(directive: dict[str, Any]) -> str | None:
+    """A Connections.SendRequest AskFor in words: Alexa, not the skill, asks her and answers with a
+    Connections.Response."""
+    if directive.get("type") != "Connections.SendRequest" or directive.get("name") != "AskFor":
+        return None
+    scopes = [scope.get("permissionScope", "?") for scope in directive.get("payload", {}).get("permissionScopes", [])]
+    kinds = "reminders" if any("reminders" in scope for scope in scopes) else "this"
+    return f"(Alexa itself asks her for permission to use {kinds}: {', '.join(scopes)}; her yes or no comes back to the skill)"
+
+
 def describe(body: dict[str, Any]) -> str:
     """The answer as a person would take it in: speech, card, and whether Alexa keeps listening."""
     response = body["response"]
-    lines = [f"Alexa: {plain_text(response.get('outputSpeech', {}).get('ssml'))}"]
+    speech = plain_text(response.get("outputSpeech", {}).get("ssml"))
+    asked = [words for directive in response.get("directives", []) if (words := permission_request(directive))]
+    lines = [f"Alexa: {' '.join(filter(None, [speech, *asked]))}"]
     if card := response.get("card"):
         lines.append(f"  [card] {card.get('title')}: {card.get('content')}")
     if any(d.get("type", "").startswith("Alexa.Presentation.APL") for d in response.get("directives", [])):

@@ -75,3 +75,14 @@ def test_words_no_sample_has_still_reach_the_right_answer() -> None:
 
 def test_a_screen_device_shows_the_answer() -> None:
     assert "[screen]" in run_console("--say", "what should I eat", "--screen")
+
+
+def test_a_reminder_asks_her_permission_in_words() -> None:
+    """Alexa itself asks her (a Connections.SendRequest AskFor, no speech of ours): the console used to print
+    an empty "Alexa:" line."""
+    printed = run_console("--say", "remind me to check in 12 hours")
+    first = printed.splitlines()[0]
+
+    assert first.startswith("Alexa: ") and first != "Alexa: "
+    assert "permission" in first and "reminders" in first
+    assert "alexa::alerts:reminders:skill:readwrite" in printed

@@ -33,7 +33,7 @@ def exec_form(arguments: str) -> list[str]:
 
 
 def test_the_base_image_is_python_311_slim() -> None:
-    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?", last("FROM").split()[0])
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?(@sha256:[0-9a-f]{64})?", last("FROM").split()[0])
 
 
 def test_the_service_runs_as_a_non_root_user() -> None:
@@ -60,7 +60,8 @@ def test_the_container_starts_with_the_readme_start_command() -> None:
 def test_the_image_installs_the_runtime_and_server_requirements_but_not_the_dev_tools() -> None:
     run = " ".join(arguments for name, arguments in instructions() if name == "RUN")
     copied = " ".join(arguments for name, arguments in instructions() if name in ("COPY", "ADD"))
-    assert "-r requirements-server.txt" in run
+    assert "--require-hashes -r requirements-server.lock" in run, "the image installs the hashed lock"
+    assert "requirements-server.lock" in copied and "requirements.lock" in copied
     assert "requirements-dev" not in run + copied
     assert "requirements-dev.txt" not in (ROOT / ".dockerignore").read_text()
 
@@ -69,3 +70,12 @@ def test_the_build_context_leaves_out_the_venv_tests_and_local_stores() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "*" in ignored and "!skill/" in ignored and "!requirements.txt" in ignored
     assert "!requirements-server.txt" in ignored
+    assert {"!requirements.lock", "!requirements-server.lock"} <= set(ignored)
+
+
+def test_the_image_compiles_its_bytecode_once_and_never_at_start() -> None:
+    """PYTHONDONTWRITEBYTECODE keeps a start from writing; without compiled files every start compiled all."""
+    run = [arguments for name, arguments in instructions() if name == "RUN"]
+    compiles = [arguments for arguments in run if "compileall" in arguments]
+    assert any("--invalidation-mode unchecked-hash skill" in arguments for arguments in compiles)
+    assert any("--invalidation-mode unchecked-hash" in arguments and "purelib" in arguments for arguments in compiles)

@@ -80,3 +80,42 @@ def test_a_malformed_event_is_refused_with_one_log_line_like_the_web_path(
     refusals = [record for record in caplog.records if record.name.startswith("skill")]
     assert [record.getMessage() for record in refusals] == ["event refused"]
     assert refusals[0].check.startswith("envelope:") and not refusals[0].exc_info
+
+
+# What the web service needs and Lambda never uses: Flask (and its Werkzeug) and the X.509 signature
+# verifier (Lambda's trigger checks the caller). Importing them costs a Lambda cold start ~0.3 s.
+WEB_ONLY = ("flask", "werkzeug", "skill.web.endpoint", "skill.verification.verifier", "skill.verification.chain",
+            "cryptography.x509")
+# Standard modules a launch never uses that each cost a cold start milliseconds: OpenSSL (via secrets/hmac,
+# ~30 ms), HTTP and TLS (via xml.sax.saxutils), the time zone database (only a clock-time reminder needs it).
+NOT_FOR_A_LAUNCH = ("_hashlib", "ssl", "http.client", "urllib.request", "xml.sax", "zoneinfo")
+IMPORTS_AFTER_EVENTS = """
+import json, sys
+import skill
+for line in sys.stdin:
+    skill.lambda_handler(json.loads(line), None)
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_the_lambda_path_imports_neither_flask_nor_the_certificate_verifier(tmp_path: Path) -> None:
+    """A fresh process, as Lambda starts one: a launch and an intent, then what got imported."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    she = Session()
+    events = [she.launch(), she.intent("RelieveLumpIntent")]
+    env = {**os.environ, "SKILL_STORE": f"sqlite:///{tmp_path}/lambda.db"}
+    env.pop("SKILL_ID", None)
+    done = subprocess.run([sys.executable, "-c", IMPORTS_AFTER_EVENTS], env=env, capture_output=True, text=True,
+                          input="".join(json.dumps(event) + "\n" for event in events), timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    imported = json.loads(done.stdout)
+    assert "skill.handlers" in imported, "the events did not reach the skill"
+    assert not [name for name in imported if name.startswith(WEB_ONLY)], \
+        "Lambda imported web-only modules: " + ", ".join(sorted({name for name in imported if name.startswith(WEB_ONLY)}))
+    assert not [name for name in imported if name.startswith(NOT_FOR_A_LAUNCH)], \
+        "a launch imported: " + ", ".join(sorted(name for name in imported if name.startswith(NOT_FOR_A_LAUNCH)))

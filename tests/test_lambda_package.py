@@ -45,6 +45,26 @@ def test_the_zip_is_within_lambdas_limits_and_holds_only_the_runtime(unzipped: P
                for path in unzipped.glob("cryptography-*.dist-info/WHEEL")), "not Lambda's platform wheels"
 
 
+def test_every_module_ships_bytecode_for_python_311_that_is_never_rechecked(unzipped: Path) -> None:
+    """Lambda's code folder is read-only: without these, each cold start compiles every module it imports."""
+    magic_311 = (3495).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of CPython 3.11
+    sources = [path for path in unzipped.rglob("*.py") if path.parts[len(unzipped.parts)].split(".")[0]
+               in ("skill", "ask_sdk_core", "ask_sdk_model", "boto3", "botocore", "orjson", "dateutil")]
+    assert len(sources) > 500
+    missing, stale = [], []
+    for source in sources:
+        compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-311.pyc"
+        if not compiled.is_file():
+            missing.append(source.relative_to(unzipped).as_posix())
+            continue
+        header = compiled.read_bytes()[:8]
+        # PEP 552: flags 0b01 is hash-based with check_source off ("unchecked-hash").
+        if header[:4] != magic_311 or int.from_bytes(header[4:8], "little") != 0b01:
+            stale.append(compiled.relative_to(unzipped).as_posix())
+    assert not missing, f"{len(missing)} modules without bytecode, e.g. {missing[:5]}"
+    assert not stale, f"{len(stale)} .pyc files not unchecked-hash for 3.11, e.g. {stale[:5]}"
+
+
 def test_the_unzipped_handler_answers_a_launch_and_an_intent_on_dynamodb(unzipped: Path,
                                                                           dynamodb_store_url: str) -> None:
     she = Session()

@@ -137,3 +137,26 @@ def test_markup_in_the_words_is_shown_not_run(pages_copy: Path) -> None:
 
     assert "<script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt; &amp; b" in page
+
+
+def test_the_shipped_placeholder_contact_is_warned_about_once_at_start(tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """privacy@example.org used to ship silently on the privacy page of a live skill."""
+    logger = logging.getLogger("skill")
+    logger.addHandler(caplog.handler)
+    try:
+        caplog.set_level(logging.WARNING)
+        load_pages()
+        records = {id(record): record for record in caplog.records}.values()  # once, however it propagates
+        shipped = [record.getMessage() for record in records if "privacy@example.org" in record.getMessage()]
+        caplog.clear()
+        own = tmp_path / "pages"
+        shutil.copytree(PAGES_DIR, own)
+        settings = own / "pages.toml"
+        settings.write_text(settings.read_text().replace("privacy@example.org", "privacy@lumprelief.example.net"))
+        load_pages(own)
+        after = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert len(shipped) == 1 and "pages.toml" in shipped[0] and "mailbox" in shipped[0]
+    assert after == []

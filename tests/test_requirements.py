@@ -49,3 +49,63 @@ def test_the_service_and_the_lambda_handler_import_no_scientific_library(tmp_pat
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == ""
+
+
+# Each requirements file names ranges; its lock pins what is installed, with hashes (docs/deployment.md).
+LOCKS = {"requirements.txt": "requirements.lock", "requirements-server.txt": "requirements-server.lock",
+         "requirements-dev.txt": "requirements-dev.lock"}
+
+
+def locked(name: str) -> dict[str, tuple[str, list[str]]]:
+    """project -> (version, hashes) from a lock written by `uv pip compile --generate-hashes`."""
+    pins: dict[str, tuple[str, list[str]]] = {}
+    text = re.sub(r"\\\n\s*", " ", (ROOT / name).read_text())
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split(" --hash=")
+        project, _, version = requirement.strip().partition("==")
+        assert version, f"{name}: {line[:60]!r} is not pinned with =="
+        pins[project.lower().replace("_", "-")] = (version.strip(), [value.strip() for value in options])
+    return pins
+
+
+def test_every_requirements_file_has_a_lock_with_a_hash_for_every_pin() -> None:
+    for source, lock in LOCKS.items():
+        pins = locked(lock)
+        assert pins, f"{lock} is empty"
+        unhashed = [project for project, (_, hashes) in pins.items() if not hashes]
+        assert not unhashed, f"{lock}: no --hash for {unhashed}: pip --require-hashes would refuse it"
+        assert all(value.startswith("sha256:") for _, hashes in pins.values() for value in hashes)
+        missing = {name.replace("_", "-") for name in requirement_names(source)} - set(pins)
+        assert not missing, f"{lock} does not pin {sorted(missing)} from {source}: run `make lock`"
+
+
+def test_the_locks_satisfy_the_ranges_and_agree_with_each_other() -> None:
+    from packaging.requirements import Requirement
+
+    for source, lock in LOCKS.items():
+        pins = locked(lock)
+        for line in (ROOT / source).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line and not line.startswith("-"):
+                wanted = Requirement(line)
+                version = pins[wanted.name.lower().replace("_", "-")][0]
+                assert wanted.specifier.contains(version, prereleases=True), \
+                    f"{lock} pins {wanted.name}=={version}, outside {source}'s {wanted.specifier}: run `make lock`"
+    runtime, server, dev = (locked(lock) for lock in LOCKS.values())
+    for smaller, larger, names in ((runtime, server, "requirements.lock/requirements-server.lock"),
+                                   (server, dev, "requirements-server.lock/requirements-dev.lock")):
+        differing = {project for project in smaller if project in larger and smaller[project] != larger[project]}
+        assert not differing, f"{names} pin {sorted(differing)} differently"
+
+
+def test_make_the_image_and_the_zip_install_the_locks_with_hashes() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements-server.lock" in makefile
+    assert "--require-hashes -r requirements-dev.lock" in makefile
+    assert "--require-hashes -r requirements-server.lock" in (ROOT / "Dockerfile").read_text()
+    from skill.publishing import lambda_zip
+    assert lambda_zip.REQUIREMENTS == ROOT / "requirements.lock"
+    assert "require_hashes: bool = True" in (ROOT / "skill" / "publishing" / "lambda_zip.py").read_text()

@@ -11,7 +11,6 @@ body), so a handler can answer calmly and keep the rest of the turn.
 """
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import socket
@@ -142,6 +141,7 @@ class AlexaApi:
     def _exchange(self, method: str, path: str, body: dict[str, Any] | None,
                   opened: list[http.client.HTTPConnection]) -> tuple[int, bytes]:
         """The call itself, in the worker thread: status and at most MAX_ANSWER_BYTES + 1 of the answer."""
+        import http.client  # here, not at the top: only a reminder needs it, and a Lambda cold start would pay
         parts = urlsplit(self.base)
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         connection = connection_class(parts.hostname or "", parts.port, timeout=self.timeout)

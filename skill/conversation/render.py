@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
@@ -90,7 +89,7 @@ def speech_ssml(sentences: list[str], care_lines: tuple[dict[str, str], ...] = D
     Each of the market's care numbers is marked up so Alexa says it the way people do: 999 as
     "nine nine nine", 0300 100 0212 as a phone number; "triple zero" is already words.
     """
-    spoken = PAUSE.join(escape(sentence) for sentence in sentences if sentence)
+    spoken = PAUSE.join(html.escape(sentence, quote=False) for sentence in sentences if sentence)
     marked = tuple((line["spoken"], line["say_as"]) for line in care_lines if line.get("say_as"))
     if marked:
         pattern, kinds = number_pattern(marked)

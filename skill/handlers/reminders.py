@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -144,7 +143,7 @@ class Reminders:
                 return "out_of_range"
             try:
                 local_now = self.local_now(handler_input)
-            except (AlexaApiError, ZoneInfoNotFoundError, ValueError) as error:
+            except (AlexaApiError, ValueError) as error:
                 failed(handler_input, error if isinstance(error, AlexaApiError) else AlexaApiError("bad zone"),
                        "time zone")
                 return "no_time_zone"
@@ -154,9 +153,16 @@ class Reminders:
         return seconds if seconds is not None and within_bounds(seconds) else "out_of_range"
 
     def local_now(self, handler_input: HandlerInput) -> datetime:
+        """Her device's clock; an unknown zone is a ValueError. zoneinfo is imported here: only a reminder at
+        a clock time needs it, and every Lambda cold start would pay for it."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         device = handler_input.request_envelope.context.system.device
         zone = time_zone(self.access.api(handler_input), device.device_id)
-        return datetime.now(timezone.utc).astimezone(ZoneInfo(zone))
+        try:
+            return datetime.now(timezone.utc).astimezone(ZoneInfo(zone))
+        except ZoneInfoNotFoundError as error:
+            raise ValueError("unknown time zone") from error
 
     def with_listed(self, handler_input: HandlerInput,
                     then: Callable[[HandlerInput, list[ListedReminder]], Reply]) -> Response:

@@ -12,7 +12,7 @@ Both stores (SQLite and DynamoDB) implement these next to the SDK's get/save/del
 """
 from __future__ import annotations
 
-import secrets
+import os
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -61,8 +61,9 @@ class RecordChanges(Protocol):
 
 
 def new_record_id() -> str:
-    """A fresh, meaningless id for a record being created."""
-    return secrets.token_hex(8)
+    """A fresh, meaningless id for a record being created: 8 bytes from os.urandom, as secrets.token_hex
+    reads them (importing secrets loads OpenSSL through hmac, ~30 ms of a Lambda cold start)."""
+    return os.urandom(8).hex()
 
 
 def bounded(value: Any, low: int, high: int) -> int | None:

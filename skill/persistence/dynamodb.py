@@ -47,8 +47,6 @@ COUNTABLE = ("attribute_type(#a.#v, :number) AND (attribute_not_exists(#a.#r) OR
              "AND (attribute_not_exists(#e) OR #e > :now)")
 # The item's time-to-live attribute (Unix seconds): DynamoDB erases the item once it has passed.
 EXPIRES = "expires_at"
-# DynamoDB's own error names for a service without TTL (a local stand-in) or a TTL change in progress.
-TTL_UNAVAILABLE = {"UnknownOperationException", "ValidationException", "ResourceInUseException"}
 # A table takes reads and writes while its capacity or indexes are being updated.
 USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
@@ -207,17 +205,17 @@ class DynamoDbStore(DynamoDbAdapter):
         self._table_ready = True
 
     def _enable_expiry(self, client: Any) -> None:
-        """Turn on TTL for the table this process created, once it is usable; a service without TTL
-        is logged, and records past their expiry are still treated as gone (COUNTABLE)."""
+        """Try to turn on TTL for the table this process created, once it is usable. Whatever the
+        answer (a role without dynamodb:UpdateTimeToLive, a stand-in without TTL), her turn goes on:
+        it is logged, and records past their expiry are still treated as gone (COUNTABLE)."""
         self._expiry_pending = False
         try:
             client.update_time_to_live(TableName=self.table_name, TimeToLiveSpecification={
                 "Enabled": True, "AttributeName": EXPIRES})
-        except ClientError as e:
-            if error_code(e) not in TTL_UNAVAILABLE:
-                raise
-            logger.warning("DynamoDB did not enable TTL on the table; enable it on the attribute expires_at",
-                           extra={"outcome": "ttl not enabled", "cause": f"{error_code(e)}"})
+        except (BotoCoreError, ClientError) as e:
+            cause = error_code(e) if isinstance(e, ClientError) else type(e).__name__
+            logger.warning("DynamoDB did not enable TTL on the table it created; enable it on the attribute "
+                           "expires_at (docs/lambda.md)", extra={"outcome": "ttl not enabled", "cause": cause})
 
     def _table_status(self, client: Any) -> str | None:
         try:

@@ -1,12 +1,20 @@
-"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements.txt, plus skill/.
+"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements.lock, plus skill/.
 
 pip picks manylinux wheels for CPython 3.11 on x86_64 (Lambda's python3.11 runtime), whatever this
-machine is, and the zip is checked against Lambda's limits before anyone uploads it.
+machine is, exactly the versions and files the lock names (each checked against its hash), and the zip is checked against Lambda's limits before anyone uploads it.
+
+Lambda's code folder is read-only, so Python cannot write bytecode there: without .pyc files every
+cold start compiles every module it imports. The zip therefore ships bytecode compiled by CPython 3.11
+in "unchecked-hash" mode (valid whatever the files' times after unzipping, never re-checked against
+the source), with the paths a traceback shows set to Lambda's /var/task.
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import py_compile
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,7 +22,8 @@ import zipfile
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-REQUIREMENTS = REPO_DIR / "requirements.txt"
+# requirements.txt locked with hashes (docs/deployment.md, "Updating the pins").
+REQUIREMENTS = REPO_DIR / "requirements.lock"
 DEFAULT_ZIP = REPO_DIR / "dist" / "lambda.zip"
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (deployment package, direct upload)
 ZIPPED_LIMIT = 50 * 1000 * 1000
@@ -22,23 +31,37 @@ UNZIPPED_LIMIT = 250 * 1000 * 1000
 PLATFORM = ["--platform", "manylinux2014_x86_64", "--implementation", "cp", "--python-version", "3.11",
             "--only-binary=:all:"]
 LEFT_OUT = ("__pycache__", ".pyc")
+# Lambda unzips the package into its task root; the compiled files name their sources there.
+TASK_ROOT = "/var/task"
+BYTECODE_PYTHON = (3, 11)
 
 
-def install_requirements(target: Path, requirements: Path = REQUIREMENTS) -> None:
+def install_requirements(target: Path, requirements: Path = REQUIREMENTS, require_hashes: bool = True) -> None:
     """pip install --target with Lambda's platform; the one step that needs the package index."""
+    hashes = ["--require-hashes"] if require_hashes else []
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    *PLATFORM, "--target", str(target), "-r", str(requirements)], check=True)
+                    "--no-compile", *hashes, *PLATFORM, "--target", str(target), "-r", str(requirements)], check=True)
+
+
+def copy_skill(target: Path) -> None:
+    """skill/ beside the libraries, leaving out this machine's own compiled caches."""
+    shutil.copytree(REPO_DIR / "skill", target / "skill", ignore=shutil.ignore_patterns(*LEFT_OUT, "*.pyc"))
+
+
+def compile_bytecode(folder: Path) -> None:
+    """Every .py under folder to __pycache__/*.cpython-311.pyc, unchecked-hash, named under /var/task."""
+    if sys.version_info[:2] != BYTECODE_PYTHON:
+        raise ValueError(f"Lambda's python3.11 loads only bytecode from CPython 3.11; this is "
+                         f"{sys.version_info.major}.{sys.version_info.minor}: build the zip with Python 3.11")
+    compiled = compileall.compile_dir(str(folder), quiet=2, workers=0, stripdir=str(folder), prependdir=TASK_ROOT,
+                                      invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    if not compiled:
+        raise ValueError(f"a module under {folder} does not compile with Python 3.11")
 
 
 def package_files(site: Path) -> list[tuple[Path, str]]:
-    """(file, name in the zip): the installed libraries and skill/, compiled caches left out."""
-    files = []
-    for root in (site, REPO_DIR / "skill"):
-        base = site if root == site else REPO_DIR
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and not any(part in LEFT_OUT or part.endswith(".pyc") for part in path.parts):
-                files.append((path, path.relative_to(base).as_posix()))
-    return files
+    """(file, name in the zip): everything in the prepared folder (libraries, skill/, their bytecode)."""
+    return [(path, path.relative_to(site).as_posix()) for path in sorted(site.rglob("*")) if path.is_file()]
 
 
 def write_zip(files: list[tuple[Path, str]], zip_path: Path) -> tuple[int, int]:
@@ -67,6 +90,8 @@ def check_limits(zipped: int, unzipped: int) -> None:
 def build_lambda_zip(zip_path: Path = DEFAULT_ZIP, requirements: Path = REQUIREMENTS) -> tuple[int, int]:
     with tempfile.TemporaryDirectory(prefix="lambda-site-") as site:
         install_requirements(Path(site), requirements)
+        copy_skill(Path(site))
+        compile_bytecode(Path(site))
         zipped, unzipped = write_zip(package_files(Path(site)), zip_path)
     check_limits(zipped, unzipped)
     return zipped, unzipped

@@ -7,6 +7,7 @@ Writes, into --out:
   skill-package/assets/images/*.png                  the icons the manifest names as file://assets/...
   pages/<page>-<locale>.html                         privacy and terms as static pages, for hosts
                                                      that cannot serve them (Lambda): see --pages-url
+With --cloudformation, also the cfn-deployer's template, build hook and code folder (cloudformation.py).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+from skill.publishing import cloudformation
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 MODEL_DIR = REPO_DIR / "interaction_model"
@@ -116,9 +119,11 @@ def icon_files(manifest: dict[str, Any], model_dir: Path) -> set[Path]:
     return files
 
 
-def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, locales: set[str],
+def manifest_for(endpoint: str | None, ssl_certificate_type: str, model_dir: Path, locales: set[str],
                  pages_url: str | None = None) -> dict[str, Any]:
-    """Point the manifest at this deployment and check it publishes exactly the locales we model."""
+    """Point the manifest at this deployment and check it publishes exactly the locales we model.
+
+    With no endpoint (the cfn-deployer writes one per region) the pages are under pages_url."""
     if ssl_certificate_type not in SSL_CERTIFICATE_TYPES:
         raise ValueError(f"ssl certificate type must be one of {', '.join(SSL_CERTIFICATE_TYPES)}, "
                          f"got {ssl_certificate_type!r}")
@@ -129,15 +134,18 @@ def manifest_for(endpoint: str, ssl_certificate_type: str, model_dir: Path, loca
             f"{model_dir / MANIFEST_NAME}: publishingInformation.locales {sorted(published)} "
             f"!= model files {sorted(locales)}"
         )
-    if endpoint.startswith("arn:"):
+    if endpoint is None:
+        pass
+    elif endpoint.startswith("arn:"):
         target = {"uri": endpoint}  # no certificate for Lambda
     else:
         target = {"uri": endpoint, "sslCertificateType": ssl_certificate_type}
-    manifest["manifest"]["apis"]["custom"]["endpoint"] = target
-    if "events" in manifest["manifest"]:  # SkillDisabled reaches the same service, which erases her record
-        manifest["manifest"]["events"]["endpoint"] = dict(target)
+    if endpoint is not None:
+        manifest["manifest"]["apis"]["custom"]["endpoint"] = target
+        if "events" in manifest["manifest"]:  # SkillDisabled reaches the same service, which erases her record
+            manifest["manifest"]["events"]["endpoint"] = dict(target)
     manifest["manifest"]["privacyAndCompliance"]["locales"] = {
-        locale: {field: static_page_url(pages_url, page, locale) if pages_url else page_url(endpoint, page, locale)
+        locale: {field: static_page_url(pages_url, page, locale) if pages_url else page_url(endpoint or "", page, locale)
                  for field, page in PAGE_FIELDS.items()}
         for locale in sorted(locales)
     }
@@ -176,15 +184,21 @@ def replace_folder_files(folder: Path, wanted: dict[str, Any], write: Callable[[
             stale.unlink()
 
 
-def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DIR,
+def write_skill_package(endpoint: str | None, out_dir: Path, model_dir: Path = MODEL_DIR,
                         ssl_certificate_type: str = "Trusted", ask_run: bool = False,
                         pages_url: str | None = None,
                         pages: Mapping[tuple[str, str], str] | None = None) -> Path:
     """Write out_dir/ask-resources.json, out_dir/skill-package and out_dir/pages for this endpoint; safe to rerun.
 
     endpoint is an https URL or a Lambda function ARN; a Lambda serves no pages, so it needs pages_url.
+    None writes the CloudFormation project instead: `ask deploy` creates the functions and fills in
+    their endpoints (cloudformation.py); it needs pages_url too.
     """
-    if endpoint.startswith("arn:"):
+    if endpoint is None:
+        if not pages_url:
+            raise ValueError("a CloudFormation project serves no /privacy or /terms: give --pages-url where you host pages/")
+        cloudformation.check_out_dir(out_dir)
+    elif endpoint.startswith("arn:"):
         check_lambda_arn(endpoint)
         if not pages_url:
             raise ValueError("a Lambda endpoint serves no /privacy or /terms: give --pages-url where you host pages/")
@@ -200,7 +214,12 @@ def write_skill_package(endpoint: str, out_dir: Path, model_dir: Path = MODEL_DI
 
     out_dir = Path(out_dir)
     package = out_dir / PACKAGE_NAME
-    write_json(out_dir / RESOURCES_NAME, ask_resources(out_dir, ask_run))
+    if endpoint is None:
+        manifest, subscriptions = cloudformation.without_endpoints(manifest)
+        cloudformation.write_infrastructure(out_dir)
+        write_json(out_dir / RESOURCES_NAME, cloudformation.ask_resources(subscriptions))
+    else:
+        write_json(out_dir / RESOURCES_NAME, ask_resources(out_dir, ask_run))
     write_json(package / MANIFEST_NAME, manifest)
     replace_folder_files(package / CUSTOM_MODELS, {f"{locale}.json": model for locale, model in models.items()},
                          write_json)
@@ -221,8 +240,12 @@ def main(argv: list[str] | None = None, pages: Mapping[tuple[str, str], str] | N
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--endpoint", metavar="URL", help="https URL Alexa will call")
     where.add_argument("--lambda-arn", metavar="ARN", help="the Lambda function Alexa will call (docs/lambda.md)")
+    where.add_argument("--cloudformation", action="store_true",
+                       help="let `ask deploy` create the function, table, role and Alexa trigger in each Alexa "
+                            "region with @ask-cli/cfn-deployer (docs/lambda.md); needs --pages-url")
     parser.add_argument("--pages-url", metavar="URL",
-                        help="https URL where you host the written pages/ folder (needed with --lambda-arn)")
+                        help="https URL where you host the written pages/ folder (needed with --lambda-arn "
+                             "and --cloudformation)")
     parser.add_argument("--ssl-certificate-type", choices=SSL_CERTIFICATE_TYPES, default="Trusted",
                         help="Trusted (a CA-signed certificate for this host), Wildcard (a sub-domain of a wildcard "
                              "certificate, as tunnels give), or SelfSigned (upload it in the console)")
@@ -232,6 +255,8 @@ def main(argv: list[str] | None = None, pages: Mapping[tuple[str, str], str] | N
                         help="also name the code `ask run` starts locally (lambda/lambda_function.py)")
     args = parser.parse_args(argv)
     try:
+        if args.cloudformation and args.ask_run:
+            raise ValueError("--ask-run names the code `ask run` starts; the CloudFormation project ships the zip")
         package = write_skill_package(args.endpoint or args.lambda_arn, args.out,
                                       ssl_certificate_type=args.ssl_certificate_type, ask_run=args.ask_run,
                                       pages_url=args.pages_url, pages=pages)
@@ -239,7 +264,13 @@ def main(argv: list[str] | None = None, pages: Mapping[tuple[str, str], str] | N
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(f"wrote {Path(args.out) / RESOURCES_NAME}")
-    if args.lambda_arn:
+    if args.cloudformation:
+        print(f"wrote {package / MANIFEST_NAME} (endpoints from `ask deploy`, one stack per Alexa region: "
+              f"{', '.join(f'{region} {aws}' for region, aws in cloudformation.ALEXA_REGIONS.items())}; "
+              f"pages under {args.pages_url})")
+        for path in (cloudformation.TEMPLATE_PATH, cloudformation.HOOK_PATH):
+            print(f"wrote {Path(args.out) / path}")
+    elif args.lambda_arn:
         print(f"wrote {package / MANIFEST_NAME} (endpoint {args.lambda_arn}, pages under {args.pages_url})")
     else:
         print(f"wrote {package / MANIFEST_NAME} (endpoint {args.endpoint}, {args.ssl_certificate_type} certificate)")

@@ -7,6 +7,7 @@ broken page stops start-up rather than a reviewer's visit.
 from __future__ import annotations
 
 import html
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ PAGES_DIR = Path(__file__).resolve().parents[1] / "content" / "pages"
 PAGE_NAMES = ("privacy", "terms")
 SETTINGS_FILE = "pages.toml"
 EXTENSION_KEY = "lump_relief_pages"
+# The contact the repo ships with: certification and the privacy page need a mailbox someone reads.
+PLACEHOLDER_CONTACT = "privacy@example.org"
+
+log = logging.getLogger(__name__)
 
 pages = Blueprint("pages", __name__)
 
@@ -118,6 +123,11 @@ def load_pages(pages_dir: Path = PAGES_DIR) -> Pages:
     locales = settings.get("locales") or {}
     if settings.get("default_locale") not in locales:
         raise ValueError(f"{settings_path}: default_locale must be one of [locales.*] {sorted(locales)}")
+    if settings.get("contact") == PLACEHOLDER_CONTACT:
+        repo = PAGES_DIR.parents[2]
+        shown = settings_path.relative_to(repo) if settings_path.is_relative_to(repo) else settings_path
+        log.warning("%s: contact is still %s; put a mailbox someone reads there before publishing",
+                    shown, PLACEHOLDER_CONTACT)
     rendered = {}
     for name in PAGE_NAMES:
         for locale in locales:
