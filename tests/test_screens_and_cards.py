@@ -274,7 +274,7 @@ def text_properties(node: Any) -> Iterator[str]:
     """Every string the device lays out as text: Text components' text, in document and datasource."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(value, str) and key in ("text", "title", "stepLabel"):
+            if isinstance(value, str) and key in ("text", "title", "stepLabel", "warning", "action"):
                 yield value
             yield from text_properties(value)
     elif isinstance(node, list):
@@ -285,7 +285,7 @@ def text_properties(node: Any) -> Iterator[str]:
 def test_a_list_shows_as_lines_and_bullets_with_no_raw_newline(echo_show: Alexa) -> None:
     screen = the_screen(echo_show.intent("MassageIntent", FEEDING))
     answer = screen["datasources"]["answer"]
-    assert "<br>• Never press hard or knead" in answer["text"]
+    assert "<br>• Never press hard or knead" in answer["action"] + "<br>" + answer["text"]
     for text in text_properties(screen):
         assert "\n" not in text and "\r" not in text, f"raw newline in screen text {text!r}"
         assert not re.search(r"(^|<br>)- ", text), f"a '- ' bullet APL would run into the line: {text!r}"

@@ -28,6 +28,7 @@ PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included, numbers digit by digit (heard_words)
 APL_DIR = Path(__file__).resolve().parents[1] / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
+CARE_LINE = re.compile(r"\b(call|contact|book an appointment)\b", re.IGNORECASE)  # sends her to care
 STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
 # Without a market's care lines (content/care_lines.toml), short emergency codes are still read
 # digit by digit ("nine one one"), never as "nine hundred and eleven".
@@ -178,13 +179,29 @@ def screen_title(reply: Reply) -> str:
     return html.escape(title, quote=False)
 
 
+def screen_parts(card_text: str | None) -> tuple[str, str, str]:
+    """The card as the screen shows it: the warning (its first paragraph that sends her to care),
+    pinned above; the action (the first line that says what to do, with any lead-in before it),
+    which must be in view; and the rest, which may scroll. docs/screens.md says why."""
+    paragraphs = [block.strip() for block in (card_text or "").split("\n\n") if block.strip()]
+    warning = next((block for block in paragraphs if CARE_LINE.search(block)), "")
+    lines = [line for block in paragraphs if block != warning for line in (*block.splitlines(), "")][:-1]
+    cut = next((index + 1 for index, line in enumerate(lines) if line.strip() and not line.rstrip().endswith(":")),
+               len(lines))
+    return warning, "\n".join(lines[:cut]), "\n".join(lines[cut:]).strip("\n")
+
+
 def screen_directive(reply: Reply) -> RenderDocumentDirective:
     """Large, high-contrast text of the answer; next/back buttons while walking the steps."""
     walking = reply.step_number is not None and reply.step_count is not None
+    warning, action, rest = screen_parts(reply.card_text)
     datasource = {
         "answer": {
             "title": screen_title(reply),
-            "text": apl_markup(reply.card_text),
+            "warning": apl_markup(warning),
+            "action": apl_markup(action),
+            "text": apl_markup(rest),
+            "bodyChars": len(action) + len(rest),  # the screen's cue to scroll shows above its capacity
             "stepLabel": html.escape(reply.step_label or "", quote=False),
             "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
