@@ -7,6 +7,7 @@ headless Chromium lays all pages out and measures them (tests/apl/browser.py).
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -116,6 +117,18 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
     turns["crisis"] = make().say("I want to hurt myself")
     turns["medicines"] = make().say("what can I take for the pain")
     found: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+    checking = make()
+    prompts = {"launch": checking.launch(), "check question 1": checking.say("check my symptoms"),
+               "check question 2": checking.say("no"), "check question 3": checking.say("no")}
+    for name, turn in prompts.items():
+        screens = screens_of(turn)
+        assert len(screens) == 1, f"{name}: expected one screen"
+        prompt = screens[0]["datasources"]["prompt"]
+        needles = {f"choice {number}": html.unescape(choice) for number, choice in enumerate(prompt["choices"], 1)}
+        needles |= {"emergency line": html.unescape(prompt["emergency"])}
+        if prompt["question"]:
+            needles["question"] = html.unescape(prompt["question"])
+        found[name] = (screens[0], needles)
     for name, turn in turns.items():
         screens = screens_of(turn)
         assert len(screens) == 1 and turn.card, f"{name}: expected one screen and a card"

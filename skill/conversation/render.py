@@ -22,12 +22,15 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
+from skill.content.loader import read_toml
+from skill.content.schema import CHECK_QUESTIONS
 from skill.conversation.state import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included, numbers digit by digit (heard_words)
 APL_DIR = Path(__file__).resolve().parents[1] / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
+PROMPT_TOKEN = "lumpReliefPrompt"
 CARE_LINE = re.compile(r"\b(call|contact|book an appointment)\b", re.IGNORECASE)  # sends her to care
 STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
 # Without a market's care lines (content/care_lines.toml), short emergency codes are still read
@@ -142,6 +145,8 @@ def render(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
         if supports_apl(handler_input):
             builder.add_directive(screen_directive(reply))
+    elif supports_apl(handler_input) and (prompt := prompt_directive(handler_input, reply)):
+        builder.add_directive(prompt)
     if handler_input.request_envelope.session:
         conversation = conversation_of(handler_input)
         conversation.ask(reply.question)
@@ -209,3 +214,41 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
         }
     }
     return RenderDocumentDirective(token=APL_TOKEN, document=apl_document(), datasources=datasource)
+
+
+@cache
+def prompt_document() -> dict[str, Any]:
+    with (APL_DIR / "prompt.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def prompt_words() -> dict[str, Any]:
+    return read_toml(APL_DIR / "prompts.toml")
+
+
+def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
+    """On launch and at each warning-sign question: what is asked and the choices she can say, large.
+
+    Other turns without a card keep the screen they had, so nothing here decides what is said."""
+    content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
+    launching = handler_input.request_envelope.request.object_type == "LaunchRequest"
+    if content is None or not reply.speech or not (launching or reply.question is Question.CHECK):
+        return None
+    words, terms = prompt_words(), content.get("terms")
+    if reply.question is Question.CHECK:
+        number = conversation_of(handler_input).check_position + 1
+        kind, label = "check", words["check"]["label"].format(number=number, count=len(CHECK_QUESTIONS))
+        question = reply.speech[-1]
+    elif reply.question is not None:  # "carry on from step 2?"
+        kind, label, question = "answer", terms["skill_name"], " ".join(reply.speech)
+    else:
+        kind, label, question = "launch", terms["skill_name"], ""
+    prompt = {
+        "label": html.escape(label, quote=False),
+        "question": html.escape(question, quote=False),
+        "heading": words[kind]["heading"],
+        "choices": [html.escape(choice.format(**terms), quote=False) for choice in words[kind]["choices"]],
+        "emergency": html.escape(words["emergency"].format(**terms), quote=False),
+    }
+    return RenderDocumentDirective(token=PROMPT_TOKEN, document=prompt_document(), datasources={"prompt": prompt})

@@ -198,6 +198,8 @@ class Page:
         if direction not in ("column", "row"):
             raise UnsupportedAPL(f"direction {direction!r}")
         style += f"display:flex;flex-direction:{direction};"
+        if kind == "Container" and value("wrap", "noWrap") in ("wrap", "wrapReverse"):
+            style += f"flex-wrap:{ {'wrap': 'wrap', 'wrapReverse': 'wrap-reverse'}[value('wrap')] };"
         justify = {"start": "flex-start", "end": "flex-end", "center": "center",
                    "spaceBetween": "space-between", "spaceAround": "space-around"}[value("justifyContent", "start")]
         align = {"stretch": "stretch", "start": "flex-start", "end": "flex-end", "center": "center"}[
@@ -219,8 +221,10 @@ class Page:
         if "data" in node:
             for index, datum in enumerate(bind(node["data"], scope, self.resources) or []):
                 inner = {**scope, "data": datum, "index": index}
-                for item in items:
-                    out.append(self.component(item, inner, direction, first=not out))
+                chosen = next((item for item in items  # APL: the first item whose `when` holds, per datum
+                               if "when" not in item or bind(item["when"], inner, self.resources)), None)
+                if chosen is not None:
+                    out.append(self.component(chosen, inner, direction, first=not out))
             return "".join(out)
         for item in items:
             rendered = self.component(item, scope, direction, first=not any(out))
