@@ -38,6 +38,8 @@ DEVICES = (
     Viewport("Echo Spot", 480, 480, shape="round"),
     Viewport("Fire TV", 960, 540, mode="tv"),
 )
+OTHER_MARKETS = ("en-GB", "en-CA", "en-AU", "en-IN")
+CHECK_ROUTES = ("emergency", "today", "appointment")  # where "yes" to the first, second, third question leads
 CARE_LINE = re.compile(r"\b(call|contact|book an appointment)\b", re.IGNORECASE)
 TOLERANCE = 1  # px of rounding
 
@@ -101,9 +103,9 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
     """Every answer screen the skill sends, with the text that must be in view on it."""
     store = f"sqlite:///{tmp_path_factory.mktemp('screens') / 'store.db'}"
 
-    def make() -> Alexa:
+    def make(locale: str = "en-US") -> Alexa:
         return Alexa(lambda: create_app({"SKILL_STORE": store, "VERIFIER": RequestVerifier(check_signature=False),
-                                         "TESTING": True}), device=ECHO_SHOW)
+                                         "TESTING": True}), device=ECHO_SHOW, locale=locale)
 
     turns: dict[str, Turn] = {}
     alexa = make()
@@ -116,6 +118,16 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
         turns[f"route {route}"] = reach_route(make(), route)
     turns["crisis"] = make().say("I want to hurt myself")
     turns["medicines"] = make().say("what can I take for the pain")
+    for locale in OTHER_MARKETS:  # their numbers, clinicians and crisis lines differ in length
+        market = make(locale)
+        turns[f"{locale} topic doctor"] = market.intent(INTENT_OF["doctor"], FEEDING)
+        turns[f"{locale} crisis"] = market.intent("CrisisIntent")
+        for number, route in enumerate(CHECK_ROUTES):  # "no" to each question before, then "yes"
+            checking = make(locale)
+            checking.intent("SymptomCheckIntent")
+            for _ in range(number):
+                checking.intent("AMAZON.NoIntent")
+            turns[f"{locale} route {route}"] = checking.intent("AMAZON.YesIntent")
     found: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
     checking = make()
     prompts = {"launch": checking.launch(), "check question 1": checking.say("check my symptoms"),
@@ -181,6 +193,15 @@ def test_an_answer_longer_than_its_screen_shows_a_cue_to_scroll(measured: dict[s
               and result["parts"].get("answer-body", {}).get("scrollsBy", 0) > TOLERANCE
               and "answer-more" not in result["parts"]]
     assert not silent, "\n".join(silent)
+
+
+def test_on_each_device_the_cue_shows_only_when_there_is_more(measured: dict[str, Any]) -> None:
+    """A "more below" with nothing below teaches her to ignore it (the range corners are not devices)."""
+    devices = {device.name for device in DEVICES}
+    false_cues = [page for page, result in measured.items() if page != "_seconds"
+                  and page.split(" on ")[1] in devices and "answer-more" in result["parts"]
+                  and result["parts"]["answer-body"]["scrollsBy"] <= TOLERANCE]
+    assert not false_cues, "a cue to scroll with nothing to scroll:\n" + "\n".join(false_cues)
 
 
 def test_no_text_overflows_its_own_box(measured: dict[str, Any]) -> None:

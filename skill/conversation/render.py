@@ -196,6 +196,16 @@ def screen_parts(card_text: str | None) -> tuple[str, str, str]:
     return warning, "\n".join(lines[:cut]), "\n".join(lines[cut:]).strip("\n")
 
 
+def screen_length(reply: Reply, warning: str, body: str) -> int:
+    """A rough measure of how much an answer screen must hold, in characters of body text: a line
+    beside the drawing holds less, and each line break, the warning and the buttons take room. The
+    document shows its cue to scroll above each screen's capacity (@fitsLength); the rendered check
+    (tests/test_screens_fit.py) fails if an answer scrolls without it."""
+    drawing = 1.45 if reply.shows_strokes else 1.0
+    buttons = 80 if reply.step_number is not None else 0
+    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons)
+
+
 def screen_directive(reply: Reply) -> RenderDocumentDirective:
     """Large, high-contrast text of the answer; next/back buttons while walking the steps."""
     walking = reply.step_number is not None and reply.step_count is not None
@@ -206,7 +216,7 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
             "warning": apl_markup(warning),
             "action": apl_markup(action),
             "text": apl_markup(rest),
-            "bodyChars": len(action) + len(rest),  # the screen's cue to scroll shows above its capacity
+            "screenLength": screen_length(reply, warning, action + "\n" + rest),
             "stepLabel": html.escape(reply.step_label or "", quote=False),
             "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
