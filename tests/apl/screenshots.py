@@ -21,9 +21,13 @@ FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
+        visitors = iter(range(100))
+
         def device() -> Alexa:
+            """A first visit each time: her own record, so launch shows the first welcome."""
             return Alexa(lambda: create_app({"SKILL_STORE": f"sqlite:///{folder}/store.db", "TESTING": True,
-                                             "VERIFIER": RequestVerifier(check_signature=False)}), device=ECHO_SHOW)
+                                             "VERIFIER": RequestVerifier(check_signature=False)}),
+                         device=ECHO_SHOW, user_id=f"amzn1.ask.account.screenshot-{next(visitors)}")
         turns = {"relief": device().intent("RelieveLumpIntent", FEEDING), "step-1": device().say("take me through the steps"),
                  "launch": device().launch(), "check": device().say("check my symptoms")}
         for name, turn in turns.items():
