@@ -91,6 +91,8 @@ def warning_and_action(card: str) -> dict[str, str]:
         wanted["warning"] = " ".join(lines(warning)[0].split())  # its first line, whole
     if action:
         wanted["action"] = action
+    later = [line for line in rest if CARE_LINE.search(line) and line != action]
+    wanted |= {f"care line {number}": line for number, line in enumerate(later, start=1)}
     return wanted
 
 
@@ -148,17 +150,51 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
     return found
 
 
+BEFORE = Path(__file__).resolve().parent / "apl" / "fixtures" / "answer-before-issue-31.json"
+
+
+def before_issue_31(screen: dict[str, Any]) -> dict[str, Any]:
+    """The same answer as the screen before issue 31 showed it: the whole card in one text."""
+    answer = screen["datasources"]["answer"]
+    text = "<br><br>".join(part for part in (answer["warning"], answer["action"], answer["text"]) if part)
+    return {"answer": {key: answer[key] for key in ("title", "stepLabel", "showsStrokes", "canGoBack", "canGoNext")}
+            | {"text": text}}
+
+
 @pytest.fixture(scope="module")
-def measured(answers: dict[str, tuple[dict[str, Any], dict[str, str]]]) -> dict[str, dict[str, Any]]:
+def measured(answers: dict[str, tuple[dict[str, Any], dict[str, str]]]) -> dict[str, Any]:
+    """Every screen on every rendered viewport, and the issue's two findings on the old document,
+    laid out by one browser."""
     pages = {}
     for viewport in rendered_viewports():
         for name, (screen, needles) in answers.items():
             page = Page(screen["document"], screen["datasources"], viewport).html()
             pages[f"{name} on {viewport.name}"] = (page, viewport.width, viewport.height, needles)
+    old_document = json.loads(BEFORE.read_text(encoding="utf-8"))
+    for name, viewport in (("topic relieve", DEVICES[0]), ("topic relieve", DEVICES[2]), ("step 4", DEVICES[2])):
+        screen, needles = answers[name]
+        page = Page(old_document, before_issue_31(screen), viewport).html()
+        pages[f"before: {name} on {viewport.name}"] = (page, viewport.width, viewport.height, needles)
     started = time.monotonic()
     results = measure(pages)
-    results["_seconds"] = time.monotonic() - started  # type: ignore[assignment]
-    return results
+    seconds = time.monotonic() - started
+    before = {page: results.pop(page) for page in list(results) if page.startswith("before: ")}
+    return {"pages": results, "before": before, "seconds": seconds}
+
+
+def cut_parts(results: dict[str, Any]) -> list[str]:
+    """The warning and action cut anywhere; any later line sending her to care cut on a screen
+    800 dp high or more (Echo Show 8, 10, 15), where a whole answer has room."""
+    hidden = []
+    for page, result in results.items():
+        for part, box in result["needles"].items():
+            if part.startswith("care line") and result["height"] < 800:
+                continue
+            if not box["found"]:
+                hidden.append(f"{page}: the {part} is not shown at all")
+            elif max(box["hiddenBelow"], box["hiddenAbove"], box["hiddenAside"]) > TOLERANCE:
+                hidden.append(f"{page}: the {part} is cut, {box['hiddenBelow']:.0f} px below the fold")
+    return hidden
 
 
 def test_every_declared_viewport_is_rendered() -> None:
@@ -167,17 +203,19 @@ def test_every_declared_viewport_is_rendered() -> None:
         assert any(declares(spec, viewport) for viewport in viewports), f"nothing rendered for {spec}"
 
 
+def test_the_check_finds_what_the_issue_found_on_the_old_screen(measured: dict[str, Any]) -> None:
+    """Issue 31: on an Echo Show 5 the relief answer was cut mid-step ("...on it for about"); on an
+    Echo Show 8, step 4 of the relief answer and "Book an appointment" on step 4 were below the fold."""
+    found = cut_parts(measured["before"])
+    for expected in ("before: topic relieve on Echo Show 5: the action is cut",
+                     "before: topic relieve on Echo Show 8: the care line 1 is cut",
+                     "before: step 4 on Echo Show 8: the care line 2 is cut"):
+        assert any(line.startswith(expected) for line in found), f"{expected!r} not among {found}"
+
+
 def test_the_warning_and_the_action_of_every_answer_are_in_view_on_every_declared_screen(
-        answers: dict[str, Any], measured: dict[str, Any]) -> None:
-    hidden = []
-    for page, result in measured.items():
-        if page == "_seconds":
-            continue
-        for part, box in result["needles"].items():
-            if not box["found"]:
-                hidden.append(f"{page}: the {part} is not shown at all")
-            elif max(box["hiddenBelow"], box["hiddenAbove"], box["hiddenAside"]) > TOLERANCE:
-                hidden.append(f"{page}: the {part} is cut, {box['hiddenBelow']:.0f} px below the fold")
+        measured: dict[str, Any]) -> None:
+    hidden = cut_parts(measured["pages"])
     assert not hidden, "\n".join(hidden)
 
 
@@ -189,8 +227,8 @@ def test_every_answer_has_a_warning_and_an_action_to_check(answers: dict[str, An
 def test_an_answer_longer_than_its_screen_shows_a_cue_to_scroll(measured: dict[str, Any]) -> None:
     """The body scrolls only with the cue beneath it ("More below"), so nothing is silently cut."""
     silent = [f"{page}: {result['parts']['answer-body']['scrollsBy']:.0f} px to scroll, no cue"
-              for page, result in measured.items() if page != "_seconds"
-              and result["parts"].get("answer-body", {}).get("scrollsBy", 0) > TOLERANCE
+              for page, result in measured["pages"].items()
+              if result["parts"].get("answer-body", {}).get("scrollsBy", 0) > TOLERANCE
               and "answer-more" not in result["parts"]]
     assert not silent, "\n".join(silent)
 
@@ -198,21 +236,21 @@ def test_an_answer_longer_than_its_screen_shows_a_cue_to_scroll(measured: dict[s
 def test_on_each_device_the_cue_shows_only_when_there_is_more(measured: dict[str, Any]) -> None:
     """A "more below" with nothing below teaches her to ignore it (the range corners are not devices)."""
     devices = {device.name for device in DEVICES}
-    false_cues = [page for page, result in measured.items() if page != "_seconds"
-                  and page.split(" on ")[1] in devices and "answer-more" in result["parts"]
+    false_cues = [page for page, result in measured["pages"].items()
+                  if page.split(" on ")[1] in devices and "answer-more" in result["parts"]
                   and result["parts"]["answer-body"]["scrollsBy"] <= TOLERANCE]
     assert not false_cues, "a cue to scroll with nothing to scroll:\n" + "\n".join(false_cues)
 
 
 def test_no_text_overflows_its_own_box(measured: dict[str, Any]) -> None:
-    """A title or button squeezed smaller than its words would spill over what lies beneath."""
-    spilled = [f"{page}: {part} spills {box['textOverflow']:.0f} px" for page, result in measured.items()
-               if page != "_seconds" for part, box in result["parts"].items() if box["textOverflow"] > TOLERANCE]
+    """A title, label or button squeezed smaller than its words would spill over what lies beneath."""
+    spilled = [f"{page}: {part} spills {box['textOverflow']:.0f} px" for page, result in measured["pages"].items()
+               for part, box in result["parts"].items() if box["textOverflow"] > TOLERANCE]
     assert not spilled, "\n".join(spilled)
 
 
 def test_the_rendered_check_is_quick(measured: dict[str, Any]) -> None:
-    assert measured["_seconds"] < 60, f"one browser for all pages took {measured['_seconds']:.0f} s"
+    assert measured["seconds"] < 60, f"one browser for all pages took {measured['seconds']:.0f} s"
 
 
 def test_each_screen_gets_text_sized_for_it() -> None:
