@@ -342,3 +342,17 @@ def test_the_drawing_is_vector_graphics_in_the_document_sized_for_every_screen(d
     assert len(sizes) >= 2, "the drawing needs a size for small screens as well as the default"
     picture = next(node for node in walk(document) if isinstance(node, dict) and node.get("type") == "VectorGraphic")
     assert picture["width"] == picture["height"] == "@pictureSize" and picture["scale"] == "best-fit"
+
+
+def test_the_drawing_explains_itself_a_labelled_side_view_with_light_thin_strokes(document: dict[str, Any]) -> None:
+    """Issue 31: without the text beside it the armpit was not recognisable, and thick arrows
+    contradicted "stroke lightly"."""
+    graphic = document["graphics"]["StrokesTowardArmpit"]
+    assert "side view" in graphic["description"] and "armpit" in graphic["description"]
+    labels = {item["text"] for item in graphic["items"] if item["type"] == "text"}
+    assert {"armpit", "cold pack"} <= labels, f"the drawing's labels are {labels}"
+    strokes = [item for item in graphic["items"] if "stroke toward the armpit" in item.get("description", "")]
+    assert len(strokes) >= 2
+    assert all(item["strokeWidth"] <= 2 and item.get("strokeDashArray") for item in strokes), \
+        "the strokes toward the armpit must be drawn light and thin (dashed, at most 2 wide)"
+    assert any("cold pack" in item.get("description", "") for item in graphic["items"] if item["type"] == "path")

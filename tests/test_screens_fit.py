@@ -258,4 +258,5 @@ def test_each_screen_gets_text_sized_for_it() -> None:
     document = json.loads((APL_DIR / "answer.json").read_text(encoding="utf-8"))
     ladder = [DEVICES[0], DEVICES[1], DEVICES[2], DEVICES[3]]  # Show 5, 1st gen, 8, 15
     sizes = [int(resources_for(document, device)["textSize"].removesuffix("dp")) for device in ladder]
-    assert sizes == sorted(set(sizes)), f"text sizes {dict(zip((d.name for d in ladder), sizes))} do not grow with the screen"
+    named = dict(zip((device.name for device in ladder), sizes))
+    assert sizes == sorted(set(sizes)), f"text sizes {named} do not grow with the screen"

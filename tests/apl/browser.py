@@ -104,8 +104,8 @@ def measure(pages: dict[str, tuple[str, int, int, dict[str, str]]]) -> dict[str,
         for name, (page, width, height, needles) in pages.items())
     with tempfile.TemporaryDirectory(prefix="screens-") as folder:
         file = Path(folder) / "screens.html"
-        file.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body style='margin:0'>{frames}<script>{MEASURE}</script>"
-                        "</body></html>", encoding="utf-8")
+        file.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body style='margin:0'>"
+                        f"{frames}<script>{MEASURE}</script></body></html>", encoding="utf-8")
         result = run_chromium(["--virtual-time-budget=20000", "--dump-dom", file.as_uri()], Path(folder) / "profile")
     dom = result.stdout
     if RESULTS_START not in dom:

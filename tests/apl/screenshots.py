@@ -28,7 +28,8 @@ def main(out: Path) -> None:
             return Alexa(lambda: create_app({"SKILL_STORE": f"sqlite:///{folder}/store.db", "TESTING": True,
                                              "VERIFIER": RequestVerifier(check_signature=False)}),
                          device=ECHO_SHOW, user_id=f"amzn1.ask.account.screenshot-{next(visitors)}")
-        turns = {"relief": device().intent("RelieveLumpIntent", FEEDING), "step-1": device().say("take me through the steps"),
+        turns = {"relief": device().intent("RelieveLumpIntent", FEEDING),
+                 "step-1": device().say("take me through the steps"),
                  "launch": device().launch(), "check": device().say("check my symptoms")}
         for name, turn in turns.items():
             screen = next(d for d in turn.directives if d["type"] == "Alexa.Presentation.APL.RenderDocument")

@@ -258,17 +258,20 @@ class Page:
         if value("display", "normal") == "none":
             style += "display:none;"
         if "alignSelf" in node:
-            style += f"align-self:{ {'start': 'flex-start', 'end': 'flex-end'}.get(value('alignSelf'), value('alignSelf')) };"
+            align_self = value("alignSelf")
+            style += f"align-self:{ {'start': 'flex-start', 'end': 'flex-end'}.get(align_self, align_self) };"
         return style
 
     def text_style(self, node: dict[str, Any], scope: dict[str, Any]) -> str:
         value = lambda key, default=None: bind(node.get(key, default), scope, self.resources)  # noqa: E731
+        weight = value("fontWeight", "normal")
         style = (f"display:block;color:{value('color', '#FAFAFA')};font-size:{css_length(value('fontSize', '40dp'))};"
-                 f"font-weight:{ {'bold': 700, 'normal': 400}.get(str(value('fontWeight', 'normal')), value('fontWeight', 'normal')) };"
+                 f"font-weight:{ {'bold': 700, 'normal': 400}.get(str(weight), weight) };"
                  f"line-height:{value('lineHeight', 1.25)};text-align:{value('textAlign', 'auto')};"
                  "overflow-wrap:break-word;")
         if "maxLines" in node:
-            style += f"display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:{value('maxLines')};overflow:hidden;"
+            style += ("display:-webkit-box;-webkit-box-orient:vertical;"
+                      f"-webkit-line-clamp:{value('maxLines')};overflow:hidden;")
         return style
 
     def vector(self, node: dict[str, Any], scope: dict[str, Any]) -> str:
@@ -276,7 +279,8 @@ class Page:
         graphic = self.document["graphics"][name]
         if graphic.get("type") != "AVG":
             raise UnsupportedAPL(f"graphic {name} is not AVG")
-        aspect = {"best-fit": "xMidYMid meet", "fill": "none"}[bind(node.get("scale", "best-fit"), scope, self.resources)]
+        scale = bind(node.get("scale", "best-fit"), scope, self.resources)
+        aspect = {"best-fit": "xMidYMid meet", "fill": "none"}[scale]
         items = "".join(self.avg_item(item) for item in graphic["items"])
         return (f"<svg viewBox='0 0 {graphic['width']} {graphic['height']}' preserveAspectRatio='{aspect}' "
                 f"width='100%' height='100%' style='display:block'>{items}</svg>")
