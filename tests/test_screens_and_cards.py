@@ -348,7 +348,7 @@ def test_the_drawing_explains_itself_a_labelled_side_view_with_light_thin_stroke
     """Issue 31: without the text beside it the armpit was not recognisable, and thick arrows
     contradicted "stroke lightly"."""
     graphic = document["graphics"]["StrokesTowardArmpit"]
-    assert "side view" in graphic["description"] and "armpit" in graphic["description"]
+    assert "side view" in graphic["description"].lower() and "armpit" in graphic["description"]
     labels = {item["text"] for item in graphic["items"] if item["type"] == "text"}
     assert {"armpit", "cold pack"} <= labels, f"the drawing's labels are {labels}"
     strokes = [item for item in graphic["items"] if "stroke toward the armpit" in item.get("description", "")]
