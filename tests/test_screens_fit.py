@@ -23,7 +23,7 @@ from skill.envelopes import ECHO_SHOW
 from skill.verification import RequestVerifier
 from tests.apl.browser import measure
 from skill.conversation.render import APL_DIR
-from tests.apl.stand_in import Page, Viewport, resources_for
+from tests.apl.stand_in import Page, UnsupportedAPL, Viewport, resources_for
 from tests.conftest import Alexa, Turn
 from tests.test_screens_and_cards import FEEDING, INTENT_OF, reach_route
 
@@ -260,3 +260,15 @@ def test_each_screen_gets_text_sized_for_it() -> None:
     sizes = [int(resources_for(document, device)["textSize"].removesuffix("dp")) for device in ladder]
     named = dict(zip((device.name for device in ladder), sizes))
     assert sizes == sorted(set(sizes)), f"text sizes {named} do not grow with the screen"
+
+
+@pytest.mark.parametrize("unmodelled", [
+    {"import": [{"name": "alexa-layouts", "version": "1.7.0"}]},
+    {"mainTemplate": {"parameters": [], "item": {"type": "Sequence", "items": []}}},
+    {"mainTemplate": {"parameters": [], "item": {"type": "Text", "text": "hi", "fontStyle": "italic"}}},
+])
+def test_the_stand_in_refuses_what_it_does_not_model(unmodelled: dict[str, Any]) -> None:
+    """A layout it cannot lay out faithfully must fail the check, never pass it by guessing."""
+    document = {"type": "APL", "version": "2024.2", "mainTemplate": {"parameters": [], "item": {"type": "Text"}}}
+    with pytest.raises(UnsupportedAPL):
+        Page(document | unmodelled, {}, DEVICES[0]).html()
