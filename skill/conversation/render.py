@@ -240,7 +240,7 @@ def prompt_words() -> dict[str, Any]:
 def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
     """On launch and at each warning-sign question: what is asked and the choices she can say, large.
 
-    Other turns without a card keep the screen they had, so nothing here decides what is said."""
+    Only what the reply already says is shown; other turns without a card send no screen, as before."""
     content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
     launching = handler_input.request_envelope.request.object_type == "LaunchRequest"
     if content is None or not reply.speech or not (launching or reply.question is Question.CHECK):
