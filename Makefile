@@ -16,12 +16,12 @@ LAMBDA_ZIP := dist/lambda.zip
 ENDPOINT ?=
 SSL ?= Trusted
 
-.PHONY: serve test install package validate lambda lock
+.PHONY: serve test install package validate lambda lock chromium
 
 serve: $(SERVER)
 	$(PY) -m skill serve
 
-test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER) $(LAMBDA_ZIP)
+test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER) $(LAMBDA_ZIP) chromium
 	$(PY) -m pytest
 
 install: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
@@ -72,3 +72,7 @@ $(APL_SUGGESTER): tests/apl/package-lock.json
 		{ apt-get update -qq && apt-get install -y -qq nodejs npm; }
 	npm ci --prefix tests/apl --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Debian's chromium, which lays out the screens for tests/test_screens_fit.py (headless, loopback only).
+chromium:
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }

@@ -274,7 +274,7 @@ def text_properties(node: Any) -> Iterator[str]:
     """Every string the device lays out as text: Text components' text, in document and datasource."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(value, str) and key in ("text", "title", "stepLabel"):
+            if isinstance(value, str) and key in ("text", "title", "stepLabel", "warning", "action"):
                 yield value
             yield from text_properties(value)
     elif isinstance(node, list):
@@ -285,7 +285,7 @@ def text_properties(node: Any) -> Iterator[str]:
 def test_a_list_shows_as_lines_and_bullets_with_no_raw_newline(echo_show: Alexa) -> None:
     screen = the_screen(echo_show.intent("MassageIntent", FEEDING))
     answer = screen["datasources"]["answer"]
-    assert "<br>• Never press hard or knead" in answer["text"]
+    assert "<br>• Never press hard or knead" in answer["action"] + "<br>" + answer["text"]
     for text in text_properties(screen):
         assert "\n" not in text and "\r" not in text, f"raw newline in screen text {text!r}"
         assert not re.search(r"(^|<br>)- ", text), f"a '- ' bullet APL would run into the line: {text!r}"
@@ -342,3 +342,17 @@ def test_the_drawing_is_vector_graphics_in_the_document_sized_for_every_screen(d
     assert len(sizes) >= 2, "the drawing needs a size for small screens as well as the default"
     picture = next(node for node in walk(document) if isinstance(node, dict) and node.get("type") == "VectorGraphic")
     assert picture["width"] == picture["height"] == "@pictureSize" and picture["scale"] == "best-fit"
+
+
+def test_the_drawing_explains_itself_a_labelled_side_view_with_light_thin_strokes(document: dict[str, Any]) -> None:
+    """Issue 31: without the text beside it the armpit was not recognisable, and thick arrows
+    contradicted "stroke lightly"."""
+    graphic = document["graphics"]["StrokesTowardArmpit"]
+    assert "side view" in graphic["description"].lower() and "armpit" in graphic["description"]
+    labels = {item["text"] for item in graphic["items"] if item["type"] == "text"}
+    assert {"armpit", "cold pack"} <= labels, f"the drawing's labels are {labels}"
+    strokes = [item for item in graphic["items"] if "stroke toward the armpit" in item.get("description", "")]
+    assert len(strokes) >= 2
+    assert all(item["strokeWidth"] <= 2 and item.get("strokeDashArray") for item in strokes), \
+        "the strokes toward the armpit must be drawn light and thin (dashed, at most 2 wide)"
+    assert any("cold pack" in item.get("description", "") for item in graphic["items"] if item["type"] == "path")

@@ -21,12 +21,16 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
+from skill.content.loader import read_toml
+from skill.content.schema import CHECK_QUESTIONS
 from skill.conversation.state import Question, bounded, conversation_of
 
 PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included, numbers digit by digit (heard_words)
 APL_DIR = Path(__file__).resolve().parents[1] / "content" / "apl"
 APL_TOKEN = "lumpReliefAnswer"
+PROMPT_TOKEN = "lumpReliefPrompt"
+CARE_LINE = re.compile(r"\b(call|contact|book an appointment)\b", re.IGNORECASE)  # sends her to care
 STEP_NUMBER_LIMIT = 100  # a step number kept for "repeat" outside this range is dropped
 # Without a market's care lines (content/care_lines.toml), short emergency codes are still read
 # digit by digit ("nine one one"), never as "nine hundred and eleven".
@@ -140,6 +144,8 @@ def render(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
         if supports_apl(handler_input):
             builder.add_directive(screen_directive(reply))
+    elif supports_apl(handler_input) and (prompt := prompt_directive(handler_input, reply)):
+        builder.add_directive(prompt)
     if handler_input.request_envelope.session:
         conversation = conversation_of(handler_input)
         conversation.ask(reply.question)
@@ -177,13 +183,39 @@ def screen_title(reply: Reply) -> str:
     return html.escape(title, quote=False)
 
 
+def screen_parts(card_text: str | None) -> tuple[str, str, str]:
+    """The card as the screen shows it: the warning (its first paragraph that sends her to care),
+    pinned above; the action (the first line that says what to do, with any lead-in before it),
+    which must be in view; and the rest, which may scroll. docs/screens.md says why."""
+    paragraphs = [block.strip() for block in (card_text or "").split("\n\n") if block.strip()]
+    warning = next((block for block in paragraphs if CARE_LINE.search(block)), "")
+    lines = [line for block in paragraphs if block != warning for line in (*block.splitlines(), "")][:-1]
+    cut = next((index + 1 for index, line in enumerate(lines) if line.strip() and not line.rstrip().endswith(":")),
+               len(lines))
+    return warning, "\n".join(lines[:cut]), "\n".join(lines[cut:]).strip("\n")
+
+
+def screen_length(reply: Reply, warning: str, body: str) -> int:
+    """A rough measure of how much an answer screen must hold, in characters of body text: a line
+    beside the drawing holds less, and each line break, the warning and the buttons take room. The
+    document shows its cue to scroll above each screen's capacity (@fitsLength); the rendered check
+    (tests/test_screens_fit.py) fails if an answer scrolls without it."""
+    drawing = 1.45 if reply.shows_strokes else 1.0
+    buttons = 80 if reply.step_number is not None else 0
+    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons)
+
+
 def screen_directive(reply: Reply) -> RenderDocumentDirective:
     """Large, high-contrast text of the answer; next/back buttons while walking the steps."""
     walking = reply.step_number is not None and reply.step_count is not None
+    warning, action, rest = screen_parts(reply.card_text)
     datasource = {
         "answer": {
             "title": screen_title(reply),
-            "text": apl_markup(reply.card_text),
+            "warning": apl_markup(warning),
+            "action": apl_markup(action),
+            "text": apl_markup(rest),
+            "screenLength": screen_length(reply, warning, action + "\n" + rest),
             "stepLabel": html.escape(reply.step_label or "", quote=False),
             "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
@@ -191,3 +223,41 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
         }
     }
     return RenderDocumentDirective(token=APL_TOKEN, document=apl_document(), datasources=datasource)
+
+
+@cache
+def prompt_document() -> dict[str, Any]:
+    with (APL_DIR / "prompt.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def prompt_words() -> dict[str, Any]:
+    return read_toml(APL_DIR / "prompts.toml")
+
+
+def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
+    """On launch and at each warning-sign question: what is asked and the choices she can say, large.
+
+    Only what the reply already says is shown; other turns without a card send no screen, as before."""
+    content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
+    launching = handler_input.request_envelope.request.object_type == "LaunchRequest"
+    if content is None or not reply.speech or not (launching or reply.question is Question.CHECK):
+        return None
+    words, terms = prompt_words(), content.get("terms")
+    if reply.question is Question.CHECK:
+        number = conversation_of(handler_input).check_position + 1
+        kind, label = "check", words["check"]["label"].format(number=number, count=len(CHECK_QUESTIONS))
+        question = reply.speech[-1]
+    elif reply.question is not None:  # "carry on from step 2?"
+        kind, label, question = "answer", terms["skill_name"], " ".join(reply.speech)
+    else:
+        kind, label, question = "launch", terms["skill_name"], ""
+    prompt = {
+        "label": html.escape(label, quote=False),
+        "question": html.escape(question, quote=False),
+        "heading": words[kind]["heading"],
+        "choices": [html.escape(choice.format(**terms), quote=False) for choice in words[kind]["choices"]],
+        "emergency": html.escape(words["emergency"].format(**terms), quote=False),
+    }
+    return RenderDocumentDirective(token=PROMPT_TOKEN, document=prompt_document(), datasources={"prompt": prompt})

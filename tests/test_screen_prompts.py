@@ -1,0 +1,81 @@
+"""On an Echo Show, launch and each warning-sign question show what is asked and what she can say.
+
+A picture of the choices helps most when she is holding a baby and cannot remember the words.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from skill.conversation.render import APL_DIR, prompt_words
+from skill.content.schema import CHECK_QUESTIONS
+from skill.envelopes import ECHO_SHOW
+from skill.understanding.matcher import understanding_for
+from tests.conftest import Alexa, Turn
+
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
+
+
+def prompt_of(turn: Turn) -> dict[str, Any]:
+    screens = [directive for directive in turn.directives if directive["type"] == RENDER_DOCUMENT]
+    assert len(screens) == 1, f"expected one screen, got {turn.directives}"
+    assert screens[0]["document"]["description"].startswith("On launch and during the warning-sign check")
+    return screens[0]["datasources"]["prompt"]
+
+
+@pytest.fixture
+def echo_show(make_alexa: Callable[..., Alexa]) -> Alexa:
+    return make_alexa(device=ECHO_SHOW)
+
+
+def test_launch_shows_what_she_can_say_and_the_emergency_number(echo_show: Alexa) -> None:
+    prompt = prompt_of(echo_show.launch())
+    assert prompt["choices"] == ["How do I relieve a hard lump?", "When should I see a doctor?", "Check my symptoms"]
+    assert prompt["label"] == "Lump Relief Guide" and prompt["emergency"] == "In an emergency, call 911."
+
+
+def test_launch_in_the_uk_names_the_gp_and_999(make_alexa: Callable[..., Alexa]) -> None:
+    prompt = prompt_of(make_alexa(device=ECHO_SHOW, locale="en-GB").launch())
+    assert "When should I see a GP?" in prompt["choices"] and "999" in prompt["emergency"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_launch_choice_is_understood_as_what_it_says(make_alexa: Callable[..., Alexa], locale: str) -> None:
+    prompt = prompt_of(make_alexa(device=ECHO_SHOW, locale=locale).launch())
+    understood = [understanding_for(locale).understand(choice, None).intent for choice in prompt["choices"]]
+    assert understood == ["RelieveLumpIntent", "SeeDoctorIntent", "SymptomCheckIntent"]
+
+
+def test_each_warning_sign_question_is_shown_with_its_number_and_the_answers(echo_show: Alexa) -> None:
+    turns = [echo_show.say("check my symptoms"), echo_show.say("no"), echo_show.say("no")]
+    for number, turn in enumerate(turns, start=1):
+        prompt = prompt_of(turn)
+        assert prompt["label"] == f"Warning-sign check: question {number} of {len(CHECK_QUESTIONS)}"
+        assert prompt["question"] and turn.speech.endswith(prompt["question"])
+        assert prompt["choices"] == ["Yes", "No", "I'm not sure"]
+
+
+def test_a_restated_question_is_shown_in_its_new_words(echo_show: Alexa) -> None:
+    echo_show.say("check my symptoms")
+    turn = echo_show.say("I'm not sure")
+    assert turn.speech.endswith(prompt_of(turn)["question"])
+
+
+def test_returning_mid_walk_shows_the_question_and_yes_or_no(make_alexa: Callable[..., Alexa]) -> None:
+    alexa = make_alexa(device=ECHO_SHOW)
+    alexa.launch()
+    alexa.say("take me through the steps")
+    alexa.say("next")
+    alexa.walk_away()
+    prompt = prompt_of(alexa.launch())
+    assert "carry on" in prompt["question"] and prompt["choices"] == ["Yes", "No"]
+
+
+def test_a_speaker_gets_no_screen_on_launch_or_in_the_check(alexa: Alexa) -> None:
+    assert alexa.launch().directives == [] and alexa.say("check my symptoms").directives == []
+
+
+def test_the_prompt_words_are_data_beside_the_document() -> None:
+    assert (APL_DIR / "prompt.json").is_file() and set(prompt_words()) >= {"launch", "check", "emergency"}
