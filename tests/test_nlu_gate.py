@@ -10,14 +10,13 @@ import json
 import shlex
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from skill.publishing.nlu_gate import (
-    GATED_ROUTES, SAFETY_DIR, AskCli, GateError, Heard, main, parse_answer, reaches_help, read_statements,
-    strict_judge,
+    GATED_ROUTES, SAFETY_DIR, AskCli, GateError, Heard, ask_command, main, parse_answer, reaches_help,
+    read_statements, run_gate, strict_judge,
 )
 from skill.understanding.models import LOCALES
 from tests.amazon_schemas import unknown_keys
@@ -81,8 +80,8 @@ def test_a_crisis_only_considered_is_routed_elsewhere() -> None:
 
 def test_words_alexa_could_not_resolve_count_only_if_the_plugged_judge_says_so() -> None:
     heard = parse_answer(recorded("unresolved_symptom.json"))
-    assert heard.slots["symptom"] == replace(heard.slots["symptom"], value="fingernails are kind of bluish",
-                                             resolved_id=None)
+    symptom = heard.slots["symptom"]
+    assert (symptom.value, symptom.resolved_id) == ("fingernails are kind of bluish", None)
     assert not reaches_help(heard, strict_judge())
 
     def reads_her_words(heard: Heard) -> bool:  # stands for the skill's danger reader, plugged in later
@@ -192,6 +191,14 @@ def test_a_held_out_set_is_gated_too_and_a_statement_in_both_is_asked_once(
                         log=log, monkeypatch=monkeypatch)
     assert code == 1 and "held_out/en-CA.tsv:4" in out
     assert len(log.read_text().splitlines()) == 2
+
+
+def test_a_plugged_judge_decides_for_the_whole_run(tmp_path: Path) -> None:
+    safety = labelled_set(tmp_path / "safety", "en-US", [("my fingernails are kind of bluish", "emergency")])
+    ask = AskCli(ask_command(STAND_IN), "amzn1.ask.skill.test")
+    strict = run_gate(ask, ["en-US"], [safety], out=io.StringIO())
+    reads_words = run_gate(ask, ["en-US"], [safety], judge=lambda heard: "symptom" in heard.slots, out=io.StringIO())
+    assert [len(result.misses) for result in strict + reads_words] == [1, 0]
 
 
 def test_an_ask_that_never_answers_stops_the_gate_with_one_line(tmp_path: Path) -> None:

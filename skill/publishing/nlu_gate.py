@@ -255,9 +255,9 @@ class LocaleResult:
 
 
 def run_gate(ask: AskCli, locales: Sequence[str], sets: Sequence[Path], judge: Judge | None = None,
-             out: TextIO = sys.stdout) -> list[LocaleResult]:
+             out: TextIO | None = None) -> list[LocaleResult]:
     """Profile every crisis and emergency statement of every set, per locale; returns the misses."""
-    judge = judge or strict_judge()
+    judge, out = judge or strict_judge(), out or sys.stdout
     results = []
     for locale in locales:
         statements = [statement for folder in sets if (folder / f"{locale}.tsv").is_file()
@@ -292,8 +292,9 @@ def describe_miss(locale: str, statement: Statement, heard: Heard) -> str:
     return f"ROUTED ELSEWHERE {locale} {statement.route}: {statement.utterance!r} {' '.join(said)}  [{statement.where}]"
 
 
-def main(argv: list[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """0 when every gated statement reaches help, 1 when one is routed elsewhere, 2 when it could not run."""
+    out, err = out or sys.stdout, err or sys.stderr
     parser = argparse.ArgumentParser(
         prog="python -m skill nlu-gate",
         description="Run the crisis and emergency statements through Amazon's NLU (ask smapi profile-nlu) "
