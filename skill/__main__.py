@@ -14,6 +14,7 @@ commands:
   lambda      build dist/lambda.zip for AWS Lambda (python3.11, x86_64) and check it against Lambda's limits
   models      expand interaction_model/grammar/ into the five models; --check fails if one is stale
   nlu-report  how well the labelled phrasings in tests/nlu/ are understood, per locale and intent
+  nlu-gate    before certification: crisis and emergency statements through Amazon's NLU (ask smapi profile-nlu)
 """
 # Each command's module, imported only when asked for, so `serve` never loads scikit-learn.
 COMMANDS = {
@@ -23,6 +24,7 @@ COMMANDS = {
     "lambda": "skill.publishing.lambda_zip",
     "models": "skill.understanding.models",
     "nlu-report": "skill.console:nlu_report",  # drives the real skill to score answers in context
+    "nlu-gate": "skill.publishing.nlu_gate",
 }
 
 
