@@ -41,6 +41,9 @@ SAY_AS_KINDS = ("digits", "telephone", "")
 REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "declined", "out_of_range", "no_time_zone",
                     "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
 
+# The medicines answered by name (handlers/medicines.py), each with its sources.
+MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "lecithin", "unknown")
+
 # Every required text, as a dotted path into the merged content.
 REQUIRED: tuple[str, ...] = (
     *(f"terms.{term}" for term in TERMS),
@@ -58,7 +61,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
-    *(f"medicines.{name}.{field}" for name in ("aspirin", "unknown")
+    *(f"medicines.{name}.{field}" for name in MEDICINES
       for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",
     "memory.done.speech",

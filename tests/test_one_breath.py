@@ -1,0 +1,92 @@
+"""Issue 28, replayed in all five markets: medicines as a pharmacist words them, routes that keep
+their word, and the smaller findings of an independent clinical read.
+
+Each test is a transcript: she says X, Alexa answers Y. Assertions are key phrases and limits.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from skill.content import load_library
+from tests.conftest import Alexa
+
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+# A spoken dose: a number with a unit or a frequency ("400 milligrams", "two tablets", "twice a day").
+DOSE = re.compile(r"\b(\d+|one|two|three|four)\s*(mg|milligrams?|grams?|tablets?|capsules?|pills?)\b"
+                  r"|\b(twice|three times|four times) a day\b|\bevery \w+ hours\b", re.IGNORECASE)
+
+
+@pytest.fixture(params=LOCALES)
+def her(request: pytest.FixtureRequest, make_alexa: Callable[..., Alexa]) -> Alexa:
+    return make_alexa(locale=request.param)
+
+
+def first_sentence(speech: str) -> str:
+    return re.split(r"(?<=[.?!])\s", speech, maxsplit=1)[0].lower()
+
+
+# --- medicines -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", ["can I take codeine", "can I take co-codamol", "is co codamol okay while breastfeeding"])
+def test_codeine_and_what_contains_it_is_not_for_breastfeeding_ask_a_pharmacist(her: Alexa, words: str) -> None:
+    turn = her.say(words)
+    assert first_sentence(turn.speech).startswith("not codeine")
+    assert turn.has("sleepy", "pharmacist") and not DOSE.search(turn.speech)
+
+
+def test_tramadol_is_not_for_breastfeeding_unless_prescribed_knowing_it(her: Alexa) -> None:
+    turn = her.say("can I take tramadol")
+    assert first_sentence(turn.speech).startswith("not tramadol")
+    assert turn.has("prescribes", "pharmacist") and not DOSE.search(turn.speech)
+
+
+@pytest.mark.parametrize("words", ["can I take antibiotics", "can I take flucloxacillin", "can I take cephalexin",
+                                   "is dicloxacillin safe while breastfeeding"])
+def test_a_prescribed_antibiotic_whole_course_keep_feeding_tell_the_prescriber(her: Alexa, words: str) -> None:
+    turn = her.say(words)
+    assert turn.has("whole course", "keep breastfeeding", "tell the prescriber")
+    assert "can't say" not in turn.speech and "everyday pain relief" not in turn.speech.lower()
+    assert not DOSE.search(turn.speech)
+
+
+@pytest.mark.parametrize("words", ["can I take excedrin", "can I take anadin", "is alka seltzer okay while breastfeeding",
+                                   "can I take aspirin"])
+def test_a_combination_containing_aspirin_is_named_as_aspirin(her: Alexa, words: str) -> None:
+    turn = her.say(words)
+    assert first_sentence(turn.speech).startswith("not aspirin")
+    assert not DOSE.search(turn.speech)
+
+
+@pytest.mark.parametrize("locale, authority", [("en-US", None), ("en-CA", None), ("en-AU", None), ("en-IN", None),
+                                               ("en-GB", "NHS")])
+def test_the_aspirin_answer_names_her_markets_own_authority_or_none(make_alexa: Callable[..., Alexa],
+                                                                    locale: str, authority: str | None) -> None:
+    turn = make_alexa(locale=locale).say("can I take aspirin")
+    if authority:
+        assert turn.has(authority)
+    else:
+        assert "NHS" not in turn.speech
+
+
+def test_sunflower_lecithin_is_answered_the_same_in_every_phrasing(her: Alexa) -> None:
+    answers = {her.say(words).speech for words in (
+        "can I take sunflower lecithin", "is sunflower lecithin safe while breastfeeding",
+        "does sunflower lecithin help", "should I take lecithin", "can lecithin help a blocked duct")}
+    assert len(answers) == 1
+    (answer,) = answers
+    assert "supplement" in answer and "pharmacist" in answer and not DOSE.search(answer)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_medicine_answer_names_its_source_and_never_a_dose(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    for name in ("aspirin", "codeine", "tramadol", "antibiotic", "lecithin", "unknown"):
+        entry = content.get(f"medicines.{name}")
+        assert entry["source"] and entry["clinical_source"], name
+        assert not DOSE.search(entry["speech"]) and not DOSE.search(entry["card"]), name
+    sources = " ".join(content.get(f"medicines.{name}")["clinical_source"]
+                       for name in ("codeine", "tramadol", "antibiotic"))
+    assert "MHRA" in sources and "Specialist Pharmacy Service" in sources
