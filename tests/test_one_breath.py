@@ -90,3 +90,55 @@ def test_every_medicine_answer_names_its_source_and_never_a_dose(locale: str) ->
     sources = " ".join(content.get(f"medicines.{name}")["clinical_source"]
                        for name in ("codeine", "tramadol", "antibiotic"))
     assert "MHRA" in sources and "Specialist Pharmacy Service" in sources
+
+
+# --- routes that keep their word -------------------------------------------------------------------
+
+def test_no_12_hour_reminder_after_a_same_day_answer_she_is_asked_if_she_reached_them(her: Alexa) -> None:
+    today = her.say("I have a fever")
+    assert today.has("today")
+    asked = her.say("no")
+    assert "remind" not in asked.speech.lower() and "12 hours" not in asked.speech
+    assert asked.has("reach your") and asked.stays_open
+    not_yet = her.say("no")
+    assert not_yet.has("keep trying", "can't reach them") and "remind" not in not_yet.speech.lower()
+
+
+def test_every_same_day_answer_says_where_to_turn_at_night(her: Alexa) -> None:
+    for situation in (None, "breastfeeding", "exclusively pumping", "stopped feeding last week"):
+        slots = {"situation": {"value": situation, "id": None}} if situation else None
+        turn = her.intent("ReportSymptomIntent", {"symptom": {"value": "a fever", "id": "FEVER"}, **(slots or {})})
+        assert turn.has("today", "can't reach them"), turn.speech
+
+
+@pytest.mark.parametrize("words", ["a hard painful swelling full of pus", "I think I have a breast abscess",
+                                   "there's pus coming out of my breast"])
+def test_pus_or_an_abscess_is_same_day_in_every_market(her: Alexa, words: str) -> None:
+    assert her.say(words).has("contact your", "today")
+
+
+@pytest.mark.xfail(reason="en-IN hears 'I think I have an abscess' as out of scope: the symptom samples "
+                          "belong to the safety net's owners (reported in issue 28's hand-back)", strict=False)
+def test_an_abscess_named_alone_is_same_day_in_india(make_alexa: Callable[..., Alexa]) -> None:
+    assert make_alexa(locale="en-IN").say("I think I have an abscess").has("contact your", "today")
+
+
+def test_australias_feeling_low_answer_adds_lifeline_any_time(make_alexa: Callable[..., Alexa]) -> None:
+    turn = make_alexa(locale="en-AU").say("I'm feeling really low")
+    assert turn.has("PANDA", "Lifeline", "any time", "13 11 14")
+    assert turn.speech.rstrip(" .").endswith("13 11 14")
+
+
+@pytest.mark.parametrize("words", ["should I stop breastfeeding", "should I keep breastfeeding",
+                                   "do I have to stop breastfeeding", "can I still breastfeed with a lump"])
+def test_no_answer_opens_with_a_bare_yes_to_stop_or_continue(her: Alexa, words: str) -> None:
+    assert not re.match(r"\s*yes\b", her.say(words).speech, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("words", ["I give up on breastfeeding", "I'm done with breastfeeding",
+                                   "I want to give up on nursing"])
+def test_giving_up_gets_weaning_friendly_advice_not_keep_feeding(her: Alexa, words: str) -> None:
+    turn = her.say(words)
+    weaning = load_library().for_locale(her.locale).get("topics.weaning")
+    assert turn.card and turn.card["title"] == weaning["title"]
+    assert "keep feeding" not in turn.speech.lower() and "keep breastfeeding" not in turn.speech.lower()

@@ -51,10 +51,10 @@ REQUIRED: tuple[str, ...] = (
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
         "first_step", "offer_return", "anything_else", "nothing_before", "declined", "ask_situation",
-        "ask_situation_again", "not_sure")),
+        "ask_situation_again", "not_sure", "ask_reached", "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
-        "no_question", "nothing_to_repeat", "situation_noted") for field in ("speech", "reprompt")),
+        "no_question", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
     "system.goodbye.speech",
     "check.thresholds_note",
     "check.intro.speech",
