@@ -6,14 +6,19 @@ Each test is a transcript: she says X, Alexa answers Y. Assertions are key phras
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 
 import pytest
 
-from skill.content import load_library
+from skill.content import load_library, schema
+from skill.content.loader import CARE_LINES_FILE, CONTENT_DIR, flatten
+from skill.conversation.render import heard_words
 from tests.conftest import Alexa
 
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+CARE_LINES = tomllib.loads((CONTENT_DIR / CARE_LINES_FILE).read_text(encoding="utf-8"))
+CHECK_QUESTION_LIMIT = 20  # heard words in each of the check's questions (issue 28)
 # A spoken dose: a number with a unit or a frequency ("400 milligrams", "two tablets", "twice a day").
 DOSE = re.compile(r"\b(\d+|one|two|three|four)\s*(mg|milligrams?|grams?|tablets?|capsules?|pills?)\b"
                   r"|\b(twice|three times|four times) a day\b|\bevery \w+ hours\b", re.IGNORECASE)
@@ -142,3 +147,55 @@ def test_giving_up_gets_weaning_friendly_advice_not_keep_feeding(her: Alexa, wor
     weaning = load_library().for_locale(her.locale).get("topics.weaning")
     assert turn.card and turn.card["title"] == weaning["title"]
     assert "keep feeding" not in turn.speech.lower() and "keep breastfeeding" not in turn.speech.lower()
+
+
+# --- shorter -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_check_question_is_20_heard_words_or_fewer(locale: str) -> None:
+    content = load_library().for_locale(locale)
+    for name in schema.CHECK_QUESTIONS:
+        question = content.get(f"check.questions.{name}")
+        for situation in (None, "feeding", "pumping", "weaning"):
+            words = heard_words(content.fitting(question, situation))
+            assert words <= CHECK_QUESTION_LIMIT, f"{locale} {name} {situation}: {words} heard words"
+
+
+def test_the_first_check_question_keeps_every_danger_sign(her: Alexa) -> None:
+    first = her.say("check my symptoms")
+    assert first.has("very unwell or confused", "fast breathing", "racing heart", "blotchy", "pale",
+                     "no urine all day")
+
+
+# --- the smaller findings ------------------------------------------------------------------------------
+
+def test_the_fallback_does_not_read_as_if_lumps_need_a_doctor(her: Alexa) -> None:
+    turn = her.say("what's the weather like today")
+    assert turn.has("only help with breast lumps", "for anything else")
+    assert "for that" not in turn.speech
+
+
+def test_a_weaning_mother_is_not_told_to_take_a_warm_shower(her: Alexa) -> None:
+    turn = her.intent("HeatColdIntent", {"situation": {"value": "stopped feeding last week", "id": "WEANING"}})
+    assert turn.has("cold pack") and "shower" not in turn.speech.lower() and "warm" not in turn.speech.lower()
+
+
+def test_the_uk_says_fever_throughout_never_mixed_with_high_temperature() -> None:
+    content = load_library().for_locale("en-GB")
+    spoken = " ".join(text for key, text in flatten(content.data).items()
+                      if key.rsplit(".", 1)[-1] in ("speech", "reprompt", "warning", "text")).lower()
+    assert "fever" in spoken and "high temperature" not in spoken
+
+
+def lines_to_remember(locale: str) -> list[str]:
+    """The market's non-emergency lines, however short (NHS 111, 811, healthdirect)."""
+    return [line["spoken"] for line in CARE_LINES[locale] if not line["name"].startswith("Emergency")]
+
+
+@pytest.mark.parametrize("turns", [("I have a fever",), ("I have a fever", "no", "no"), ("I'm feeling low",)])
+def test_a_line_to_call_is_the_last_thing_she_hears_in_its_turn(her: Alexa, turns: tuple[str, ...]) -> None:
+    for words in turns:
+        speech = her.say(words).speech.rstrip(" .")
+    said = [number for number in lines_to_remember(her.locale) if number in speech]
+    if said:
+        assert any(speech.endswith(number) for number in said), speech

@@ -26,7 +26,7 @@ SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
-RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock"})
+RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock", "when"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
          "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
          "crisis_help", "crisis_written")
@@ -38,7 +38,7 @@ CARE_LINE_FIELDS = ("name", "number", "spoken", "say_as", "source")
 SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
-REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "declined", "out_of_range", "no_time_zone",
+REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
                     "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.
