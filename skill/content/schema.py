@@ -42,7 +42,7 @@ REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour
                     "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.
-MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "lecithin", "unknown")
+MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "unknown")
 
 # Every required text, as a dotted path into the merged content.
 REQUIRED: tuple[str, ...] = (
