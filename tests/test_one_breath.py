@@ -199,3 +199,8 @@ def test_a_line_to_call_is_the_last_thing_she_hears_in_its_turn(her: Alexa, turn
     said = [number for number in lines_to_remember(her.locale) if number in speech]
     if said:
         assert any(speech.endswith(number) for number in said), speech
+
+
+def test_when_to_get_help_says_where_to_turn_if_her_clinician_cant_be_reached(her: Alexa) -> None:
+    turn = her.intent("SeeDoctorIntent")
+    assert turn.has("today") and (turn.has("can't reach them") or turn.has("NHS 111")), turn.speech
