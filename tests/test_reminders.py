@@ -126,7 +126,7 @@ def test_she_says_it_her_way_and_the_console_understands(her: Alexa, amazon: Ale
 
 
 @pytest.mark.parametrize("duration, seconds, said", [("PT6H", 6 * 3600, "6 hours"), ("PT1H", 3600, "1 hour"),
-                                                     ("PT1H30M", 5400, "1 hours and 30 minutes"),
+                                                     ("PT1H30M", 5400, "1 hour and 30 minutes"),
                                                      ("P1D", 86_400, "24 hours"), ("PT48H", 172_800, "48 hours")])
 def test_any_delay_from_1_to_48_hours_is_set_and_said_in_words(her: Alexa, amazon: AlexaApiStandIn,
                                                                 duration: str, seconds: int, said: str) -> None:
@@ -232,11 +232,12 @@ def test_no_to_the_steps_after_the_relief_answer_offers_it_once_a_session(her: A
     assert not walk_to_the_end(her).has("remind you")  # at most once a session
 
 
-def test_the_today_route_then_no_offers_it(her: Alexa) -> None:
+def test_the_today_route_then_no_asks_whether_she_reached_them_never_a_reminder(her: Alexa) -> None:
     her.say("check my symptoms")
     her.say("no")
     assert her.say("yes").has("today")
-    assert her.say("no").has("remind you")
+    asked = her.say("no")
+    assert asked.has("reach your") and not asked.has("remind you")  # a 12-hour wait would break "today"
 
 
 def test_an_emergency_answer_never_offers_it(her: Alexa) -> None:
@@ -331,3 +332,32 @@ def test_the_stand_in_setting_is_off_by_default_and_takes_loopback() -> None:
 def test_the_manifest_declares_the_reminders_permission() -> None:
     manifest = json.loads((Path(__file__).resolve().parents[1] / "interaction_model" / "skill.json").read_text())
     assert {"name": SCOPE} in manifest["manifest"]["permissions"]
+
+
+# --- issue 28: a time she names is confirmed as a time, in every market --------------------------------
+
+ZONES = ("Pacific/Honolulu", "America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Sydney")
+
+
+def a_zone_where_morning_is_hours_away() -> str:
+    """A time zone where it is now between 10:00 and 22:00, so 8 AM is tomorrow and within 48 hours."""
+    return next(zone for zone in ZONES if 10 <= datetime.now(timezone.utc).astimezone(ZoneInfo(zone)).hour < 22)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_remind_me_tomorrow_morning_is_confirmed_as_tomorrow_at_8_not_hours_and_minutes(
+        app_factory, sqlite_store_url: str, amazon: AlexaApiStandIn, locale: str) -> None:
+    her = Alexa(app_factory(sqlite_store_url, ALEXA_API_ENDPOINT=amazon.url), locale=locale)
+    amazon.time_zone = a_zone_where_morning_is_hours_away()
+    turn = ask(her, "RemindMeIntent", time="MO")
+    assert turn.has("tomorrow at 8 AM"), turn.speech
+    assert "hours" not in turn.speech and "minutes" not in turn.speech
+    assert amazon.sent("POST")
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_an_hour_and_a_half_is_1_hour_not_1_hours(app_factory, sqlite_store_url: str, amazon: AlexaApiStandIn,
+                                                    locale: str) -> None:
+    her = Alexa(app_factory(sqlite_store_url, ALEXA_API_ENDPOINT=amazon.url), locale=locale)
+    turn = ask(her, "RemindMeIntent", duration="PT1H30M")
+    assert turn.has("in 1 hour and 30 minutes") and "1 hours" not in turn.speech

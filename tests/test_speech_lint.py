@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import re
+import statistics
 import tomllib
 from collections import deque
 from collections.abc import Iterator
@@ -380,6 +381,26 @@ def test_every_answer_part_and_every_whole_response_fits_the_word_budget(explore
     assert not over, "\n".join(over[:10])
 
 
+# Issue 28: short enough to take in at once. Half of all answers at most 30 heard words (about 12
+# seconds at Alexa's pace), the warning and the action first; the rest is on the card and screen.
+ANSWER_MEDIAN_LIMIT = 30
+WELCOME_LIMIT = 25
+
+
+def test_half_the_answers_in_each_market_are_30_heard_words_or_fewer(explored: Exploration) -> None:
+    words = [sum(heard_words(piece) for piece in spoken_parts(parse(ssml))) for ssml in explored.distinct("ssml")]
+    assert statistics.median(words) <= ANSWER_MEDIAN_LIMIT, f"{explored.locale}: median {statistics.median(words)}"
+
+
+def test_the_welcome_is_25_heard_words_or_fewer(explored: Exploration) -> None:
+    first_visit = f"{explored.locale} {new_session_state({})} + LaunchRequest"
+    welcomes = {heard.ssml for heard in explored.responses if heard.where == first_visit and heard.ssml}
+    assert welcomes, f"{explored.locale}: no first-visit welcome explored"
+    for ssml in welcomes:
+        words = sum(heard_words(piece) for piece in spoken_parts(parse(ssml)))
+        assert words <= WELCOME_LIMIT, f"{explored.locale}: a welcome of {words} heard words"
+
+
 def test_an_open_session_always_says_something_and_has_a_reprompt(explored: Exploration) -> None:
     silent = [heard.where for heard in explored.responses if heard.ended is False and not heard.asks_alexa
               and not (heard.ssml and "".join(parse(heard.ssml).itertext()).strip()
@@ -479,7 +500,7 @@ def test_every_spoken_content_text_fits_the_answer_budget(locale: str) -> None:
     content = load_library().for_locale(locale)
     assert content.locale == locale
     filled = {"step_number": 4, "step_count": 4, "topic_title": "When to get checked", "hours": 48, "minutes": 30,
-              "clock": "11:59 PM"}
+              "clock": "11:59 PM", "when": "tomorrow at 11:59 PM"}
     over = [f"{key} ({len(text.format(**filled).split())} words)"
             for key, text in spoken_texts(content.data)
             if len(text.format(**filled).split()) > SPOKEN_WORD_LIMIT]

@@ -55,8 +55,10 @@ class LocaleContent:
         return variant[field_name] if isinstance(variant, dict) and field_name in variant else entry[field_name]
 
     def speaks_phone_number(self, text: str) -> bool:
-        """True when the text says one of the market's phone numbers, which must come last in its turn."""
-        return any(line["spoken"] in text for line in self.care_lines if is_phone_number(line))
+        """True when the text says one of the market's lines to call, which must come last in its turn:
+        a phone number, or a short non-emergency line (NHS 111, 811) she must remember too."""
+        return any(line["spoken"] in text for line in self.care_lines
+                   if is_phone_number(line) or not line.get("name", "").startswith("Emergency"))
 
     def text(self, key: str, **values: Any) -> str:
         """A whole sentence with its runtime placeholders ({step_number}...) filled."""

@@ -26,7 +26,7 @@ SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
-RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock"})
+RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock", "when"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
          "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
          "crisis_help", "crisis_written",
@@ -48,8 +48,11 @@ CARE_LINE_FIELDS = ("name", "number", "spoken", "say_as", "source")
 SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
-REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "declined", "out_of_range", "no_time_zone",
+REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
                     "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
+
+# The medicines answered by name (handlers/medicines.py), each with its sources.
+MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "unknown")
 
 # Every required text, as a dotted path into the merged content.
 REQUIRED: tuple[str, ...] = (
@@ -58,10 +61,10 @@ REQUIRED: tuple[str, ...] = (
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
         "first_step", "offer_return", "anything_else", "nothing_before", "declined", "ask_situation",
-        "ask_situation_again", "not_sure")),
+        "ask_situation_again", "not_sure", "ask_reached", "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
-        "no_question", "nothing_to_repeat", "situation_noted") for field in ("speech", "reprompt")),
+        "no_question", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
     "system.goodbye.speech",
     "check.thresholds_note",
     "check.intro.speech",
@@ -72,7 +75,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
     *(f"beyond.{route}.{field}" for route in BEYOND_ROUTES
       for field in ("title", "speech", "reprompt", "source", "clinical_source", *(() if route in CARDLESS_BEYOND else ("card",)))),
-    *(f"medicines.{name}.{field}" for name in ("aspirin", "unknown")
+    *(f"medicines.{name}.{field}" for name in MEDICINES
       for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",
     "memory.done.speech",

@@ -20,6 +20,7 @@ from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
+from skill.handlers.topics import with_prompt
 from skill.handlers.triage import check_answer_reply, not_sure_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
@@ -34,6 +35,25 @@ def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 def declined_walk(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"No" to the steps after the relief answer or a care route: the reminder offer, once a session."""
     return offer_reminder(content, conversation_of(handler_input)) or declined(handler_input, content)
+
+
+def ask_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" to the steps after "contact your clinician today": a 12-hour reminder would break that
+    word, so ask whether she has reached them."""
+    return Reply(speech=[content.text("prompts.ask_reached")], reprompt=content.text("prompts.ask_reached_again"),
+                 question=Question.REACHED)
+
+
+def reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    follow = content.text("prompts.anything_else")
+    return Reply(speech=[content.text("system.reached.speech"), follow], reprompt=follow)
+
+
+def not_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """Keep trying today, and the market's line for when her clinician can't be reached (said last)."""
+    follow = content.text("prompts.anything_else")
+    return Reply(speech=with_prompt(content, content.text("system.not_reached.speech"), follow), reprompt=follow,
+                 warns=True)
 
 
 def declined_reminder(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -74,6 +94,8 @@ def after_crisis(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 # question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
 ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.WALK: (first_step, declined_walk),
+    Question.WALK_TODAY: (first_step, ask_reached),
+    Question.REACHED: (reached, not_reached),
     Question.RETURN: (go_to_step, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),

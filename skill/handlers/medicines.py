@@ -1,7 +1,10 @@
-"""A medicine she names: never a dose; aspirin named as not for breastfeeding; anything else, a pharmacist.
+"""A medicine she names, answered as a pharmacist would, never with a dose.
 
-The everyday pain relief NHS mastitis advice names gets the pain-relief answer; a medicine Alexa did
-not resolve, or one listed as OTHER in the grammar, gets "ask a pharmacist", never a guess.
+The everyday pain relief NHS mastitis advice names gets the pain-relief answer; the medicines with a
+settled answer while breastfeeding (aspirin and what contains it, codeine, tramadol, a prescribed
+antibiotic) get theirs from content [medicines]; lecithin, a food supplement, gets the food answer
+FoodIntent gives; a medicine Alexa did not resolve, or one
+listed as OTHER in the grammar, gets "ask a pharmacist", never a guess.
 """
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ from skill.handlers.slots import resolved_id, said_value
 from skill.handlers.topics import topic_reply
 
 EVERYDAY = "EVERYDAY"
-ASPIRIN = "ASPIRIN"
+LECITHIN = "LECITHIN"  # a food supplement: the food answer, the same however she asks about it
+# MedicineType id (interaction_model/grammar/en.toml) -> its answer in content [medicines].
+ANSWERS = {"ASPIRIN": "aspirin", "CODEINE": "codeine", "TRAMADOL": "tramadol", "ANTIBIOTIC": "antibiotic"}
 MEDICINE_SLOT = "medicine"
 
 
@@ -26,7 +31,9 @@ def medicine_reply(content: LocaleContent, conversation: Conversation, medicine:
     """`medicine` is the MedicineType id Alexa resolved; `named` is True when she named one at all."""
     if not named or medicine == EVERYDAY:
         return topic_reply(content, conversation, "painrelief")
-    entry = content.get("medicines.aspirin" if medicine == ASPIRIN else "medicines.unknown")
+    if medicine == LECITHIN:
+        return topic_reply(content, conversation, "food")
+    entry = content.get(f"medicines.{ANSWERS.get(medicine or '', 'unknown')}")
     follow = content.text("prompts.anything_else")
     return Reply(speech=[entry["speech"], follow], reprompt=follow,
                  card_title=entry["title"], card_text=entry["card"])

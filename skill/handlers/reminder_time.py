@@ -45,11 +45,15 @@ def clock_of(value: str | None) -> tuple[int, int] | None:
     return (int(match["hour"]), int(match["minute"])) if match else None
 
 
+def next_time(clock: tuple[int, int], local_now: datetime) -> datetime:
+    """The next moment her clock shows `clock` (a time already past today means tomorrow)."""
+    target = local_now.replace(hour=clock[0], minute=clock[1], second=0, microsecond=0)
+    return target + timedelta(days=1) if target <= local_now else target
+
+
 def seconds_until(clock: tuple[int, int], local_now: datetime) -> int:
     """Seconds from her local time now to the next time the clock shows `clock` (past today: tomorrow)."""
-    target = local_now.replace(hour=clock[0], minute=clock[1], second=0, microsecond=0)
-    if target <= local_now:
-        target += timedelta(days=1)
+    target = next_time(clock, local_now)
     return int((target.astimezone(timezone.utc) - local_now.astimezone(timezone.utc)).total_seconds())
 
 

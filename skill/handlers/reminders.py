@@ -26,7 +26,7 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.reminder_time import (
-    DEFAULT_SECONDS, clock_of, duration_seconds, seconds_until, within_bounds,
+    DEFAULT_SECONDS, clock_of, duration_seconds, next_time, seconds_until, within_bounds,
 )
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,15 @@ def failed(handler_input: HandlerInput, error: AlexaApiError, action: str) -> No
                                                  "outcome": f"{action}: {error.reason}"[:60]})
 
 
-def set_reply(content: LocaleContent, seconds: int) -> Reply:
+def set_reply(content: LocaleContent, seconds: int, when: str | None = None) -> Reply:
+    """The delay in words ("1 hour and 30 minutes"); a time of day she named is confirmed as a clock
+    time ("tomorrow at 8 AM"), never as "23 hours and 10 minutes"."""
+    if when:
+        return said_reply(content, "set_at", when=when)
     hours, minutes = divmod(round(seconds / 60), 60)
     if minutes:
-        return said_reply(content, "set_minutes", hours=hours, minutes=minutes)
+        return said_reply(content, "set_one_hour_minutes" if hours == 1 else "set_minutes",
+                          hours=hours, minutes=minutes)
     if hours == 1:
         return said_reply(content, "set_one_hour")
     return said_reply(content, "set", hours=hours)
@@ -94,7 +99,7 @@ class Reminders:
     def __init__(self, access: ReminderAccess):
         self.access = access
 
-    def create(self, handler_input: HandlerInput, seconds: int) -> Response:
+    def create(self, handler_input: HandlerInput, seconds: int, when: str | None = None) -> Response:
         """Create it now (permission granted), confirming the time in words; a fault is one calm sentence."""
         content = content_of(handler_input)
         locale = handler_input.request_envelope.request.locale or content.locale
@@ -106,11 +111,11 @@ class Reminders:
                 return with_consent_card(render(handler_input, said_reply(content, "permission")))
             return render(handler_input, said_reply(content, "failed"))
         log.info("reminder set", extra={"request_type": get_request_type(handler_input), "outcome": "reminder set"})
-        return render(handler_input, set_reply(content, seconds))
+        return render(handler_input, set_reply(content, seconds, when))
 
-    def create_or_ask(self, handler_input: HandlerInput, seconds: int) -> Response:
+    def create_or_ask(self, handler_input: HandlerInput, seconds: int, when: str | None = None) -> Response:
         if has_permission(handler_input):
-            return self.create(handler_input, seconds)
+            return self.create(handler_input, seconds, when)
         conversation_of(handler_input).ask(None)
         directive = SendRequestDirective(name=ASK_FOR, token=f"{TOKEN_PREFIX}{seconds}", payload={
             "@type": "AskForPermissionsConsentRequest", "@version": "2",
@@ -120,37 +125,42 @@ class Reminders:
 
     def asked(self, handler_input: HandlerInput) -> Response:
         """"Remind me to check in six hours", "remind me tomorrow morning"."""
-        seconds = self.requested_seconds(handler_input)
+        seconds, when = self.requested_seconds(handler_input)
         if isinstance(seconds, str):
             return render(handler_input, said_reply(content_of(handler_input), seconds))
-        return self.create_or_ask(handler_input, seconds)
+        return self.create_or_ask(handler_input, seconds, when)
 
     def accepted_offer(self, handler_input: HandlerInput, content: LocaleContent) -> Response:
         """"Yes" to the offer: a reminder in 12 hours."""
         return self.create_or_ask(handler_input, DEFAULT_SECONDS)
 
-    def requested_seconds(self, handler_input: HandlerInput) -> int | str:
-        """Seconds from now she asked for, or the name of the reply that says why not."""
+    def requested_seconds(self, handler_input: HandlerInput) -> tuple[int | str, str | None]:
+        """Seconds from now she asked for (with the clock time in words, when she named one), or the
+        name of the reply that says why not."""
         intent = handler_input.request_envelope.request.intent
         slots = intent.slots or {}
         duration = getattr(slots.get("duration"), "value", None)
         time = getattr(slots.get("time"), "value", None)
+        when = None
         if duration:
             seconds = duration_seconds(duration)
         elif time:
             clock = clock_of(time)
             if clock is None:
-                return "out_of_range"
+                return "out_of_range", None
             try:
                 local_now = self.local_now(handler_input)
             except (AlexaApiError, ValueError) as error:
                 failed(handler_input, error if isinstance(error, AlexaApiError) else AlexaApiError("bad zone"),
                        "time zone")
-                return "no_time_zone"
+                return "no_time_zone", None
             seconds = seconds_until(clock, local_now)
+            when = clock_words(local_now, next_time(clock, local_now))
         else:
             seconds = DEFAULT_SECONDS
-        return seconds if seconds is not None and within_bounds(seconds) else "out_of_range"
+        if seconds is None or not within_bounds(seconds):
+            return "out_of_range", None
+        return seconds, when
 
     def local_now(self, handler_input: HandlerInput) -> datetime:
         """Her device's clock; an unknown zone is a ValueError. zoneinfo is imported here: only a reminder at
@@ -199,6 +209,12 @@ def next_reply(handler_input: HandlerInput, reminders: list[ListedReminder]) -> 
     if not times:
         return said_reply(content, "next_unknown")
     return said_reply(content, "next", clock=spoken_clock(times[0]))
+
+
+def clock_words(local_now: datetime, target: datetime) -> str:
+    """"at 8 AM" today, "tomorrow at 8 AM", in her own time zone."""
+    day = "tomorrow " if target.date() > local_now.date() else ""
+    return f"{day}at {spoken_clock(target)}"
 
 
 def spoken_clock(moment: datetime) -> str:

@@ -91,7 +91,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         follow = content.text("prompts.anything_else")
         return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, **card)
     offer = content.text("prompts.offer_walk")
-    return Reply(speech=with_prompt(content, speech, offer), reprompt=offer, question=Question.WALK,
+    walk = Question.WALK_TODAY if route == "today" else Question.WALK  # "no" then asks if she reached them
+    return Reply(speech=with_prompt(content, speech, offer), reprompt=offer, question=walk,
                  warns=route == "today", **card)
 
 
