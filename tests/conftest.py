@@ -5,7 +5,8 @@ A test reads as a transcript:  turn = alexa.say("next"); assert "Step 2 of 4" in
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from flask import Flask
 
 from skill.app import create_app
 from skill.envelopes import SPEAKER, Device, Session
+from skill.logs import JsonFormatter
 from skill.conversation.render import plain_text
 from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
@@ -164,3 +166,20 @@ def make_alexa(app_factory, sqlite_store_url: str) -> Callable[..., Alexa]:
         return Alexa(app_factory(sqlite_store_url), **options)
 
     return make
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    """Every line the service logs, exactly as its JSON formatter writes it."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("skill")
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)

@@ -43,9 +43,9 @@ def at_once(server: Server, mothers: int) -> list[tuple[int, str, float]]:
 
 
 def is_full_welcome(speech: str) -> bool:
-    """The first-visit welcome, whole: the disclaimer and what to ask; never 'welcome back'."""
+    """The first-visit welcome, whole: the disclaimer and the emergency number; never 'welcome back'."""
     lowered = speech.lower()
-    return "not medical advice" in lowered and "check my symptoms" in lowered and "welcome back" not in lowered
+    return "not medical advice" in lowered and "emergency" in lowered and "welcome back" not in lowered
 
 
 def log_lines(server: Server) -> list[dict[str, Any]]:

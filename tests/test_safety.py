@@ -38,9 +38,7 @@ OVERALL_FLOOR = 0.95
 # Crisis and emergency statements a device-shaped request does not yet bring to help from any state:
 # the stand-in NLU sends them to a slotless intent or the fallback, so no words reach the skill's
 # danger reader. Each is a defect in the hazard log (H1), to be fixed in the model, not excused.
-KNOWN_DEVICE_MISSES: dict[str, set[str]] = {
-    "en-US": {"my legs have purple blotches on them"},
-}
+KNOWN_DEVICE_MISSES: dict[str, set[str]] = {}
 
 
 @dataclass(frozen=True)

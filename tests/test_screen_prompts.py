@@ -70,7 +70,7 @@ def test_returning_mid_walk_shows_the_question_and_yes_or_no(make_alexa: Callabl
     alexa.say("next")
     alexa.walk_away()
     prompt = prompt_of(alexa.launch())
-    assert "carry on" in prompt["question"] and prompt["choices"] == ["Yes", "No"]
+    assert "carry on" in prompt["question"].lower() and prompt["choices"] == ["Yes", "No"]
 
 
 def test_a_speaker_gets_no_screen_on_launch_or_in_the_check(alexa: Alexa) -> None:

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import select
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +16,11 @@ from ask_sdk_core.exceptions import PersistenceException
 import skill
 from skill.app import create_app
 from skill.envelopes import Session
-from skill.logs import JsonFormatter
 from skill.verification import RequestVerifier
 from tests.alexa_api_stand_in import AlexaApiStandIn
 from tests.test_serving import blackhole  # noqa: F401  (fixture by name)
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    """Every line the service logs, exactly as its JSON formatter writes it."""
-    lines: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            lines.append(self.format(record))
-
-    handler = Collect()
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("skill")
-    logger.addHandler(handler)
-    yield lines
-    logger.removeHandler(handler)
 
 
 class FailingStore(AbstractPersistenceAdapter):

@@ -153,7 +153,8 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record.pop("topic", None)
     # Only shorten what she hears next (the budget of the longer form is reached from the start
     # state), so they would multiply states without new words.
-    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered"):
+    # "emergency_told" only ends the session on a second emergency answer, in the same words.
+    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told"):
         record.pop(flag, None)
     if record.get("question") != Question.CHECK.value:
         record.pop("check_position", None)

@@ -339,6 +339,8 @@ class Understanding:
         types = self.slot_types[intent]
         slots: Slots = {}
         for name, words in match.groupdict().items():
+            if types.get(name, "").startswith("AMAZON."):
+                continue  # Alexa sends a built-in slot (a duration, a time) in its own form, not her words
             # Alexa weighs slot words towards the listed values: a value that makes up most of the
             # words is what it sends; otherwise the words go whole, resolved only if they are a value.
             named = self.vocabulary.fill(words, {name: types.get(name, "")}).get(name)
