@@ -122,8 +122,12 @@ def test_pus_or_an_abscess_is_same_day_in_every_market(her: Alexa, words: str) -
     assert her.say(words).has("contact your", "today")
 
 
-@pytest.mark.xfail(reason="en-IN hears 'I think I have an abscess' as out of scope: the symptom samples "
-                          "belong to the safety net's owners (reported in issue 28's hand-back)", strict=False)
+@pytest.mark.parametrize("words", ["I'm pregnant and found a lump", "I have a lump and I'm pregnant",
+                                   "I'm thirty weeks pregnant and there's a hard lump in my breast"])
+def test_a_lump_in_pregnancy_gets_an_appointment_however_she_words_it(her: Alexa, words: str) -> None:
+    assert her.say(words).has("book an appointment")
+
+
 def test_an_abscess_named_alone_is_same_day_in_india(make_alexa: Callable[..., Alexa]) -> None:
     assert make_alexa(locale="en-IN").say("I think I have an abscess").has("contact your", "today")
 
