@@ -239,9 +239,3 @@ def denied(said: str, clause_start: int, start: int, denials: list[Span]) -> boo
             break
         window = match.start()
     return any(window <= s and e <= start + 1 for s, e in denials)
-
-
-def most_urgent(*routes: str | None) -> str | None:
-    """The most urgent of several routes (None when none is given)."""
-    given = [route for route in routes if route in ROUTES]
-    return min(given, key=ROUTES.index) if given else None
