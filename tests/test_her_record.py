@@ -118,9 +118,12 @@ def test_200_visits_at_once_from_several_server_processes_are_all_counted(tmp_pa
     counted = sum(was_counted for _, was_counted in visits)
     # SQLite answers in well under a millisecond: every visit counts. dynalite under this burst answers
     # in tenths of a second, and a store that slow is skipped for a few seconds (guard.py): those visits
-    # are answered without her memory. Either way no visit the answer counted is lost.
+    # are answered without her memory. Either way no visit the answer counted is lost; and a write the
+    # turn gave up on at its deadline may still land (the call cannot be recalled once sent), so the
+    # store may hold a visit more than the answers showed, never one more than she made.
     assert counted == 200 if shared_store.startswith("sqlite") else counted >= 50
-    assert stored(shared_store)["visits"] == counted
+    visits = stored(shared_store)["visits"]
+    assert visits == counted if shared_store.startswith("sqlite") else counted <= visits <= 200
 
 
 def test_forget_me_on_one_device_is_never_undone_by_a_session_open_on_another(tmp_path: Path, blackhole: int,
