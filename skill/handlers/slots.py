@@ -1,6 +1,8 @@
 """Read what Alexa resolved a slot to: the value id, or None when it did not resolve."""
 from __future__ import annotations
 
+from typing import Any
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.slu.entityresolution import StatusCode
 
@@ -8,10 +10,15 @@ SITUATION_SLOT = "situation"
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
+def slots_of(handler_input: HandlerInput) -> dict[str, Any]:
+    """The intent's slots by name (name-free requests too); empty for a request with no intent."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    return getattr(intent, "slots", None) or {}
+
+
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
     """The id of the slot's first successful resolution (name-free requests too), else None."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slot = (getattr(intent, "slots", None) or {}).get(slot_name)
+    slot = slots_of(handler_input).get(slot_name)
     resolutions = getattr(slot, "resolutions", None)
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
@@ -27,17 +34,14 @@ def said_situation(handler_input: HandlerInput) -> str | None:
 
 def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
     """Her words for the slot, resolved or not (a medicine Alexa does not know is still named)."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slot = (getattr(intent, "slots", None) or {}).get(slot_name)
-    value = getattr(slot, "value", None)
+    value = getattr(slots_of(handler_input).get(slot_name), "value", None)
     return value if isinstance(value, str) and value.strip() else None
 
 
 def slot_words(handler_input: HandlerInput) -> str:
     """Her words in every slot of the intent, resolved or not, who it is about first ("my aunt" +
     "fainted at the wedding"): all a device hands the danger reader, as one phrase."""
-    intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slots = getattr(intent, "slots", None) or {}
+    slots = slots_of(handler_input)
     names = sorted(slots, key=lambda name: name != PERSON_SLOT)
     values = (getattr(slots[name], "value", None) for name in names)
     return " ".join(value.strip() for value in values if isinstance(value, str) and value.strip())

@@ -33,11 +33,11 @@ EMERGENCY_ROUTES = frozenset({BABY_EMERGENCY, CRISIS, PSYCHOSIS, MOTHER_EMERGENC
 BEYOND_THE_BREAST = frozenset({BABY_EMERGENCY, PSYCHOSIS, MOTHER_EMERGENCY, ABUSE, BABY_FEVER, BABY_URGENT,
                                MOTHER_URGENT, SUPPORT})
 CONTEXTS = ("someone_else", "reported_by", "household", "baby", "past", "later", "denial", "idioms", "never")
-BABY_ROUTES = frozenset({"baby_emergency", "baby_fever", "baby_urgent"})  # read only in a clause about her baby
-PAST_NEVER_EXCUSES = frozenset({"appointment"})  # how long a lump has lasted is the sign itself
+BABY_ROUTES = frozenset({BABY_EMERGENCY, BABY_FEVER, BABY_URGENT})  # read only in a clause about her baby
+PAST_NEVER_EXCUSES = frozenset({APPOINTMENT})  # how long a lump has lasted is the sign itself
 DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words ...
 SUBJECTS = frozenset({"i", "she", "he", "we", "they", "my", "her"})  # ... but never past a new subject
-NEVER_SOMEONE_ELSE = frozenset({"crisis", "psychosis"})  # anyone's crisis gets the crisis line
+NEVER_SOMEONE_ELSE = frozenset({CRISIS, PSYCHOSIS})  # anyone's crisis gets the crisis line
 SPOKEN = (  # contractions written out, so "i'm" and "i am" read the same
     (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bcannot\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\bain't\b"), "am not"), (re.compile(r"n't\b"), " not"), (re.compile(r"'m\b"), " am"),
