@@ -51,6 +51,12 @@ WAL_SWITCH_RETRY_SECONDS = 0.01
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 
+# The threads of one process open the file one at a time: a fresh file's first openers would
+# otherwise contend for its switch to WAL and its schema, which take the write lock, and on a busy
+# machine one of them could outwait BUSY_TIMEOUT_MS and fail her visit (seen once in CI). Opening
+# happens once per thread, so this lock costs a turn nothing after that.
+_opening = threading.Lock()
+
 # A record is hers only until its expiry: past it, it reads as absent whether or not it was purged yet.
 LOAD = "SELECT attributes FROM attributes WHERE id = :id AND (expires_at IS NULL OR expires_at > :now)"
 SAVE = """
@@ -265,7 +271,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             _inherited_connections.append(local.connection)
             local.__dict__.clear()
         try:
-            connection = open_database(self.path)
+            with _opening:
+                connection = open_database(self.path)
         except (sqlite3.Error, OSError) as e:
             raise PersistenceException(f"SQLite store at {self.path} could not {action}: {e}") from e
         local.connection, local.pid, local.identity = connection, os.getpid(), file_identity(self.path)
