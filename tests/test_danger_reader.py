@@ -29,6 +29,13 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("sometimes i want to hurt the baby just so she'll stop screaming", "crisis"),
     ("i think the mastitis has turned septic", "emergency"),
     ("a voice telling me the baby isn't really mine and i should get rid of her", "crisis"),
+    # Slot words from the held-out set's dev half: a possessive ("heart's") read as the noun, a gerund,
+    # a colour said of "she" (the mother, when it is not her baby), pus in her own words.
+    ("my cousin sister says she is feeling like hanging herself", "crisis"),
+    ("she become grey and cold and", "emergency"),
+    ("my heart's thumping and racing even lying down", "emergency"),
+    ("yellowy muck's coming out where it's cracked", "today"),
+    ("lump's got heaps bigger since brekky", "today"),
     # Two sepsis signs together, or one with a same-day sign, are the emergency.
     ("drowsy and confused and my temperature is high", "emergency"),
     ("very unwell and my skin is really pale", "emergency"),
@@ -51,6 +58,7 @@ def test_her_words_carry_their_route(words: str, route: str) -> None:
     ("i'm dying for a coffee", "i feel like i'm dying"),
     ("my heart sank when i found it", "my heart is racing and won't slow down"),
     ("my husband almost fainted during the delivery", "my husband says i fainted"),
+    ("my hair has gone grey since the birth", "i have gone grey and cold"),
 ])
 def test_an_everyday_use_is_ordinary_and_the_same_words_in_danger_are_not(ordinary: str, danger: str) -> None:
     assert read_words(ordinary).route in (None, "screen", "relief"), read_words(ordinary)

@@ -26,7 +26,7 @@ CUSTOM_INTENTS = frozenset({
     "SeeDoctorIntent", "WhyLumpsIntent", "RisksIntent", "ReassuranceIntent", "WeaningIntent",
     "SymptomCheckIntent", "ReportSymptomIntent", "ForgetMeIntent",
     "KeepFeedingIntent", "BabyRefusesIntent", "PainReliefIntent", "HeatColdIntent", "HowLongIntent",
-    "BreastChangesIntent", "NipplePainIntent", "PumpingIntent", "FeelingLowIntent", "SituationIntent",
+    "BreastChangesIntent", "NipplePainIntent", "PumpingIntent", "FeelingLowIntent", "MilkColourIntent", "SituationIntent",
     "NotSureIntent", "CrisisIntent", "EmergencyIntent", "LumpNotFeedingIntent",
     "RemindMeIntent", "CancelReminderIntent", "ListRemindersIntent",
 })

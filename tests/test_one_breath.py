@@ -128,6 +128,19 @@ def test_a_lump_in_pregnancy_gets_an_appointment_however_she_words_it(her: Alexa
     assert her.say(words).has("book an appointment")
 
 
+@pytest.mark.parametrize("words", ["my milk is yellow", "why is my breast milk yellow", "is yellow milk normal"])
+def test_yellow_milk_is_told_early_milk_is_often_yellow_with_the_same_day_signs(her: Alexa, words: str) -> None:
+    turn = her.say(words)
+    assert turn.has("usually normal", "colostrum", "pus", "today")
+    assert not turn.has("book an appointment") and not turn.has("are you very unwell")
+    assert turn.stays_open
+
+
+def test_yellow_stuff_coming_out_is_still_same_day(her: Alexa) -> None:
+    turn = her.say("there's thick yellow stuff coming out of my nipple")
+    assert turn.has("contact your", "today") and not turn.has("usually normal")
+
+
 def test_an_abscess_named_alone_is_same_day_in_india(make_alexa: Callable[..., Alexa]) -> None:
     assert make_alexa(locale="en-IN").say("I think I have an abscess").has("contact your", "today")
 

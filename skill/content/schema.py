@@ -7,7 +7,7 @@ from __future__ import annotations
 TOPICS = (
     "relieve", "food", "massage", "hygiene", "doctor", "why", "risks", "reassurance", "weaning",
     "keepfeeding", "babyrefuses", "painrelief", "heatcold", "howlong", "changes", "nipples", "pumping",
-    "feelinglow",
+    "feelinglow", "milkcolour",
 )
 STEP_KEYS = ("comfort", "rest", "milk", "checkup")
 CHECK_QUESTIONS = ("emergency", "today", "examine")

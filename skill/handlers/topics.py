@@ -32,6 +32,7 @@ TOPIC_INTENTS: dict[str, str] = {
     "NipplePainIntent": "nipples",
     "PumpingIntent": "pumping",
     "FeelingLowIntent": "feelinglow",
+    "MilkColourIntent": "milkcolour",
 }
 OVERVIEW = "relieve"
 # The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
