@@ -382,7 +382,8 @@ def test_signed_requests_verify_through_the_server_byte_for_byte(tmp_path: Path,
         signed = sign_request(pki, tmp_path, "signed")
         headers = {"Content-Type": "application/json", **signed.headers}
         status, payload, _ = running.request("POST", "/", signed.body, headers)
-        chunked = _post_chunked(running, signed.body, signed.headers)
+        again = sign_request(pki, tmp_path, "signed-again")  # a new request id: a replay would be refused
+        chunked = _post_chunked(running, again.body, again.headers)
         changed = running.request("POST", "/", signed.body + b" ", headers)[:2]
         health = running.request("GET", "/healthz")[0]
         pages = []

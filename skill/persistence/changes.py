@@ -46,6 +46,35 @@ class StoredVisit:
                    record=str(stored.get(RECORD) or ""))
 
 
+# A request id answered is remembered this long: Amazon's timestamp check refuses a request more than
+# 150 s from now either way, so after 300 s a replay of it is refused without the id (verification).
+ANSWERED_KEEP_SECONDS = 300
+# The key a remembered request id is kept under, beside the records (no record key starts so: Alexa's
+# user ids start with "amzn1.account" or "amzn1.ask.account").
+ANSWERED_PREFIX = "answered-request:"
+
+
+def answered_key(request_id: str) -> str:
+    return ANSWERED_PREFIX + request_id
+
+
+def answered_expiry() -> int:
+    return int(time.time()) + ANSWERED_KEEP_SECONDS
+
+
+@runtime_checkable
+class AnsweredRequests(Protocol):
+    """Request ids already answered, shared by every worker and host that uses the store, so a signed
+    request replayed within Amazon's 150 s window is refused everywhere (skill/web/replays.py). An id
+    is kept ANSWERED_KEEP_SECONDS, never longer; it says nothing about her."""
+
+    def answered_before(self, request_id: str) -> bool:
+        """Whether this request id was answered within the last ANSWERED_KEEP_SECONDS."""
+
+    def mark_answered(self, request_id: str) -> None:
+        """Remember that this request id was answered."""
+
+
 @runtime_checkable
 class RecordChanges(Protocol):
     """What memory needs from a store, besides the SDK's delete_attributes for "forget me"."""

@@ -21,7 +21,9 @@ from ask_sdk_model import RequestEnvelope
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.persistence.changes import RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, expiry, new_record_id
+from skill.persistence.changes import (
+    RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, answered_expiry, answered_key, expiry, new_record_id,
+)
 from skill.persistence.sqlite import PartitionKeygen
 
 logger = logging.getLogger(__name__)
@@ -163,6 +165,25 @@ class DynamoDbStore(DynamoDbAdapter):
         except BotoCoreError as e:
             raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
         return True
+
+    def answered_before(self, request_id: str) -> bool:
+        """A consistent read of the id's item; one past its expiry (TTL not yet run) is not answered."""
+        self._ensure_table()
+        try:
+            item = self.dynamodb.Table(self.table_name).get_item(
+                Key={self.partition_key_name: answered_key(request_id)}, ConsistentRead=True).get("Item")
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB could not check a request id: {type(e).__name__}: {e}") from e
+        return bool(item) and not expired(item.get(EXPIRES))
+
+    def mark_answered(self, request_id: str) -> None:
+        self._ensure_table()
+        item = {self.partition_key_name: answered_key(request_id), self.attribute_name: {},
+                EXPIRES: answered_expiry()}
+        try:
+            self.dynamodb.Table(self.table_name).put_item(Item=item)
+        except (BotoCoreError, ClientError) as e:
+            raise PersistenceException(f"DynamoDB could not remember a request id: {type(e).__name__}: {e}") from e
 
     def ping(self) -> None:
         """Describe the table now (creating it if missing), write a row that belongs to no one in the

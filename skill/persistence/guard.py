@@ -84,6 +84,12 @@ class GuardedStore(AbstractPersistenceAdapter):
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         return self._call(self.store.set_step, request_envelope, record, step)
 
+    def answered_before(self, request_id: str) -> bool:
+        return self._call(self.store.answered_before, request_id)
+
+    def mark_answered(self, request_id: str) -> None:
+        self._call(self.store.mark_answered, request_id)
+
     # Health ------------------------------------------------------------------------------------------
 
     def healthy(self) -> bool:

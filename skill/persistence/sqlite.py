@@ -29,7 +29,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence.changes import StoredVisit, expiry, new_record_id
+from skill.persistence.changes import StoredVisit, answered_expiry, answered_key, expiry, new_record_id
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,12 @@ SAVE = """
     ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
+# A request id answered: a row with an empty document, expiring like any record (the purge frees it).
+ANSWERED = "SELECT 1 FROM attributes WHERE id = :id AND expires_at > :now"
+MARK_ANSWERED = """
+    INSERT INTO attributes (id, attributes, expires_at) VALUES (?, '{}', ?)
+    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
+"""
 # One statement: a new record, or the stored one with one more visit, its step and id kept and
 # anything else (an older version's topic and date) dropped. A malformed or expired record starts afresh.
 COUNT_VISIT = """
@@ -171,6 +177,15 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             self._drop()
             raise PersistenceException(f"SQLite store could not store her step: {e}") from e
         return changed == 1
+
+    # Request ids answered (changes.AnsweredRequests) --------------------------------------------
+
+    def answered_before(self, request_id: str) -> bool:
+        return bool(self._execute("check a request id", ANSWERED,
+                                  {"id": answered_key(request_id), "now": int(time.time())}))
+
+    def mark_answered(self, request_id: str) -> None:
+        self._execute("remember a request id", MARK_ANSWERED, (answered_key(request_id), answered_expiry()))
 
     # Upkeep: the purge and a pending erase ---------------------------------------------------------
 

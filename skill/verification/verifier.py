@@ -64,6 +64,11 @@ class RequestVerifier:
         self._keys = SigningKeyCache(cache_size, download_slots=download_slots, download_wait=download_wait,
                                      failure_ttl=failure_ttl, failure_memory=failure_memory)
 
+    @property
+    def checks_signature(self) -> bool:
+        """Whether requests are checked as Alexa's (off only for local testing and benchmarks)."""
+        return self._check_signature
+
     def verify(self, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         """Return the parsed JSON envelope, or raise VerificationError naming the failed check."""
         if not self._check_signature:

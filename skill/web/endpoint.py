@@ -18,6 +18,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from skill import logs, turn
 from skill.handlers.interceptors import intent_name
+from skill.web import replays
 from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
 from skill.web.request_shape import UnexpectedShape, decoded_request
@@ -95,6 +96,10 @@ def answer_turn() -> Response:
         request_envelope = decoded_request(envelope, CODEC.request_envelope)
     except UnexpectedShape as error:
         return refuse(400, "not an Alexa request", error.reason)
+    # Replays matter only where signatures are checked (a test or bench run without them reuses ids).
+    request_id = replays.request_id_of(envelope) if services().verifier.checks_signature else None
+    if replays.answered_before(services().persistence, request_id):
+        return refuse(400, "request already answered", "replayed request id")
     try:
         answer = CODEC.response_dict(services().skill.invoke(request_envelope, None))
     except Exception:  # the skill's own exception handler failed too: log it, keep her session
@@ -108,6 +113,8 @@ def answer_turn() -> Response:
     log.info("answered", extra={"status": 200, "request_type": said.object_type,
                                 "intent": intent_name(said),
                                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+    if answer is not LAST_RESORT:
+        replays.remember_answered(services().persistence, request_id)
     return json_response(answer)
 
 

@@ -1,0 +1,45 @@
+"""A signed request is answered once: its id, remembered in the store every worker shares, refuses a
+replay within Amazon's 150 s timestamp window, on any worker or host that uses the same store.
+
+An id is remembered only after a successful answer, so Alexa's own retry of a request that failed is
+answered. When the store cannot say (failing, slow, or skipped by its guard) the request is answered:
+her answer matters more than refusing a copy, and the timestamp check still bounds any replay to 150 s.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_core.exceptions import PersistenceException
+
+from skill.persistence.changes import AnsweredRequests
+
+log = logging.getLogger(__name__)
+
+
+def request_id_of(envelope: dict[str, Any]) -> str | None:
+    request = envelope.get("request")
+    request_id = request.get("requestId") if isinstance(request, dict) else None
+    return request_id if isinstance(request_id, str) and request_id else None
+
+
+def answered_before(store: Any, request_id: str | None) -> bool:
+    """Whether this id was answered already; False when there is no id, no shared store, or no answer from it."""
+    if request_id is None or not isinstance(store, AnsweredRequests):
+        return False
+    try:
+        return store.answered_before(request_id)
+    except PersistenceException as error:
+        log.warning("replay check skipped: the store did not answer",
+                    extra={"check": "replay", "cause": f"{error.__cause__ or error}"[:300]})
+        return False
+
+
+def remember_answered(store: Any, request_id: str | None) -> None:
+    if request_id is None or not isinstance(store, AnsweredRequests):
+        return
+    try:
+        store.mark_answered(request_id)
+    except PersistenceException as error:
+        log.warning("request id not remembered: the store did not answer",
+                    extra={"check": "replay", "cause": f"{error.__cause__ or error}"[:300]})
