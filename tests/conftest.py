@@ -19,6 +19,7 @@ from skill.app import create_app
 from skill.envelopes import SPEAKER, Device, Session
 from skill.logs import JsonFormatter
 from skill.conversation.render import plain_text
+from skill.persistence import build_persistence_adapter
 from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
 
@@ -154,7 +155,11 @@ def alexa(app_factory, sqlite_store_url: str) -> Alexa:
 
 @pytest.fixture
 def alexa_on_each_store(app_factory, store_url: str) -> Alexa:
-    """The same conversation, once on SQLite and once on DynamoDB (dynalite)."""
+    """The same conversation, once on SQLite and once on DynamoDB (dynalite).
+
+    The table is made first, as a deploy makes it before any mother arrives: on a loaded machine
+    dynalite can take over a second to create one, past the turn's store deadline."""
+    build_persistence_adapter(store_url).ping()
     return Alexa(app_factory(store_url))
 
 

@@ -27,6 +27,7 @@ TOPIC_KEY_PHRASES = {
     "nipples": "attachment",
     "pumping": "no extra sessions",
     "feelinglow": "call 911",
+    "milkcolour": "colostrum",
 }
 FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
 
