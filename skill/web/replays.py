@@ -13,6 +13,7 @@ from typing import Any
 from ask_sdk_core.exceptions import PersistenceException
 
 from skill.persistence.changes import AnsweredRequests
+from skill.persistence.guard import cause_of
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def answered_before(store: Any, request_id: str | None) -> bool:
         return store.answered_before(request_id)
     except PersistenceException as error:
         log.warning("replay check skipped: the store did not answer",
-                    extra={"check": "replay", "cause": f"{error.__cause__ or error}"[:300]})
+                    extra={"check": "replay", "cause": cause_of(error)})
         return False
 
 
@@ -42,4 +43,4 @@ def remember_answered(store: Any, request_id: str | None) -> None:
         store.mark_answered(request_id)
     except PersistenceException as error:
         log.warning("request id not remembered: the store did not answer",
-                    extra={"check": "replay", "cause": f"{error.__cause__ or error}"[:300]})
+                    extra={"check": "replay", "cause": cause_of(error)})
