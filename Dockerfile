@@ -2,9 +2,10 @@
 # as a non-root user, with the health check the server already answers. TLS belongs in front of it
 # (docs/deployment.md). Build: docker build -t lump-relief . ; run with a restart policy (docs/operations.md):
 # docker run -d --restart unless-stopped -p 8080:8080 -v lump-relief:/data lump-relief
-# The base is named by tag only: pin it by digest where a registry can be reached (docs/deployment.md,
-# "Updating the pins"), as FROM python:3.11-slim@sha256:<digest>.
-FROM python:3.11-slim
+# The base is pinned by digest: python:3.11-slim (Python 3.11.15, Debian trixie) as Docker's official
+# image record lists it (docker-library/repo-info, repos/python/remote/3.11-slim.md at commit 2477d553,
+# checked 2026-12-05). To take a newer patch release: docs/deployment.md, "Updating the pins".
+FROM python:3.11-slim@sha256:90744cff8f32887f075c47d747a173ff333e9e98801667af93c357fa9f5e28ff
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -32,8 +32,8 @@ def exec_form(arguments: str) -> list[str]:
     return json.loads(arguments) if arguments.startswith("[") else shlex.split(arguments)
 
 
-def test_the_base_image_is_python_311_slim() -> None:
-    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?(@sha256:[0-9a-f]{64})?", last("FROM").split()[0])
+def test_the_base_image_is_python_311_slim_pinned_by_digest() -> None:
+    assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?@sha256:[0-9a-f]{64}", last("FROM").split()[0])
 
 
 def test_the_service_runs_as_a_non_root_user() -> None:
