@@ -112,6 +112,13 @@ def route_heard(turn: Turn, locale: str) -> str:
         return outcomes[title]
     if title == words.get("topics.changes.title"):
         return "appointment"  # breast changes: book an appointment
+    # Beyond the breast: the answers that lead with the emergency number, and those that send her (or
+    # her baby) to a doctor the same day.
+    beyond = {words.get(f"beyond.{route}.title"): level for route, level in (
+        ("baby_urgent", "today"), ("baby_fever", "today"), ("mother_urgent", "today"),
+        ("baby_emergency", "emergency"), ("mother_emergency", "emergency"), ("psychosis", "emergency"))}
+    if title in beyond:
+        return beyond[title]
     if turn.speech.startswith(words.text("system.fallback.speech").split(",")[0]):
         return "fallback"
     return "selfcare"  # a topic, a step, the check started, or any other answer that is not a warning route

@@ -29,7 +29,7 @@ from skill.handlers.situation import NotSureHandler, situation_reply
 from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
 from skill.handlers.medicines import PainReliefHandler
-from skill.handlers.safety import DANGER, SafetyNetHandler
+from skill.handlers.safety import FIRST, SafetyNetHandler
 from skill.handlers.triage import ReportSymptomHandler, route_reply, start_check_reply, triage_rules
 from skill.conversation.render import apl_document
 
@@ -59,7 +59,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         CanFulfillHandler(),
         PendingAnswerHandler(reminders),
         *(IntentReply(intent, partial(route_reply, route=route))
-          for intent, route in rules.intents.items() if route not in DANGER),
+          for intent, route in rules.intents.items() if route not in FIRST),
         LaunchHandler(),
         PainReliefHandler(),
         *topic_handlers(),

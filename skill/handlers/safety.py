@@ -36,7 +36,7 @@ def danger_in(handler_input: HandlerInput) -> str | None:
         return None  # a name-free request asks whether we could answer, and must not be answered
     rules = triage_rules()
     route = rules.intents.get(intent_of(handler_input) or "")
-    if route in DANGER:
+    if route in FIRST:
         return route
     sign = reported_symptom(handler_input)
     if sign is not None and rules.reported.get(sign) == EMERGENCY:

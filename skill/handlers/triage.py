@@ -60,7 +60,10 @@ def triage_rules(path: Path = TRIAGE_FILE) -> Triage:
     if [name for name, _ in rules.questions] != list(schema.CHECK_QUESTIONS):
         raise ContentError(f"{path.name}: questions must be {', '.join(schema.CHECK_QUESTIONS)}, in that order")
     routes = {route for _, route in rules.questions} | set(rules.reported.values())
-    if unknown := (routes | set(rules.intents.values())) - set(schema.CARE_ROUTES) - {RELIEF, CRISIS}:
+    if unknown := routes - set(schema.CARE_ROUTES) - {RELIEF}:
+        raise ContentError(f"{path.name}: unknown route {sorted(unknown)[0]!r}")
+    # An intent may also be a route beyond the breast (her baby's, her own after the birth), or a crisis.
+    if unknown := set(rules.intents.values()) - set(schema.CARE_ROUTES) - {RELIEF, CRISIS} - BEYOND_THE_BREAST:
         raise ContentError(f"{path.name}: unknown route {sorted(unknown)[0]!r}")
     if unsourced or routes - set(data["routes"]):
         raise ContentError(f"{path.name}: every question and route needs a clinical_source")
