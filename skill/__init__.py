@@ -73,5 +73,6 @@ def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
     configure_logging(settings["LOG_LEVEL"])
     store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
     check_record_expiry(store)  # one DescribeTimeToLive per container on DynamoDB; nothing on SQLite
-    custom_skill = build_skill(load_library(), store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
+    content = load_library(lazily=True)  # the event's market only: each market is read on its first event
+    custom_skill = build_skill(content, store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()

@@ -35,6 +35,21 @@ def test_an_unknown_market_falls_back_to_us_english() -> None:
     assert load_library().for_locale("fr-FR").locale == "en-US"
 
 
+def test_a_lazy_library_reads_a_market_on_its_first_request_and_gives_what_an_eager_one_does(
+        content_dir: Path) -> None:
+    """Lambda's cold start reads only its event's market; a fault elsewhere waits for that market's turn."""
+    eager, lazy = load_library(), load_library(lazily=True)
+    assert lazy.locales == eager.locales
+    for locale in (*eager.locales, "fr-FR"):
+        assert lazy.for_locale(locale).data == eager.for_locale(locale).data
+        assert lazy.for_locale(locale) is lazy.for_locale(locale)
+    edit(content_dir / "en-GB.toml", "[", "[[")  # the first table header, now not valid TOML
+    broken = load_library(content_dir, lazily=True)
+    assert broken.for_locale("en-US").locale == "en-US"
+    with pytest.raises(ContentError, match="en-GB.toml"):
+        broken.for_locale("en-GB")
+
+
 def test_each_market_fills_in_its_own_emergency_number() -> None:
     library = load_library()
     spoken = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "triple zero", "en-IN": "112"}

@@ -86,9 +86,11 @@ def test_a_malformed_event_is_refused_with_one_log_line_like_the_web_path(
 # verifier (Lambda's trigger checks the caller). Importing them costs a Lambda cold start ~0.3 s.
 WEB_ONLY = ("flask", "werkzeug", "skill.web.endpoint", "skill.verification.verifier", "skill.verification.chain",
             "cryptography.x509")
-# Standard modules a launch never uses that each cost a cold start milliseconds: OpenSSL (via secrets/hmac,
-# ~30 ms), HTTP and TLS (via xml.sax.saxutils), the time zone database (only a clock-time reminder needs it).
-NOT_FOR_A_LAUNCH = ("_hashlib", "ssl", "http.client", "urllib.request", "xml.sax", "zoneinfo")
+# Modules a launch on a speaker never uses that each cost a cold start milliseconds: OpenSSL (via secrets/hmac,
+# ~30 ms), HTTP and TLS (via xml.sax.saxutils), the time zone database (only a clock-time reminder needs it),
+# APL's models (~10 ms; only a screen's answer draws one).
+NOT_FOR_A_LAUNCH = ("_hashlib", "ssl", "http.client", "urllib.request", "xml.sax", "zoneinfo",
+                    "ask_sdk_model.interfaces.alexa.presentation.apl")
 IMPORTS_AFTER_EVENTS = """
 import json, sys
 import skill

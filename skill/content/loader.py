@@ -6,12 +6,13 @@ named, never surface at 3 a.m. as a half-spoken answer.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from skill.content import schema
 
@@ -70,37 +71,54 @@ class LocaleContent:
 
 
 class ContentLibrary:
-    """All locales, loaded and checked once; requests only look things up."""
+    """All locales, each loaded and checked once; requests only look things up.
 
-    def __init__(self, locales: dict[str, LocaleContent]):
+    `pending` holds markets not read yet (a Lambda cold start reads only the one its event needs).
+    """
+
+    def __init__(self, locales: dict[str, LocaleContent],
+                 pending: dict[str, Callable[[], LocaleContent]] | None = None):
         self._locales = locales
+        self._pending = dict(pending or {})
 
     @property
     def locales(self) -> tuple[str, ...]:
-        return tuple(sorted(self._locales))
+        return tuple(sorted({*self._locales, *self._pending}))
 
     def for_locale(self, locale: str | None) -> LocaleContent:
         """The market's content, or the default English one for a locale we do not ship."""
-        return self._locales.get(locale or DEFAULT_LOCALE) or self._locales[DEFAULT_LOCALE]
+        wanted = locale if locale in self._locales or locale in self._pending else DEFAULT_LOCALE
+        if wanted not in self._locales:
+            self._locales[wanted] = self._pending.pop(wanted)()
+        return self._locales[wanted]
 
 
-def load_library(directory: Path = CONTENT_DIR) -> ContentLibrary:
-    """Read the base and every `<locale>.toml` override beside it, validating each merged result."""
+def load_library(directory: Path = CONTENT_DIR, *, lazily: bool = False) -> ContentLibrary:
+    """Read the base and every `<locale>.toml` override beside it, validating each merged result.
+
+    `lazily` reads and checks each market on its first request instead: a Lambda cold start answers one
+    market, and reading all five was most of its first event (docs/performance.md). The web service
+    and the tests load eagerly, so a content fault stops the start, not a turn.
+    """
     base_path = directory / BASE_FILE
     base = read_toml(base_path)
     care_lines = read_toml(directory / CARE_LINES_FILE)
-    locales: dict[str, LocaleContent] = {}
-    for override_path in sorted(directory.glob("en-*.toml")):
+    overrides = {path.stem: path for path in sorted(directory.glob("en-*.toml"))}
+    if DEFAULT_LOCALE not in overrides:
+        raise ContentError(f"{directory}: no {DEFAULT_LOCALE}.toml, the default market")
+
+    def market(override_path: Path) -> LocaleContent:
         origin = {key: base_path.name for key in flatten(base)}
         merged = merge(copy.deepcopy(base), read_toml(override_path), origin, override_path.name)
         lines = tuple(care_lines.get(override_path.stem, ()))
         content = LocaleContent(locale=override_path.stem, data=merged, origin=origin, care_lines=lines)
         validate(content, base_path.name)
         validate_care_lines(content)
-        locales[content.locale] = content
-    if DEFAULT_LOCALE not in locales:
-        raise ContentError(f"{directory}: no {DEFAULT_LOCALE}.toml, the default market")
-    return ContentLibrary(locales)
+        return content
+
+    if lazily:
+        return ContentLibrary({}, {locale: functools.partial(market, path) for locale, path in overrides.items()})
+    return ContentLibrary({locale: market(path) for locale, path in overrides.items()})
 
 
 def read_toml(path: Path) -> dict[str, Any]:

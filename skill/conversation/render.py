@@ -11,19 +11,21 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
 from skill.content.loader import read_toml
 from skill.content.schema import CHECK_QUESTIONS
 from skill.conversation.state import Question, bounded, conversation_of
+
+if TYPE_CHECKING:  # imported where a screen is drawn: a speaker's Lambda cold start never loads APL's models
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 PAUSE = '<break time="300ms"/>'
 RESPONSE_WORD_LIMIT = 50  # everything she hears in one turn, prompts included, numbers digit by digit (heard_words)
@@ -222,6 +224,8 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
             "canGoNext": bool(walking and reply.step_number < reply.step_count),
         }
     }
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(token=APL_TOKEN, document=apl_document(), datasources=datasource)
 
 
@@ -260,4 +264,6 @@ def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumen
         "choices": [html.escape(choice.format(**terms), quote=False) for choice in words[kind]["choices"]],
         "emergency": html.escape(words["emergency"].format(**terms), quote=False),
     }
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(token=PROMPT_TOKEN, document=prompt_document(), datasources={"prompt": prompt})
