@@ -63,3 +63,33 @@ def test_a_chunked_body_past_the_limit_is_413_before_the_app_runs() -> None:
     bridge = WsgiBridge(_echo_app(), max_body_bytes=10)
     assert _call(bridge, [b"123456", b"78901", b"more"], []) == (413, b'{"error":"request entity too large"}')
     assert _call(bridge, [b"x"], [(b"content-length", b"11")]) == (413, b'{"error":"request entity too large"}')
+
+
+def _direct_and_flask(app: Flask, body: bytes, headers: dict[str, str]) -> tuple[tuple[int, bytes], tuple[int, bytes]]:
+    """The same request through the bridge's direct path for POST / and through Flask's endpoint."""
+    bridge = WsgiBridge(app, max_body_bytes=app.config["MAX_CONTENT_LENGTH"], log_access=False,
+                        alexa=app.extensions["lump_relief"])
+    direct = _call(bridge, [body], [(name.lower().encode(), value.encode()) for name, value in headers.items()])
+    answer = app.test_client().post("/", data=body, headers=headers)
+    return direct, (answer.status_code, answer.data)
+
+
+def test_alexa_s_post_skips_flask_with_the_same_answers_checks_and_replay_refusals(
+        app_factory, sqlite_store_url: str, log_lines: list[str]) -> None:
+    from skill.envelopes import Session
+    from tests.signing import TestPKI
+    pki = TestPKI()
+    app = app_factory(sqlite_store_url, VERIFIER=pki.verifier())()
+    session = Session()
+    for envelope in (session.launch(), session.intent("RelieveLumpIntent")):
+        body = json.dumps(envelope).encode()
+        headers = {"Content-Type": "application/json", **pki.sign_headers(body)}
+        direct, flask_path = _direct_and_flask(app, body, headers)
+        assert direct[0] == 200 and json.loads(direct[1])["response"]["outputSpeech"]["ssml"]
+        assert flask_path == (400, b'{"error":"request already answered"}')  # the direct path remembered it
+    unsigned = json.dumps(session.intent("RelieveLumpIntent")).encode()
+    direct, flask_path = _direct_and_flask(app, unsigned, {"Content-Type": "application/json"})
+    assert direct == flask_path and direct[0] == 400
+    refused = [(line["check"], line["status"]) for line in map(json.loads, log_lines) if line["message"] == "request refused"]
+    assert refused == [("replayed request id", 400)] * 2 + [(refused[-1][0], 400)] * 2
+    assert refused[-1][0].startswith("headers:")

@@ -16,6 +16,12 @@ they would for a single WSGI thread.
 (a2wsgi was considered: its WSGIMiddleware hands the app a body read lazily as the app asks, with
 no deadline, and runs the app on a thread pool, so it would keep both problems.)
 
+POST / (Alexa's requests) skips Flask: once the body is whole, the bridge hands headers and body to
+skill/web/alexa_turn.py, the same function the Flask endpoint calls, so verification, the replay
+check, the log lines and the status codes are the ones the Flask path gives (tests/test_asgi.py).
+Flask's request and response objects cost more than the rest of the bridge (docs/performance.md).
+Every other path (pages, health, 404s, 405s) still goes through Flask.
+
 Every answer gets one access line (method, path, status, duration; never an address, query string,
 header or body), written right after the app, in its context, so it carries the request id the app set.
 """
@@ -35,6 +41,7 @@ from typing import Any
 import orjson
 
 from skill import config
+from skill.web.alexa_turn import Services, answer_alexa
 
 # Alexa gives up after 8 s; a body (a few KB) still arriving after this is a slow client or an attack.
 BODY_DEADLINE_SECONDS = 5.0
@@ -69,12 +76,30 @@ class MalformedBody(Exception):
         self.reason = reason
 
 
+class ScopeHeaders(dict[str, str]):
+    """An ASGI request's headers by lower-case name (the first of repeated ones, as Flask's `get` gives)."""
+
+    @classmethod
+    def of(cls, scope: Scope) -> ScopeHeaders:
+        headers = cls()
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+        return headers
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+
 class WsgiBridge:
-    """An ASGI app that reads the whole body under a deadline, then runs the WSGI `app` on the loop's thread."""
+    """An ASGI app that reads the whole body under a deadline, then runs the WSGI `app` on the loop's thread.
+
+    `alexa` (the app's Services, when it is the skill's app) answers POST / directly; see the module's docstring.
+    """
 
     def __init__(self, app: WsgiApp, *, max_body_bytes: int, body_deadline: float = BODY_DEADLINE_SECONDS,
-                 log_access: bool = True) -> None:
+                 log_access: bool = True, alexa: Services | None = None) -> None:
         self.app = app
+        self.alexa = alexa
         self.max_body_bytes = max_body_bytes
         self.body_deadline = body_deadline
         self.log_access = log_access
@@ -105,9 +130,11 @@ class WsgiBridge:
         except asyncio.TimeoutError:
             await self.refuse(scope, send, 408, "request timeout", "body: too slow", started)
             return
-        environ = wsgi_environ(scope, body)
         # Run here, on the loop's thread, in a fresh context: see the module's docstring for why.
-        status, headers, content = contextvars.Context().run(self.run_app, environ, started)
+        if self.alexa is not None and scope["method"] == "POST" and scope["path"] == "/":
+            status, headers, content = contextvars.Context().run(self.run_alexa, scope, body, started)
+        else:
+            status, headers, content = contextvars.Context().run(self.run_app, wsgi_environ(scope, body), started)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
 
@@ -158,6 +185,16 @@ class WsgiBridge:
             status, headers, content = 500, [("Content-Type", "application/json")], b'{"error":"internal server error"}'
         self.access(environ["REQUEST_METHOD"], environ["PATH_INFO"], status, started)
         return status, [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers], content
+
+    def run_alexa(self, scope: Scope, body: bytes, started: float) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Alexa's turn without Flask: the same function, headers and status codes as the Flask endpoint's."""
+        try:
+            status, content = answer_alexa(self.alexa, ScopeHeaders.of(scope), body)  # type: ignore[arg-type]
+        except Exception:  # as in run_app: a server fault, logged with its traceback
+            log.exception("app failed", extra={"status": 500})
+            status, content = 500, b'{"error":"internal server error"}'
+        self.access("POST", "/", status, started)
+        return status, [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())], content
 
     async def refuse(self, scope: Scope, send: Send, status: int, error: str, check: str, started: float) -> None:
         """One WARNING line, no traceback, and the same short JSON as the app's own refusals."""
@@ -238,4 +275,5 @@ def create_bridge() -> WsgiBridge:
     app = load_factory(os.environ.get(WSGI_APP_VARIABLE, APP_FACTORY))()
     access_log.setLevel(logging.INFO)  # access lines whatever LOG_LEVEL says, as the servers' own
     limit = getattr(app, "config", {}).get("MAX_CONTENT_LENGTH") or config.DEFAULTS["MAX_CONTENT_LENGTH"]
-    return WsgiBridge(app, max_body_bytes=int(limit), log_access=os.environ.get(ACCESS_LOG_VARIABLE, "1") == "1")
+    return WsgiBridge(app, max_body_bytes=int(limit), log_access=os.environ.get(ACCESS_LOG_VARIABLE, "1") == "1",
+                      alexa=getattr(app, "extensions", {}).get("lump_relief"))

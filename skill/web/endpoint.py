@@ -5,24 +5,14 @@ that failed; nothing the caller sends can produce a 500 or a stack trace.
 """
 from __future__ import annotations
 
-import json
 import logging
-import time
-from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from ask_sdk_core.skill import CustomSkill
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, RequestTimeout
 
-from skill import logs, turn
-from skill.handlers.interceptors import intent_name
-from skill.web import replays
-from skill.web.codec import EnvelopeCodec
 from skill.persistence import is_reachable
-from skill.web.request_shape import UnexpectedShape, decoded_request
-from skill.verification import RequestVerifier, VerificationError
+from skill.web.alexa_turn import CODEC, LAST_RESORT, Services, answer_alexa, to_json  # noqa: F401 (re-exported)
 
 try:  # gunicorn's errors for a body it cannot decode (chunk sizes, terminators); absent on Lambda
     from gunicorn.http.errors import ParseException
@@ -32,25 +22,6 @@ except ImportError:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 alexa = Blueprint("alexa", __name__)
-# The SDK's serializer, compiled per model class once: the verifier's parsed dict goes straight in.
-CODEC = EnvelopeCodec()
-# Said if even the skill's own apology fails; keeps her session rather than going silent.
-LAST_RESORT = {
-    "version": "1.0",
-    "response": {
-        "outputSpeech": {"type": "SSML", "ssml": "<speak>Sorry, something went wrong. Please try again.</speak>"},
-        "shouldEndSession": False,
-    },
-}
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the endpoint needs, built once by create_app."""
-
-    skill: CustomSkill
-    verifier: RequestVerifier
-    persistence: Any
 
 
 def services() -> Services:
@@ -61,14 +32,6 @@ def json_response(payload: dict[str, Any], status: int = 200) -> Response:
     return Response(to_json(payload), status=status, mimetype="application/json")
 
 
-def to_json(payload: dict[str, Any]) -> bytes:
-    """orjson, ~20x faster than json; the standard library only for what orjson refuses (integers past 64 bits)."""
-    try:
-        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError:
-        return json.dumps(payload, separators=(",", ":")).encode()
-
-
 def refuse(status: int, error: str, check: str) -> Response:
     log.warning("request refused", extra={"status": status, "check": check})
     return json_response({"error": error}, status)
@@ -76,46 +39,10 @@ def refuse(status: int, error: str, check: str) -> Response:
 
 @alexa.post("/")
 def alexa_request() -> Response:
-    turn.start()  # her answer within 3 s: every outside call of this turn shares one budget
-    try:
-        return answer_turn()
-    finally:
-        turn.end()
-
-
-def answer_turn() -> Response:
-    started = time.perf_counter()
-    logs.request_id.set(None)
+    """The turn itself is framework-free (skill/web/alexa_turn.py); here only the body is read."""
     body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
-    try:
-        envelope = services().verifier.verify(request.headers, body)
-    except VerificationError as error:
-        return refuse(400, "request could not be verified", error.reason)
-    logs.bind_request_id(envelope)
-    try:
-        request_envelope = decoded_request(envelope, CODEC.request_envelope)
-    except UnexpectedShape as error:
-        return refuse(400, "not an Alexa request", error.reason)
-    # Replays matter only where signatures are checked (a test or bench run without them reuses ids).
-    request_id = replays.request_id_of(envelope) if services().verifier.checks_signature else None
-    if replays.answered_before(services().persistence, request_id):
-        return refuse(400, "request already answered", "replayed request id")
-    try:
-        answer = CODEC.response_dict(services().skill.invoke(request_envelope, None))
-    except Exception:  # the skill's own exception handler failed too: log it, keep her session
-        log.exception("skill failed", extra={"outcome": "last resort"})
-        answer = LAST_RESORT
-    said = request_envelope.request
-    if turn.failure():  # an event not carried out (an erase the store refused) is never acknowledged
-        log.error("event not honoured; Amazon documents no redelivery",
-                  extra={"status": 503, "request_type": said.object_type, "outcome": turn.failure()})
-        return json_response({"error": "event not honoured"}, 503)
-    log.info("answered", extra={"status": 200, "request_type": said.object_type,
-                                "intent": intent_name(said),
-                                "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
-    if answer is not LAST_RESORT:
-        replays.remember_answered(services().persistence, request_id)
-    return json_response(answer)
+    status, content = answer_alexa(services(), request.headers, body)
+    return Response(content, status=status, mimetype="application/json")
 
 
 class MalformedBody(BadRequest):
