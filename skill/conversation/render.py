@@ -9,7 +9,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
@@ -82,6 +82,7 @@ class Reply:
 
 
 @cache
+@lru_cache(maxsize=64)  # a few markets' care lines: compiled once each, not per answer
 def number_pattern(care_lines: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern for a market's care numbers (longest first) and each number's say-as kind."""
     kinds = dict(care_lines)
@@ -114,12 +115,20 @@ def heard_words(text: str) -> int:
 def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:
     """Parse the SSML and count the words she hears; raise if it is malformed or too long."""
     try:
-        words = heard_words(plain_text(ssml))
+        words = spoken_words(ssml)
     except ElementTree.ParseError as error:
         raise SpeechLimitError(f"malformed SSML: {error}") from error
     if words > limit:
         raise SpeechLimitError(f"{words} spoken words, over the {limit}-word limit")
     return words
+
+
+@lru_cache(maxsize=4096)
+def spoken_words(ssml: str) -> int:
+    """heard_words of the SSML's text, counted once per distinct answer: the content's answers repeat
+    (bounded: the five markets' whole content renders to fewer distinct answers than this), and
+    parsing and counting were a third of a turn's time (bench/stages.py, docs/performance.md)."""
+    return heard_words(plain_text(ssml))
 
 
 def plain_text(ssml: str | None) -> str:
