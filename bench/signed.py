@@ -20,9 +20,12 @@ INTENT = "RelieveLumpIntent"
 
 @dataclass(frozen=True)
 class SignedRequest:
+    """The request a server's first answer is awaited with, and the wrk scripts that load it."""
+
     body: bytes
     headers: dict[str, str]
     wrk_script: Path
+    warmup_script: Path | None = None
 
 
 def write_pki(directory: Path) -> TestPKI:
@@ -46,3 +49,44 @@ def sign_request(pki: TestPKI, directory: Path, name: str) -> SignedRequest:
     script = directory / f"{name}.lua"
     script.write_text("\n".join(lines) + "\n")
     return SignedRequest(body=body, headers=headers, wrk_script=script)
+
+
+def sign_pool(pki: TestPKI, directory: Path, name: str, count: int, warmup_share: float = 0.2) -> SignedRequest:
+    """`count` copies of her question, each with its own request id and signature, for a server that
+    refuses replays: wrk's warm-up takes the first `warmup_share` of them, the measured run the rest,
+    each request once (past its pool's end wrk starts over, and the replays it sends fail the row)."""
+    first = sign_request(pki, directory, f"{name}-first")
+    lines = []
+    for _ in range(count):
+        body = json.dumps(Session().intent(INTENT)).encode()
+        lines.append((pki.sign_headers(body), body))
+    split = int(count * warmup_share)
+    warmup = _pool_script(directory, f"{name}-warmup", lines[:split])
+    measured = _pool_script(directory, f"{name}-measured", lines[split:])
+    return SignedRequest(body=first.body, headers=first.headers, wrk_script=measured, warmup_script=warmup)
+
+
+def _pool_script(directory: Path, name: str, pool: list[tuple[dict[str, str], bytes]]) -> Path:
+    """A data file of tab-separated lines (each header's value, then the body) and a wrk script that
+    sends each line once, in order."""
+    names = list(pool[0][0])
+    data = directory / f"{name}.tsv"
+    data.write_bytes(b"".join(
+        b"\t".join([*(headers[header].encode() for header in names), body]) + b"\n" for headers, body in pool))
+    pattern = "^" + "([^\\t]*)\\t" * len(names) + "(.*)$"
+    values = ", ".join(f"v{index}" for index in range(len(names)))
+    fields = ", ".join(f'["{header}"] = v{index}' for index, header in enumerate(names))
+    script = directory / f"{name}.lua"
+    script.write_text("\n".join([
+        "local requests = {}",
+        f'for line in io.lines("{data}") do',
+        f'  local {values}, body = line:match("{pattern}")',
+        f'  requests[#requests + 1] = wrk.format("POST", "/", {{{fields}}}, body)',
+        "end",
+        "local sent = 0",
+        "request = function()",
+        "  sent = sent % #requests + 1",
+        "  return requests[sent]",
+        "end",
+    ]) + "\n")
+    return script
