@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per row (default 2)")
     parser.add_argument("--rounds", type=int, default=3, help="times the core rows run, alternating (default 3)")
     parser.add_argument("--extra", action="store_true", help="also the older rows, once each")
+    parser.add_argument("--only", default="", help="run only core rows whose label contains this (a quick A/B)")
     options = parser.parse_args(argv)
     node_ready = ensure_tools()
     RESULTS.mkdir(exist_ok=True)
@@ -107,7 +108,8 @@ def main(argv: list[str]) -> int:
     shutil.rmtree(work, ignore_errors=True)
     pki = write_pki(work / "pki")
     rows = CORE_ROWS + (EXTRA_ROWS if options.extra else [])
-    plan = [row for _ in range(options.rounds) for row in CORE_ROWS] + rows[len(CORE_ROWS):]
+    core = [row for row in CORE_ROWS if options.only in row.label]
+    plan = [row for _ in range(options.rounds) for row in core] + rows[len(CORE_ROWS):]
     dynalite = None
     try:
         for index, row in enumerate(plan):
@@ -127,7 +129,7 @@ def main(argv: list[str]) -> int:
     finally:
         if dynalite is not None:
             stop(dynalite[0])
-    stages = stage_figures()
+    stages = stage_figures() if not options.only else None
     report = render(rows, options, stages)
     print("\n" + report)
     (RESULTS / "latest.md").write_text(report)
