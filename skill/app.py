@@ -15,7 +15,8 @@ from skill.web.pages import init_pages
 from skill.persistence import build_persistence_adapter, guarded
 from skill.persistence.expiry_check import check_record_expiry
 from skill.verification import RequestVerifier
-from skill.web.endpoint import Services, init_web
+from skill.web.alexa_turn import Services
+from skill.web.endpoint import init_web
 
 log = logging.getLogger(__name__)
 

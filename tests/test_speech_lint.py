@@ -43,7 +43,7 @@ from skill.envelopes import ECHO_SHOW, Session
 from skill.handlers.screen import BUTTONS
 from skill.conversation.render import RESPONSE_WORD_LIMIT, heard_words
 from skill.verification import RequestVerifier
-from skill.web.endpoint import CODEC
+from skill.web.alexa_turn import CODEC
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

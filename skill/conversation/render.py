@@ -82,7 +82,6 @@ class Reply:
 
 
 @cache
-@lru_cache(maxsize=64)  # a few markets' care lines: compiled once each, not per answer
 def number_pattern(care_lines: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One pattern for a market's care numbers (longest first) and each number's say-as kind."""
     kinds = dict(care_lines)

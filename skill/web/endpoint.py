@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge, RequestTimeout
 
 from skill.persistence import is_reachable
-from skill.web.alexa_turn import CODEC, LAST_RESORT, Services, answer_alexa, to_json  # noqa: F401 (re-exported)
+from skill.web.alexa_turn import Services, answer_alexa, refusal, to_json
 
 try:  # gunicorn's errors for a body it cannot decode (chunk sizes, terminators); absent on Lambda
     from gunicorn.http.errors import ParseException
@@ -28,21 +28,24 @@ def services() -> Services:
     return current_app.extensions["lump_relief"]
 
 
+def respond(status: int, content: bytes) -> Response:
+    return Response(content, status=status, mimetype="application/json")
+
+
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(to_json(payload), status=status, mimetype="application/json")
+    return respond(status, to_json(payload))
 
 
 def refuse(status: int, error: str, check: str) -> Response:
-    log.warning("request refused", extra={"status": status, "check": check})
-    return json_response({"error": error}, status)
+    """The turn's own refusal (one WARNING line naming the check), as Flask's response."""
+    return respond(*refusal(status, error, check))
 
 
 @alexa.post("/")
 def alexa_request() -> Response:
     """The turn itself is framework-free (skill/web/alexa_turn.py); here only the body is read."""
     body = read_body(current_app.config["MAX_CONTENT_LENGTH"])
-    status, content = answer_alexa(services(), request.headers, body)
-    return Response(content, status=status, mimetype="application/json")
+    return respond(*answer_alexa(services(), request.headers, body))
 
 
 class MalformedBody(BadRequest):
