@@ -1,6 +1,7 @@
 """The attribute stores, against real resources: temp SQLite files and a real dynalite."""
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from skill.persistence import (
     build_persistence_adapter,
     is_reachable,
 )
+from skill.persistence.checkpoints import CHECKPOINT_SECONDS
 
 REPO = Path(__file__).resolve().parents[1]
 SERIALIZER = DefaultSerializer()
@@ -145,6 +147,51 @@ def test_the_sqlite_file_runs_in_wal_mode(sqlite_store_url):
     build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for("amzn1.ask.account.ada"))
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def rows_in_the_file_itself(path: Path) -> int:
+    """Rows the database file holds, leaving out what is still only in its write-ahead log."""
+    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return connection.execute("SELECT count(*) FROM attributes").fetchone()[0]
+    except sqlite3.OperationalError:  # not even the table has reached the file yet
+        return 0
+    finally:
+        connection.close()
+
+
+def test_the_log_reaches_the_file_without_any_of_her_turns_copying_it(sqlite_store_url):
+    """Her commits only append to the log (a checkpoint inside one cost ~4 ms); a thread copies it."""
+    path = sqlite_path(sqlite_store_url)
+    store = build_persistence_adapter(sqlite_store_url)
+    for number in range(200):
+        store.save_attributes(envelope_for(f"amzn1.ask.account.mother-{number}"), PROGRESS)
+    deadline = time.monotonic() + 10 * CHECKPOINT_SECONDS
+    while rows_in_the_file_itself(path) < 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert rows_in_the_file_itself(path) == 200
+    assert len(store.get_attributes(envelope_for("amzn1.ask.account.mother-7"))) == len(PROGRESS)
+
+
+def test_the_checkpoint_thread_never_brings_back_a_deleted_file(sqlite_store_url):
+    path = sqlite_path(sqlite_store_url)
+    store = build_persistence_adapter(sqlite_store_url)
+    store.save_attributes(envelope_for("amzn1.ask.account.ada"), PROGRESS)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    time.sleep(3 * CHECKPOINT_SECONDS)
+    assert not path.exists()
+
+
+def test_the_checkpoint_thread_ends_when_its_store_is_gone(sqlite_store_url):
+    store = build_persistence_adapter(sqlite_store_url)
+    store.save_attributes(envelope_for("amzn1.ask.account.ada"), PROGRESS)
+    thread = store._checkpoints._thread
+    assert thread is not None and thread.is_alive()
+    del store
+    gc.collect()
+    thread.join(timeout=5 * CHECKPOINT_SECONDS)
+    assert not thread.is_alive()
 
 
 def test_a_saved_row_holds_json_and_no_date(sqlite_store_url):

@@ -30,6 +30,7 @@ from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
 from skill.persistence.changes import StoredVisit, answered_expiry, answered_key, expiry, new_record_id
+from skill.persistence.checkpoints import BACKSTOP_PAGES, LogCheckpoints
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,8 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         self._upkeep = threading.Lock()
         self._purge_after = 0.0
         self._erase_pending = False
+        # The log is copied into the file by a thread of each process, not inside a turn (checkpoints.py).
+        self._checkpoints = LogCheckpoints(self.path, file_identity)
 
     # The SDK's interface -------------------------------------------------------------------------
 
@@ -291,6 +294,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         except (sqlite3.Error, OSError) as e:
             raise PersistenceException(f"SQLite store at {self.path} could not {action}: {e}") from e
         local.connection, local.pid, local.identity = connection, os.getpid(), file_identity(self.path)
+        self._checkpoints.ensure_running()
         return connection
 
     def _drop(self) -> None:
@@ -356,6 +360,8 @@ def open_database(path: str) -> sqlite3.Connection:
             # In WAL mode NORMAL never corrupts the file and survives a process crash; only a power
             # cut may drop the last few commits (her step). It halves the write cost (see docs/performance.md).
             connection.execute("PRAGMA synchronous = NORMAL")
+            # Checkpoints are checkpoints.py's thread's; a commit does one itself only past this backstop.
+            connection.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
         connection.executescript(SCHEMA_PATH.read_text(encoding="utf-8"))
         drop_retired_columns(connection)
         add_expiry(connection)
