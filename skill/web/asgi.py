@@ -22,8 +22,10 @@ check, the log lines and the status codes are the ones the Flask path gives (tes
 Flask's request and response objects cost more than the rest of the bridge (docs/performance.md).
 Every other path (pages, health, 404s, 405s) still goes through Flask.
 
-Every answer gets one access line (method, path, status, duration; never an address, query string,
-header or body), written right after the app, in its context, so it carries the request id the app set.
+Every answer gets one line. Alexa's POST / is logged by the turn itself ("answered" or "request
+refused", with the request id, status and duration); every other path gets an access line (method,
+path, status, duration; never an address, query string, header or body), written right after the
+app, in its context, so it carries the request id the app set.
 """
 from __future__ import annotations
 
@@ -193,7 +195,8 @@ class WsgiBridge:
         except Exception:  # as in run_app: a server fault, logged with its traceback
             log.exception("app failed", extra={"status": 500})
             status, content = 500, b'{"error":"internal server error"}'
-        self.access("POST", "/", status, started)
+        # No access line: the turn's own line ("answered", "request refused") already carries the
+        # request id, status and duration, and one line a turn is cheaper than two (bench/stages.py).
         return status, [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode())], content
 
     async def refuse(self, scope: Scope, send: Send, status: int, error: str, check: str, started: float) -> None:
