@@ -35,10 +35,10 @@ def parse_envelope(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> dict[str, An
         raise MalformedRequest("envelope: body is not JSON") from error
     if not isinstance(envelope, dict):
         raise MalformedRequest("envelope: body is not a JSON object")
-    if _depth_exceeds(envelope, max_depth):
+    # Each container opens with one bracket, so a body with no more brackets than max_depth (Alexa's
+    # have a dozen or two) cannot nest deeper; counting bytes is ~10x cheaper than the walk.
+    if body.count(b"{") + body.count(b"[") > max_depth and _depth_exceeds(envelope, max_depth):
         raise MalformedRequest(f"envelope: nested deeper than {max_depth} levels")
-    if not isinstance(envelope, dict):
-        raise MalformedRequest("envelope: body is not a JSON object")
     request = envelope.get("request")
     if not isinstance(request, dict):
         raise MalformedRequest("envelope: request is missing")

@@ -24,9 +24,14 @@ def request_id_of(envelope: dict[str, Any]) -> str | None:
     return request_id if isinstance(request_id, str) and request_id else None
 
 
+def keeps_answered_ids(store: Any) -> bool:
+    """issubclass on the store's class: ABCMeta caches it, where isinstance on a Protocol walks its members each time."""
+    return issubclass(type(store), AnsweredRequests)
+
+
 def answered_before(store: Any, request_id: str | None) -> bool:
     """Whether this id was answered already; False when there is no id, no shared store, or no answer from it."""
-    if request_id is None or not isinstance(store, AnsweredRequests):
+    if request_id is None or not keeps_answered_ids(store):
         return False
     try:
         return store.answered_before(request_id)
@@ -37,7 +42,7 @@ def answered_before(store: Any, request_id: str | None) -> bool:
 
 
 def remember_answered(store: Any, request_id: str | None) -> None:
-    if request_id is None or not isinstance(store, AnsweredRequests):
+    if request_id is None or not keeps_answered_ids(store):
         return
     try:
         store.mark_answered(request_id)
