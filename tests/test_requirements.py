@@ -31,7 +31,8 @@ def test_the_runtime_and_server_requirements_hold_no_scientific_libraries() -> N
 def test_the_web_server_and_the_test_tools_stay_out_of_the_runtime() -> None:
     runtime = requirement_names("requirements.txt")
     assert not runtime & {"granian", "gunicorn", "pytest", "hypothesis", "ask-smapi-model", "pillow", "pyinstrument"}
-    assert {"granian", "gunicorn"} <= requirement_names("requirements-server.txt")
+    assert {"granian", "gunicorn", "uvloop"} <= requirement_names("requirements-server.txt")
+    assert "uvloop" not in runtime  # the web server's event loop; Lambda has none
     assert {"scikit-learn", "pytest"} <= requirement_names("requirements-dev.txt")
 
 
