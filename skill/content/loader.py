@@ -58,8 +58,13 @@ class LocaleContent:
     def speaks_phone_number(self, text: str) -> bool:
         """True when the text says one of the market's lines to call, which must come last in its turn:
         a phone number, or a short non-emergency line (NHS 111, 811) she must remember too."""
-        return any(line["spoken"] in text for line in self.care_lines
-                   if is_phone_number(line) or not line.get("name", "").startswith("Emergency"))
+        return any(spoken in text for spoken in self.lines_to_remember)
+
+    @functools.cached_property
+    def lines_to_remember(self) -> tuple[str, ...]:
+        """How each of those lines is spoken, picked out once rather than on every turn."""
+        return tuple(line["spoken"] for line in self.care_lines
+                     if is_phone_number(line) or not line.get("name", "").startswith("Emergency"))
 
     def text(self, key: str, **values: Any) -> str:
         """A whole sentence with its runtime placeholders ({step_number}...) filled."""

@@ -166,7 +166,9 @@ class Reading:
 
 def read_words(text: str | None) -> Reading:
     """The care route her words carry, clause by clause, the most urgent first."""
-    said = spoken_form(text or "")
+    if not text:  # most turns: an intent with no slot filled
+        return Reading(None)
+    said = spoken_form(text)
     if not said:
         return Reading(None)
     words = danger_words()

@@ -61,10 +61,13 @@ class EnvelopeCodec:
         """Deserialise one value for a type given as a class or as the SDK's type string."""
         if payload is None:
             return None
+        return self._converter(spec)(payload)
+
+    def _converter(self, spec: Any) -> Convert:
         converter = self._converters.get(spec)
         if converter is None:
             converter = self._converters[spec] = self._compile(spec)
-        return converter(payload)
+        return converter
 
     def plain(self, value: Any) -> Any:
         """Serialise like DefaultSerializer.serialize, with each model's key map built once."""
@@ -89,8 +92,8 @@ class EnvelopeCodec:
         result = {}
         for attribute, key in fields:
             item = getattr(value, attribute)
-            if item is not None:
-                result[key] = plain(item)
+            if item is not None:  # most fields are strings or numbers: kept without a call
+                result[key] = item if isinstance(item, PRIMITIVES) else plain(item)
         return result
 
     def _compile(self, spec: Any) -> Convert:
@@ -108,7 +111,13 @@ class EnvelopeCodec:
             return to_datetime
         if spec is date:
             return lambda payload: to_datetime(payload).date()
-        return lambda payload: self._model(payload, spec)
+        if hasattr(spec, "get_real_child_model"):  # an abstract base: the payload names the class
+            return lambda payload: self._model(payload, spec)
+        # A concrete model is built straight away; request_envelope wraps any error as _model would.
+        build = self._models.get(spec)
+        if build is None:
+            build = self._models[spec] = self._model_builder(spec)
+        return build
 
     def _list_converter(self, spec: str) -> Convert:
         match = LIST_TYPE.match(spec)
@@ -155,16 +164,24 @@ class EnvelopeCodec:
         fields = tuple((attribute, key, types[attribute]) for attribute, key in merged_attribute_map(model).items())
         known = frozenset(key for _, key, _ in fields)
         new_instance = instance_factory(model)
-        convert = self.convert
+        # Each field's converter, looked up on the first build (a model may refer to itself), with the
+        # primitive type a value already has when no conversion is needed, so a string costs no call.
+        plan: list[tuple[str, str, Convert, type | None]] = []
 
         def build(payload: Any) -> Any:
+            if not plan:
+                plan.extend((attribute, key, self._converter(spec), primitive_of(spec)) for attribute, key, spec in fields)
             instance = new_instance()
-            for attribute, key, spec in fields:
+            for attribute, key, converter, kind in plan:
                 if key in payload:
-                    setattr(instance, attribute, convert(payload[key], spec))
-            for key in payload:
-                if key not in known:
-                    setattr(instance, key, payload[key])
+                    value = payload[key]
+                    if value is not None and type(value) is not kind:
+                        value = converter(value)
+                    setattr(instance, attribute, value)
+            if not known.issuperset(payload):
+                for key in payload:
+                    if key not in known:
+                        setattr(instance, key, payload[key])
             return instance
 
         return build
@@ -194,6 +211,12 @@ def instance_factory(model: type) -> Callable[[], Any]:
         return made
 
     return instance
+
+
+def primitive_of(spec: Any) -> type | None:
+    """The primitive type a spec names ("str", "int", ...), whose values of exactly that type pass unchanged."""
+    kind = NATIVE_TYPES.get(spec) if isinstance(spec, str) else spec
+    return kind if kind in PRIMITIVES else None
 
 
 def primitive_converter(kind: type) -> Convert:
