@@ -88,11 +88,11 @@ def instrument(clock: StageClock, app: Any) -> None:
     alexa_turn.to_json = clock.wrap("serialise", alexa_turn.to_json)
     alexa_turn.CODEC.response_dict = clock.wrap("serialise", alexa_turn.CODEC.response_dict)
     alexa_turn._answer = clock.wrap("SDK + turn", alexa_turn._answer)
-    for name in ("answered_before", "remember_answered"):
+    for name in ("replayed", "release"):
         setattr(replays, name, clock.wrap("store", getattr(replays, name)))
     store = service.persistence
     for name in ("get_attributes", "save_attributes", "delete_attributes", "count_visit", "set_step",
-                 "answered_before", "mark_answered"):
+                 "claim_request", "release_request"):
         if hasattr(store, name):
             setattr(store, name, clock.wrap("store", getattr(store, name)))
     skill = service.skill

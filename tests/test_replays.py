@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from typing import Any
@@ -45,6 +46,18 @@ def test_a_replayed_request_is_refused_and_her_visit_counted_once(app_factory, s
     assert [(r.status_code, r.get_json()) for r in replays] == [(400, {"error": "request already answered"})] * 4
     refused = [line for line in map(json.loads, log_lines) if line["message"] == "request refused"]
     assert [(line["check"], line["status"]) for line in refused] == [("replayed request id", 400)] * 4
+    assert build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for(HER))["visits"] == 1
+
+
+def test_copies_of_one_request_racing_on_eight_threads_are_answered_once(app_factory, sqlite_store_url: str,
+                                                                          pki: TestPKI) -> None:
+    """The id is claimed before the answer, in one write: no copy slips in while the first is answered."""
+    app = app_factory(sqlite_store_url, VERIFIER=pki.verifier())()
+    body, headers = signed(pki, Session(user_id=HER).intent("RelieveLumpIntent"))
+    with ThreadPoolExecutor(8) as pool:
+        statuses = sorted(pool.map(lambda _: app.test_client().post("/", data=body, headers=headers).status_code,
+                                   range(8)))
+    assert statuses == [200] + [400] * 7
     assert build_persistence_adapter(sqlite_store_url).get_attributes(envelope_for(HER))["visits"] == 1
 
 
@@ -91,13 +104,20 @@ def test_without_signature_checks_ids_are_neither_checked_nor_kept(app_factory, 
 @pytest.mark.parametrize("store_url", ["sqlite", "dynamodb"], indirect=True)
 def test_each_store_keeps_an_answered_id_only_for_the_replay_window(store_url: str, monkeypatch) -> None:
     store = guarded(build_persistence_adapter(store_url))
-    assert not store.answered_before("amzn1.echo-api.request.one")
-    store.mark_answered("amzn1.echo-api.request.one")
-    assert store.answered_before("amzn1.echo-api.request.one")
-    assert not store.answered_before("amzn1.echo-api.request.two")
+    assert store.claim_request("amzn1.echo-api.request.one")  # the first copy is answered
+    assert not store.claim_request("amzn1.echo-api.request.one")  # every later one, on any worker, is not
+    assert store.claim_request("amzn1.echo-api.request.two")
     later = time.time() + ANSWERED_KEEP_SECONDS + 1
     monkeypatch.setattr(time, "time", lambda: later)
-    assert not store.answered_before("amzn1.echo-api.request.one")
+    assert store.claim_request("amzn1.echo-api.request.one")  # past the window it is no one's any more
+
+
+@pytest.mark.parametrize("store_url", ["sqlite", "dynamodb"], indirect=True)
+def test_each_store_releases_an_id_whose_answer_failed(store_url: str) -> None:
+    store = guarded(build_persistence_adapter(store_url))
+    assert store.claim_request("amzn1.echo-api.request.failed")
+    store.release_request("amzn1.echo-api.request.failed")
+    assert store.claim_request("amzn1.echo-api.request.failed")  # Alexa's retry is answered
 
 
 def test_two_server_processes_on_one_store_refuse_each_others_replays(tmp_path: Path, blackhole: int) -> None:  # noqa: F811

@@ -68,11 +68,12 @@ class AnsweredRequests(Protocol):
     request replayed within Amazon's 150 s window is refused everywhere (skill/web/replays.py). An id
     is kept ANSWERED_KEEP_SECONDS, never longer; it says nothing about her."""
 
-    def answered_before(self, request_id: str) -> bool:
-        """Whether this request id was answered within the last ANSWERED_KEEP_SECONDS."""
+    def claim_request(self, request_id: str) -> bool:
+        """Keep the id as being answered, in one write; False when it was kept already within the last
+        ANSWERED_KEEP_SECONDS (a replay, or a copy racing the first on another worker)."""
 
-    def mark_answered(self, request_id: str) -> None:
-        """Remember that this request id was answered."""
+    def release_request(self, request_id: str) -> None:
+        """Forget an id whose answer failed, so Alexa's own retry of it is answered."""
 
 
 @runtime_checkable

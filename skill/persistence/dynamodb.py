@@ -166,24 +166,31 @@ class DynamoDbStore(DynamoDbAdapter):
             raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
         return True
 
-    def answered_before(self, request_id: str) -> bool:
-        """A consistent read of the id's item; one past its expiry (TTL not yet run) is not answered."""
-        self._ensure_table()
-        try:
-            item = self.dynamodb.Table(self.table_name).get_item(
-                Key={self.partition_key_name: answered_key(request_id)}, ConsistentRead=True).get("Item")
-        except (BotoCoreError, ClientError) as e:
-            raise PersistenceException(f"DynamoDB could not check a request id: {type(e).__name__}: {e}") from e
-        return bool(item) and not expired(item.get(EXPIRES))
-
-    def mark_answered(self, request_id: str) -> None:
+    def claim_request(self, request_id: str) -> bool:
+        """One conditional write: the id's item, unless one is there and alive (past its expiry, TTL not
+        yet run, it is taken over)."""
         self._ensure_table()
         item = {self.partition_key_name: answered_key(request_id), self.attribute_name: {},
                 EXPIRES: answered_expiry()}
         try:
-            self.dynamodb.Table(self.table_name).put_item(Item=item)
+            self.dynamodb.Table(self.table_name).put_item(
+                Item=item, ConditionExpression="attribute_not_exists(#k) OR #e <= :now",
+                ExpressionAttributeNames={"#k": self.partition_key_name, "#e": EXPIRES},
+                ExpressionAttributeValues={":now": int(time.time())})
+        except ClientError as e:
+            if error_code(e) == CONDITION_FAILED:
+                return False
+            raise PersistenceException(f"DynamoDB could not claim a request id: {type(e).__name__}: {e}") from e
+        except BotoCoreError as e:
+            raise PersistenceException(f"DynamoDB could not claim a request id: {type(e).__name__}: {e}") from e
+        return True
+
+    def release_request(self, request_id: str) -> None:
+        self._ensure_table()
+        try:
+            self.dynamodb.Table(self.table_name).delete_item(Key={self.partition_key_name: answered_key(request_id)})
         except (BotoCoreError, ClientError) as e:
-            raise PersistenceException(f"DynamoDB could not remember a request id: {type(e).__name__}: {e}") from e
+            raise PersistenceException(f"DynamoDB could not release a request id: {type(e).__name__}: {e}") from e
 
     def ping(self) -> None:
         """Describe the table now (creating it if missing), write a row that belongs to no one in the

@@ -84,11 +84,11 @@ class GuardedStore(AbstractPersistenceAdapter):
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         return self._call(self.store.set_step, request_envelope, record, step)
 
-    def answered_before(self, request_id: str) -> bool:
-        return self._call(self.store.answered_before, request_id)
+    def claim_request(self, request_id: str) -> bool:
+        return self._call(self.store.claim_request, request_id)
 
-    def mark_answered(self, request_id: str) -> None:
-        self._call(self.store.mark_answered, request_id)
+    def release_request(self, request_id: str) -> None:
+        self._call(self.store.release_request, request_id)
 
     # Health ------------------------------------------------------------------------------------------
 

@@ -66,10 +66,10 @@ SAVE = """
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
 # A request id answered: a row with an empty document, expiring like any record (the purge frees it).
-ANSWERED = "SELECT 1 FROM attributes WHERE id = :id AND expires_at > :now"
-MARK_ANSWERED = """
-    INSERT INTO attributes (id, attributes, expires_at) VALUES (?, '{}', ?)
-    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at
+# Claimed in one write: a new row, or an expired one taken over; a row still alive changes nothing.
+CLAIM_REQUEST = """
+    INSERT INTO attributes (id, attributes, expires_at) VALUES (:id, '{}', :expires)
+    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE attributes.expires_at <= :now
 """
 # One statement: a new record, or the stored one with one more visit, its step and id kept and
 # anything else (an older version's topic and date) dropped. A malformed or expired record starts afresh.
@@ -172,23 +172,17 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         key = self.partition_keygen(request_envelope)
-        connection = self._connection("store her step")
-        try:
-            changed = connection.execute(SET_STEP, {"id": key, "record": record, "step": step,
-                                                    "expires": expiry(), "now": int(time.time())}).rowcount
-        except sqlite3.Error as e:
-            self._drop()
-            raise PersistenceException(f"SQLite store could not store her step: {e}") from e
-        return changed == 1
+        return self._rows_changed("store her step", SET_STEP, {"id": key, "record": record, "step": step,
+                                                               "expires": expiry(), "now": int(time.time())}) == 1
 
     # Request ids answered (changes.AnsweredRequests) --------------------------------------------
 
-    def answered_before(self, request_id: str) -> bool:
-        return bool(self._execute("check a request id", ANSWERED,
-                                  {"id": answered_key(request_id), "now": int(time.time())}))
+    def claim_request(self, request_id: str) -> bool:
+        return self._rows_changed("claim a request id", CLAIM_REQUEST, {
+            "id": answered_key(request_id), "expires": answered_expiry(), "now": int(time.time())}) == 1
 
-    def mark_answered(self, request_id: str) -> None:
-        self._execute("remember a request id", MARK_ANSWERED, (answered_key(request_id), answered_expiry()))
+    def release_request(self, request_id: str) -> None:
+        self._execute("release a request id", DELETE, (answered_key(request_id),))
 
     # Upkeep: the purge and a pending erase ---------------------------------------------------------
 
@@ -273,6 +267,15 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         connection = self._connection(action)
         try:
             return connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as e:
+            self._drop()
+            raise PersistenceException(f"SQLite store could not {action}: {e}") from e
+
+    def _rows_changed(self, action: str, sql: str, parameters: dict[str, Any]) -> int:
+        """Run one change and say how many rows it changed; a failure drops the connection."""
+        connection = self._connection(action)
+        try:
+            return connection.execute(sql, parameters).rowcount
         except sqlite3.Error as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not {action}: {e}") from e

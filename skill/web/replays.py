@@ -1,9 +1,11 @@
-"""A signed request is answered once: its id, remembered in the store every worker shares, refuses a
+"""A signed request is answered once: its id, claimed in the store every worker shares, refuses a
 replay within Amazon's 150 s timestamp window, on any worker or host that uses the same store.
 
-An id is remembered only after a successful answer, so Alexa's own retry of a request that failed is
-answered. When the store cannot say (failing, slow, or skipped by its guard) the request is answered:
-her answer matters more than refusing a copy, and the timestamp check still bounds any replay to 150 s.
+The id is claimed before the answer, in one write (a read and a write before), so two copies racing
+on two workers cannot both be answered; an answer that fails releases it, so Alexa's own retry of a
+request that failed is answered. When the store cannot say (failing, slow, or skipped by its guard)
+the request is answered: her answer matters more than refusing a copy, and the timestamp check still
+bounds any replay to 150 s.
 """
 from __future__ import annotations
 
@@ -29,23 +31,25 @@ def keeps_answered_ids(store: Any) -> bool:
     return issubclass(type(store), AnsweredRequests)
 
 
-def answered_before(store: Any, request_id: str | None) -> bool:
-    """Whether this id was answered already; False when there is no id, no shared store, or no answer from it."""
+def replayed(store: Any, request_id: str | None) -> bool:
+    """Claim the id; True when it was claimed already (a replay). False when there is no id, no shared
+    store, or no answer from it."""
     if request_id is None or not keeps_answered_ids(store):
         return False
     try:
-        return store.answered_before(request_id)
+        return not store.claim_request(request_id)
     except PersistenceException as error:
         log.warning("replay check skipped: the store did not answer",
                     extra={"check": "replay", "cause": cause_of(error)})
         return False
 
 
-def remember_answered(store: Any, request_id: str | None) -> None:
+def release(store: Any, request_id: str | None) -> None:
+    """Forget a claimed id whose answer failed, so a retry of the same request is answered."""
     if request_id is None or not keeps_answered_ids(store):
         return
     try:
-        store.mark_answered(request_id)
+        store.release_request(request_id)
     except PersistenceException as error:
-        log.warning("request id not remembered: the store did not answer",
+        log.warning("request id not released: the store did not answer; a retry within 150 s is refused",
                     extra={"check": "replay", "cause": cause_of(error)})
