@@ -114,7 +114,7 @@ class WsgiBridge:
             return  # no websockets here (granian is started with websockets off)
         started = time.perf_counter()
         try:
-            body = await asyncio.wait_for(self.read_body(scope, receive), self.body_deadline)
+            body = await self.read_body_within_deadline(scope, receive)
         except ClientGone:
             # granian also reports a body it cannot decode (a broken chunk) as a disconnect: answer 400
             # in case the client is still there; if it really left, the send fails and nothing is lost.
@@ -139,6 +139,29 @@ class WsgiBridge:
             status, headers, content = contextvars.Context().run(self.run_app, wsgi_environ(scope, body), started)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
+
+    async def read_body_within_deadline(self, scope: Scope, receive: Receive) -> bytes:
+        """The whole body, or asyncio.TimeoutError past body_deadline. A timer cancels this very task:
+        asyncio.wait_for would run the read as a task of its own, which cost more than the rest of the
+        bridge in bench/ (the server's share in docs/performance.md)."""
+        task = asyncio.current_task()
+        assert task is not None
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            task.cancel()
+
+        timer = asyncio.get_running_loop().call_later(self.body_deadline, expire)
+        try:
+            return await self.read_body(scope, receive)
+        except asyncio.CancelledError:
+            if not expired:
+                raise  # not ours (the server stopping): let it through
+            task.uncancel()
+            raise asyncio.TimeoutError from None
+        finally:
+            timer.cancel()
 
     async def read_body(self, scope: Scope, receive: Receive) -> bytes:
         declared = header(scope, b"content-length")
