@@ -95,8 +95,14 @@ def speech_ssml(sentences: list[str], care_lines: tuple[dict[str, str], ...] = D
     Each of the market's care numbers is marked up so Alexa says it the way people do: 999 as
     "nine nine nine", 0300 100 0212 as a phone number; "triple zero" is already words.
     """
-    spoken = PAUSE.join(html.escape(sentence, quote=False) for sentence in sentences if sentence)
     marked = tuple((line["spoken"], line["say_as"]) for line in care_lines if line.get("say_as"))
+    return marked_ssml(tuple(sentences), marked)
+
+
+@lru_cache(maxsize=4096)
+def marked_ssml(sentences: tuple[str, ...], marked: tuple[tuple[str, str], ...]) -> str:
+    """speech_ssml's work, done once per distinct answer and market (answers repeat; bounded as spoken_words is)."""
+    spoken = PAUSE.join(html.escape(sentence, quote=False) for sentence in sentences if sentence)
     if marked:
         pattern, kinds = number_pattern(marked)
         spoken = pattern.sub(
