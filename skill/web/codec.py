@@ -161,22 +161,22 @@ class EnvelopeCodec:
         if not hasattr(model, "deserialized_types"):
             return lambda payload: payload
         types = model.deserialized_types
-        fields = tuple((attribute, key, types[attribute]) for attribute, key in merged_attribute_map(model).items())
-        known = frozenset(key for _, key, _ in fields)
+        # Each field with the primitive type its values already have when no conversion is needed, so a
+        # string costs no call; other converters are found when the field first arrives (resolving them
+        # all up front would import every model a field could hold, APL's on a speaker too).
+        fields = tuple((attribute, key, types[attribute], primitive_of(types[attribute]))
+                       for attribute, key in merged_attribute_map(model).items())
+        known = frozenset(key for _, key, _, _ in fields)
         new_instance = instance_factory(model)
-        # Each field's converter, looked up on the first build (a model may refer to itself), with the
-        # primitive type a value already has when no conversion is needed, so a string costs no call.
-        plan: list[tuple[str, str, Convert, type | None]] = []
+        converters, converter_for = self._converters, self._converter
 
         def build(payload: Any) -> Any:
-            if not plan:
-                plan.extend((attribute, key, self._converter(spec), primitive_of(spec)) for attribute, key, spec in fields)
             instance = new_instance()
-            for attribute, key, converter, kind in plan:
+            for attribute, key, spec, kind in fields:
                 if key in payload:
                     value = payload[key]
                     if value is not None and type(value) is not kind:
-                        value = converter(value)
+                        value = (converters.get(spec) or converter_for(spec))(value)
                     setattr(instance, attribute, value)
             if not known.issuperset(payload):
                 for key in payload:
