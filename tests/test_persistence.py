@@ -27,7 +27,8 @@ from skill.persistence import (
     build_persistence_adapter,
     is_reachable,
 )
-from skill.persistence.checkpoints import CHECKPOINT_SECONDS
+from skill.persistence.checkpoints import CHECKPOINT_SECONDS, LogCheckpoints
+from skill.persistence.sqlite import file_identity
 
 REPO = Path(__file__).resolve().parents[1]
 SERIALIZER = DefaultSerializer()
@@ -181,6 +182,41 @@ def test_the_checkpoint_thread_never_brings_back_a_deleted_file(sqlite_store_url
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     time.sleep(3 * CHECKPOINT_SECONDS)
     assert not path.exists()
+
+
+def test_a_process_forked_while_the_log_is_being_copied_can_still_use_sqlite(sqlite_store_url):
+    """fork() copies only the forking thread; a checkpoint under way must not leave SQLite's mutexes held
+    in the child (a worker forked by a server or a test would hang at its first query)."""
+    path = sqlite_path(sqlite_store_url)
+    store = build_persistence_adapter(sqlite_store_url)
+    store.save_attributes(envelope_for("amzn1.ask.account.ada"), PROGRESS)
+    busy = LogCheckpoints(str(path), file_identity, interval=0)  # checkpointing without pause
+    busy.ensure_running()
+    children = []
+    for _ in range(40):
+        child = os.fork()
+        if child == 0:  # the child: one query, then out, without running the parent's clean-up
+            try:
+                connection = sqlite3.connect(path)
+                connection.execute("SELECT count(*) FROM attributes").fetchall()
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        children.append(child)
+    deadline = time.monotonic() + 20
+    unfinished = set(children)
+    while unfinished and time.monotonic() < deadline:
+        for child in list(unfinished):
+            finished, status = os.waitpid(child, os.WNOHANG)
+            if finished:
+                assert os.waitstatus_to_exitcode(status) == 0
+                unfinished.discard(child)
+        time.sleep(0.01)
+    for child in unfinished:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+    assert not unfinished, f"{len(unfinished)} of 40 forked children hung at their first SQLite call"
+    del busy
 
 
 def test_the_checkpoint_thread_ends_when_its_store_is_gone(sqlite_store_url):

@@ -27,6 +27,13 @@ CHECKPOINT_SECONDS = 0.5
 # Pages (4 KB each) after which a commit checkpoints by itself: far past what the thread lets build up.
 BACKSTOP_PAGES = 10_000
 PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
+# fork() copies only the thread that forks: had a checkpointing thread been inside SQLite then,
+# holding SQLite's own mutexes, the child would wait on them forever at its first SQLite call (seen
+# in a test that forks its workers). So a fork waits for the checkpoint under way, and none starts
+# until the fork is done; the thread holds this only while it is in SQLite.
+_in_sqlite = threading.Lock()
+os.register_at_fork(before=_in_sqlite.acquire, after_in_parent=_in_sqlite.release,
+                    after_in_child=_in_sqlite.release)
 
 
 class LogCheckpoints:
@@ -66,23 +73,25 @@ def _checkpoint_loop(owner: weakref.ReferenceType[LogCheckpoints]) -> None:
             current = identity(path)
             if current is None:
                 continue  # no file (yet, or any more): nothing to copy, and nothing is created
-            try:
-                if connection is None or current != opened_identity:
+            with _in_sqlite:
+                try:
+                    if connection is None or current != opened_identity:
+                        if connection is not None:
+                            connection.close()
+                        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None,
+                                                     timeout=0, check_same_thread=False)
+                        opened_identity = current
+                    connection.execute(PASSIVE).fetchall()
+                    cause = None
+                except sqlite3.Error as error:
                     if connection is not None:
                         connection.close()
-                    connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None,
-                                                 timeout=0, check_same_thread=False)
-                    opened_identity = current
-                connection.execute(PASSIVE).fetchall()
-                failing = False
-            except sqlite3.Error as error:
-                if connection is not None:
-                    connection.close()
-                connection = None
-                if not failing:  # one line when it starts failing, not one every half second
-                    logger.warning("could not copy the log into the file; SQLite's own checkpoint still bounds it",
-                                   extra={"outcome": "checkpoint failed", "cause": type(error).__name__})
-                failing = True
+                    connection, cause = None, type(error).__name__
+            if cause is not None and not failing:  # one line when it starts failing, not every half second
+                logger.warning("could not copy the log into the file; SQLite's own checkpoint still bounds it",
+                               extra={"outcome": "checkpoint failed", "cause": cause})
+            failing = cause is not None
     finally:
         if connection is not None:
-            connection.close()
+            with _in_sqlite:
+                connection.close()
