@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -149,22 +150,13 @@ class DynamoDbStore(DynamoDbAdapter):
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         """Set only the step, and only while the stored record is the one this session began with."""
         self._ensure_table()
-        table = self.dynamodb.Table(self.table_name)
-        try:
-            table.update_item(
-                Key={self.partition_key_name: self.partition_keygen(request_envelope)},
-                UpdateExpression="SET #a.#s = :step, #e = :expires",
-                ConditionExpression="#a.#r = :record AND (attribute_not_exists(#e) OR #e > :now)",
-                ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD, "#e": EXPIRES},
-                ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry(),
-                                           ":now": int(time.time())})
-        except ClientError as e:
-            if error_code(e) == CONDITION_FAILED:
-                return False
-            raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
-        except BotoCoreError as e:
-            raise PersistenceException(f"DynamoDB could not store her step: {type(e).__name__}: {e}") from e
-        return True
+        return written_on_condition("store her step", lambda: self.dynamodb.Table(self.table_name).update_item(
+            Key={self.partition_key_name: self.partition_keygen(request_envelope)},
+            UpdateExpression="SET #a.#s = :step, #e = :expires",
+            ConditionExpression="#a.#r = :record AND (attribute_not_exists(#e) OR #e > :now)",
+            ExpressionAttributeNames={"#a": self.attribute_name, "#s": STEP, "#r": RECORD, "#e": EXPIRES},
+            ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry(),
+                                       ":now": int(time.time())}))
 
     def claim_request(self, request_id: str) -> bool:
         """One conditional write: the id's item, unless one is there and alive (past its expiry, TTL not
@@ -172,18 +164,10 @@ class DynamoDbStore(DynamoDbAdapter):
         self._ensure_table()
         item = {self.partition_key_name: answered_key(request_id), self.attribute_name: {},
                 EXPIRES: answered_expiry()}
-        try:
-            self.dynamodb.Table(self.table_name).put_item(
-                Item=item, ConditionExpression="attribute_not_exists(#k) OR #e <= :now",
-                ExpressionAttributeNames={"#k": self.partition_key_name, "#e": EXPIRES},
-                ExpressionAttributeValues={":now": int(time.time())})
-        except ClientError as e:
-            if error_code(e) == CONDITION_FAILED:
-                return False
-            raise PersistenceException(f"DynamoDB could not claim a request id: {type(e).__name__}: {e}") from e
-        except BotoCoreError as e:
-            raise PersistenceException(f"DynamoDB could not claim a request id: {type(e).__name__}: {e}") from e
-        return True
+        return written_on_condition("claim a request id", lambda: self.dynamodb.Table(self.table_name).put_item(
+            Item=item, ConditionExpression="attribute_not_exists(#k) OR #e <= :now",
+            ExpressionAttributeNames={"#k": self.partition_key_name, "#e": EXPIRES},
+            ExpressionAttributeValues={":now": int(time.time())}))
 
     def release_request(self, request_id: str) -> None:
         self._ensure_table()
@@ -263,6 +247,19 @@ class DynamoDbStore(DynamoDbAdapter):
         except client.exceptions.ResourceInUseException:
             return "CREATING"
         return response["TableDescription"]["TableStatus"]
+
+
+def written_on_condition(action: str, write: Callable[[], Any]) -> bool:
+    """Make one conditional write: True when it was made, False when its condition did not hold."""
+    try:
+        write()
+    except ClientError as e:
+        if error_code(e) == CONDITION_FAILED:
+            return False
+        raise PersistenceException(f"DynamoDB could not {action}: {type(e).__name__}: {e}") from e
+    except BotoCoreError as e:
+        raise PersistenceException(f"DynamoDB could not {action}: {type(e).__name__}: {e}") from e
+    return True
 
 
 def expired(expires_at: Any, now: float | None = None) -> bool:
