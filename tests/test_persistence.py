@@ -27,6 +27,7 @@ from skill.persistence import (
     build_persistence_adapter,
     is_reachable,
 )
+from skill.persistence import checkpoints
 from skill.persistence.checkpoints import CHECKPOINT_SECONDS, LogCheckpoints
 from skill.persistence.sqlite import file_identity
 
@@ -217,6 +218,32 @@ def test_a_process_forked_while_the_log_is_being_copied_can_still_use_sqlite(sql
         os.waitpid(child, 0)
     assert not unfinished, f"{len(unfinished)} of 40 forked children hung at their first SQLite call"
     del busy
+
+
+class BusyFile:
+    """What SQLite answers while another worker's thread checkpoints or a connection holds the lock."""
+
+    def execute(self, sql: str):
+        error = sqlite3.OperationalError("database is locked")
+        error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+        raise error
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_moment_when_the_file_is_busy_is_no_checkpoint_failure(sqlite_store_url, caplog, monkeypatch):
+    """Busy for a moment: the thread tries again at its next tick and says nothing (an operator would
+    otherwise read warnings that mean nothing; seen when another connection changed the schema)."""
+    path = sqlite_path(sqlite_store_url)
+    build_persistence_adapter(sqlite_store_url).save_attributes(envelope_for("amzn1.ask.account.ada"), PROGRESS)
+    monkeypatch.setattr(checkpoints.sqlite3, "connect", lambda *arguments, **options: BusyFile())
+    with caplog.at_level("WARNING", logger="skill.persistence.checkpoints"):
+        busy = LogCheckpoints(str(path), file_identity, interval=0.005)
+        busy.ensure_running()
+        time.sleep(0.3)  # some sixty ticks, every one of them busy
+        del busy
+    assert not [record for record in caplog.records if record.name == "skill.persistence.checkpoints"]
 
 
 def test_the_checkpoint_thread_ends_when_its_store_is_gone(sqlite_store_url):

@@ -27,6 +27,8 @@ CHECKPOINT_SECONDS = 0.5
 # Pages (4 KB each) after which a commit checkpoints by itself: far past what the thread lets build up.
 BACKSTOP_PAGES = 10_000
 PASSIVE = "PRAGMA wal_checkpoint(PASSIVE)"
+# Another process's thread checkpointing, or a writer holding a lock, for a moment: not a failure.
+BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 # fork() copies only the thread that forks: had a checkpointing thread been inside SQLite then,
 # holding SQLite's own mutexes, the child would wait on them forever at its first SQLite call (seen
 # in a test that forks its workers). So a fork waits for the checkpoint under way, and none starts
@@ -84,6 +86,8 @@ def _checkpoint_loop(owner: weakref.ReferenceType[LogCheckpoints]) -> None:
                     connection.execute(PASSIVE).fetchall()
                     cause = None
                 except sqlite3.Error as error:
+                    if getattr(error, "sqlite_errorcode", None) in BUSY:
+                        continue  # another worker's thread, or a writer, has it now: the next tick will do
                     if connection is not None:
                         connection.close()
                     connection, cause = None, type(error).__name__
