@@ -1,13 +1,14 @@
 """A signed request is answered once: a copy replayed inside Amazon's 150 s window is refused, by every
 worker and every process that shares the store, and her visit is counted once.
 
-The ids are remembered in the store itself (skill/web/replays.py), only after a successful answer, and
-only as long as a replay could still pass the timestamp check.
+The ids are claimed in the store itself before the answer (skill/web/replays.py), released when the
+answer fails, and kept only as long as a copy could still pass the timestamp check.
 """
 from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta, timezone
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from skill.envelopes import Session
 from skill.persistence import GuardedStore, SQLitePersistenceAdapter, build_persistence_adapter, guarded
-from skill.persistence.changes import ANSWERED_KEEP_SECONDS
+from skill.verification.envelope import check_timestamp
+from skill.verification.errors import VerificationError
+from skill.web import replays
 from tests.signing import TestPKI
 from tests.test_persistence import envelope_for
 from tests.test_serving import Server, blackhole  # noqa: F401  (the fixture)
@@ -102,22 +105,53 @@ def test_without_signature_checks_ids_are_neither_checked_nor_kept(app_factory, 
 
 
 @pytest.mark.parametrize("store_url", ["sqlite", "dynamodb"], indirect=True)
-def test_each_store_keeps_an_answered_id_only_for_the_replay_window(store_url: str, monkeypatch) -> None:
+def test_each_store_refuses_a_second_claim_of_one_request_and_takes_the_next(store_url: str) -> None:
     store = guarded(build_persistence_adapter(store_url))
-    assert store.claim_request("amzn1.echo-api.request.one")  # the first copy is answered
-    assert not store.claim_request("amzn1.echo-api.request.one")  # every later one, on any worker, is not
-    assert store.claim_request("amzn1.echo-api.request.two")
-    later = time.time() + ANSWERED_KEEP_SECONDS + 1
-    monkeypatch.setattr(time, "time", lambda: later)
-    assert store.claim_request("amzn1.echo-api.request.one")  # past the window it is no one's any more
+    until = int(time.time()) + 151
+    assert store.claim_request("amzn1.echo-api.request.one", until)  # the first copy is answered
+    assert not store.claim_request("amzn1.echo-api.request.one", until)  # every later one, on any worker, is not
+    assert store.claim_request("amzn1.echo-api.request.two", until)
+
+
+def test_sqlite_forgets_an_id_once_its_timestamp_is_refused_anyway(tmp_path: Path) -> None:
+    store = SQLitePersistenceAdapter(tmp_path / "skill.db")
+    now = int(time.time())
+    assert store.claim_request("amzn1.echo-api.request.old", now)
+    assert store.claim_request("amzn1.echo-api.request.live", now + 150)
+    assert store.purge_expired() == 1
+    assert store.claim_request("amzn1.echo-api.request.old", now)  # forgotten: its timestamp refuses it now
+    assert not store.claim_request("amzn1.echo-api.request.live", now + 150)  # still kept
+
+
+@pytest.mark.parametrize("store_url", ["dynamodb"], indirect=True)
+def test_dynamodb_takes_over_an_id_whose_time_passed_before_its_ttl_ran(store_url: str, monkeypatch) -> None:
+    store = guarded(build_persistence_adapter(store_url))
+    until = int(time.time()) + 151
+    assert store.claim_request("amzn1.echo-api.request.one", until)
+    monkeypatch.setattr(time, "time", lambda: until + 1)
+    assert store.claim_request("amzn1.echo-api.request.one", until)
+
+
+@pytest.mark.parametrize("request_type", ["IntentRequest", "AlexaSkillEvent.SkillDisabled"])
+def test_an_id_is_kept_exactly_until_the_timestamp_check_refuses_its_request(request_type: str) -> None:
+    """Every copy of a request carries its signed timestamp, so every copy names the same moment."""
+    envelope = {"request": {"type": request_type, "requestId": "amzn1.echo-api.request.one",
+                            "timestamp": "2026-12-05T16:00:00.5Z"}}
+    claim = replays.claim_of(envelope)
+    assert claim is not None and claim.request_id == "amzn1.echo-api.request.one"
+    last_accepted = datetime.fromtimestamp(claim.until - 1, timezone.utc)
+    check_timestamp(envelope, last_accepted)
+    with pytest.raises(VerificationError):
+        check_timestamp(envelope, last_accepted + timedelta(seconds=1))
 
 
 @pytest.mark.parametrize("store_url", ["sqlite", "dynamodb"], indirect=True)
 def test_each_store_releases_an_id_whose_answer_failed(store_url: str) -> None:
     store = guarded(build_persistence_adapter(store_url))
-    assert store.claim_request("amzn1.echo-api.request.failed")
-    store.release_request("amzn1.echo-api.request.failed")
-    assert store.claim_request("amzn1.echo-api.request.failed")  # Alexa's retry is answered
+    until = int(time.time()) + 151
+    assert store.claim_request("amzn1.echo-api.request.failed", until)
+    store.release_request("amzn1.echo-api.request.failed", until)
+    assert store.claim_request("amzn1.echo-api.request.failed", until)  # Alexa's retry is answered
 
 
 def test_two_server_processes_on_one_store_refuse_each_others_replays(tmp_path: Path, blackhole: int) -> None:  # noqa: F811

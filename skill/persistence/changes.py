@@ -46,11 +46,8 @@ class StoredVisit:
                    record=str(stored.get(RECORD) or ""))
 
 
-# A request id answered is remembered this long: Amazon's timestamp check refuses a request more than
-# 150 s from now either way, so after 300 s a replay of it is refused without the id (verification).
-ANSWERED_KEEP_SECONDS = 300
-# The key a remembered request id is kept under, beside the records (no record key starts so: Alexa's
-# user ids start with "amzn1.account" or "amzn1.ask.account").
+# The key a remembered request id is kept under in DynamoDB, beside the records (no record key starts
+# so: Alexa's user ids start with "amzn1.account" or "amzn1.ask.account").
 ANSWERED_PREFIX = "answered-request:"
 
 
@@ -58,21 +55,18 @@ def answered_key(request_id: str) -> str:
     return ANSWERED_PREFIX + request_id
 
 
-def answered_expiry() -> int:
-    return int(time.time()) + ANSWERED_KEEP_SECONDS
-
-
 @runtime_checkable
 class AnsweredRequests(Protocol):
     """Request ids already answered, shared by every worker and host that uses the store, so a signed
-    request replayed within Amazon's 150 s window is refused everywhere (skill/web/replays.py). An id
-    is kept ANSWERED_KEEP_SECONDS, never longer; it says nothing about her."""
+    request replayed within Amazon's timestamp window is refused everywhere (skill/web/replays.py).
+    An id is kept `until` the moment its request's timestamp is refused anyway (Unix seconds, from the
+    signed request itself, so every copy carries the same one), never longer; it says nothing about her."""
 
-    def claim_request(self, request_id: str) -> bool:
-        """Keep the id as being answered, in one write; False when it was kept already within the last
-        ANSWERED_KEEP_SECONDS (a replay, or a copy racing the first on another worker)."""
+    def claim_request(self, request_id: str, until: int) -> bool:
+        """Keep the id as being answered, in one write; False when it is kept already (a replay, or a
+        copy racing the first on another worker)."""
 
-    def release_request(self, request_id: str) -> None:
+    def release_request(self, request_id: str, until: int) -> None:
         """Forget an id whose answer failed, so Alexa's own retry of it is answered."""
 
 

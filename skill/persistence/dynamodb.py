@@ -23,7 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from skill.persistence.changes import (
-    RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, answered_expiry, answered_key, expiry, new_record_id,
+    RECORD, RETIRED_KEYS, STEP, VISITS, StoredVisit, answered_key, expiry, new_record_id,
 )
 from skill.persistence.sqlite import PartitionKeygen
 
@@ -158,18 +158,17 @@ class DynamoDbStore(DynamoDbAdapter):
             ExpressionAttributeValues={":step": step, ":record": record, ":expires": expiry(),
                                        ":now": int(time.time())}))
 
-    def claim_request(self, request_id: str) -> bool:
-        """One conditional write: the id's item, unless one is there and alive (past its expiry, TTL not
-        yet run, it is taken over)."""
+    def claim_request(self, request_id: str, until: int) -> bool:
+        """One conditional write: the id's item, expiring `until`, unless one is there and alive (past its
+        expiry, TTL not yet run, it is taken over)."""
         self._ensure_table()
-        item = {self.partition_key_name: answered_key(request_id), self.attribute_name: {},
-                EXPIRES: answered_expiry()}
+        item = {self.partition_key_name: answered_key(request_id), self.attribute_name: {}, EXPIRES: until}
         return written_on_condition("claim a request id", lambda: self.dynamodb.Table(self.table_name).put_item(
             Item=item, ConditionExpression="attribute_not_exists(#k) OR #e <= :now",
             ExpressionAttributeNames={"#k": self.partition_key_name, "#e": EXPIRES},
             ExpressionAttributeValues={":now": int(time.time())}))
 
-    def release_request(self, request_id: str) -> None:
+    def release_request(self, request_id: str, until: int) -> None:
         self._ensure_table()
         try:
             self.dynamodb.Table(self.table_name).delete_item(Key={self.partition_key_name: answered_key(request_id)})

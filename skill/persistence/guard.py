@@ -84,11 +84,11 @@ class GuardedStore(AbstractPersistenceAdapter):
     def set_step(self, request_envelope: RequestEnvelope, record: str, step: int | None) -> bool:
         return self._call(self.store.set_step, request_envelope, record, step)
 
-    def claim_request(self, request_id: str) -> bool:
-        return self._call(self.store.claim_request, request_id)
+    def claim_request(self, request_id: str, until: int) -> bool:
+        return self._call(self.store.claim_request, request_id, until)
 
-    def release_request(self, request_id: str) -> None:
-        self._call(self.store.release_request, request_id)
+    def release_request(self, request_id: str, until: int) -> None:
+        self._call(self.store.release_request, request_id, until)
 
     # Health ------------------------------------------------------------------------------------------
 

@@ -6,3 +6,12 @@ CREATE TABLE IF NOT EXISTS attributes (
     attributes TEXT NOT NULL,
     expires_at INTEGER
 );
+
+-- Request ids answered (skill/web/replays.py), none of them hers: each kept until the moment its request's
+-- timestamp is refused anyway (Unix seconds). Keyed by that moment first, so new ids are appended at the
+-- end and the purge cuts from the front.
+CREATE TABLE IF NOT EXISTS answered_requests (
+    until INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (until, id)
+) WITHOUT ROWID;

@@ -29,7 +29,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence.changes import StoredVisit, answered_expiry, answered_key, expiry, new_record_id
+from skill.persistence.changes import StoredVisit, expiry, new_record_id
 from skill.persistence.checkpoints import BACKSTOP_PAGES, LogCheckpoints
 
 logger = logging.getLogger(__name__)
@@ -65,12 +65,11 @@ SAVE = """
     ON CONFLICT (id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
 """
 DELETE = "DELETE FROM attributes WHERE id = ?"
-# A request id answered: a row with an empty document, expiring like any record (the purge frees it).
-# Claimed in one write: a new row, or an expired one taken over; a row still alive changes nothing.
-CLAIM_REQUEST = """
-    INSERT INTO attributes (id, attributes, expires_at) VALUES (:id, '{}', :expires)
-    ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at WHERE attributes.expires_at <= :now
-"""
+# A request id answered (changes.AnsweredRequests), in a table of its own keyed by its `until` first:
+# one B-tree, new ids appended at its end and the purge cutting from its front (half the cost of a row
+# beside the records, measured in docs/performance.md). A copy of the request conflicts and changes nothing.
+CLAIM_REQUEST = "INSERT INTO answered_requests (until, id) VALUES (:until, :id) ON CONFLICT DO NOTHING"
+RELEASE_REQUEST = "DELETE FROM answered_requests WHERE until = :until AND id = :id"
 # One statement: a new record, or the stored one with one more visit, its step and id kept and
 # anything else (an older version's topic and date) dropped. A malformed or expired record starts afresh.
 COUNT_VISIT = """
@@ -104,6 +103,10 @@ HEALTH_WRITE = """
 """
 PURGE = """
     DELETE FROM attributes WHERE id IN (SELECT id FROM attributes WHERE expires_at <= :now LIMIT :batch)
+"""
+PURGE_ANSWERED = """
+    DELETE FROM answered_requests WHERE (until, id) IN
+        (SELECT until, id FROM answered_requests WHERE until <= :now LIMIT :batch)
 """
 # Copy the log into the file and empty it, so erased rows leave no copy in the -wal file.
 CHECKPOINT = "PRAGMA wal_checkpoint(TRUNCATE)"
@@ -177,21 +180,23 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
 
     # Request ids answered (changes.AnsweredRequests) --------------------------------------------
 
-    def claim_request(self, request_id: str) -> bool:
-        return self._rows_changed("claim a request id", CLAIM_REQUEST, {
-            "id": answered_key(request_id), "expires": answered_expiry(), "now": int(time.time())}) == 1
+    def claim_request(self, request_id: str, until: int) -> bool:
+        return self._rows_changed("claim a request id", CLAIM_REQUEST, {"until": until, "id": request_id}) == 1
 
-    def release_request(self, request_id: str) -> None:
-        self._execute("release a request id", DELETE, (answered_key(request_id),))
+    def release_request(self, request_id: str, until: int) -> None:
+        self._execute("release a request id", RELEASE_REQUEST, {"until": until, "id": request_id})
 
     # Upkeep: the purge and a pending erase ---------------------------------------------------------
 
     def purge_expired(self, now: float | None = None) -> int:
-        """Erase up to PURGE_BATCH records whose expiry has passed; how many were erased."""
+        """Erase up to PURGE_BATCH records, and as many request ids, whose time has passed; how many
+        of either were erased, whichever is more (a full batch means a backlog)."""
         moment = int(time.time() if now is None else now)
         connection = self._connection("purge expired records")
+        parameters = {"now": moment, "batch": PURGE_BATCH}
         try:
-            return connection.execute(PURGE, {"now": moment, "batch": PURGE_BATCH}).rowcount
+            return max(connection.execute(PURGE, parameters).rowcount,
+                       connection.execute(PURGE_ANSWERED, parameters).rowcount)
         except sqlite3.Error as e:
             self._drop()
             raise PersistenceException(f"SQLite store could not purge expired records: {e}") from e

@@ -5,8 +5,9 @@ check that follows still covers the exact bytes, and nothing parsed here is acte
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Set
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -72,15 +73,24 @@ def application_id(envelope: dict[str, Any]) -> str:
     raise MalformedRequest("envelope: application id is missing")
 
 
+def timestamp_tolerance(envelope: dict[str, Any]) -> timedelta:
+    """How far from now Amazon lets this request's timestamp be: an hour for skill events, else 150 s."""
+    if envelope["request"]["type"].startswith(SKILL_EVENT_REQUEST_PREFIX):
+        return SKILL_EVENT_TIMESTAMP_TOLERANCE
+    return TIMESTAMP_TOLERANCE
+
+
 def check_timestamp(envelope: dict[str, Any], now: datetime) -> None:
     """Reject requests older or newer than Amazon's tolerance, which stops replayed requests."""
-    tolerance = (
-        SKILL_EVENT_TIMESTAMP_TOLERANCE
-        if envelope["request"]["type"].startswith(SKILL_EVENT_REQUEST_PREFIX)
-        else TIMESTAMP_TOLERANCE
-    )
+    tolerance = timestamp_tolerance(envelope)
     if abs(now - request_timestamp(envelope)) > tolerance:
         raise VerificationError(f"timestamp: more than {int(tolerance.total_seconds())} s from now")
+
+
+def refused_from(envelope: dict[str, Any]) -> int:
+    """The first whole Unix second at which check_timestamp refuses this request (and every copy of it:
+    the timestamp is signed), so an id kept until then need not be kept longer."""
+    return math.floor((request_timestamp(envelope) + timestamp_tolerance(envelope)).timestamp()) + 1
 
 
 def check_application_id(envelope: dict[str, Any], skill_ids: Set[str]) -> None:

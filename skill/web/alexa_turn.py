@@ -82,8 +82,8 @@ def _answer(service: Services, headers: Mapping[str, str], body: bytes) -> tuple
     except UnexpectedShape as error:
         return refusal(400, "not an Alexa request", error.reason)
     # Replays matter only where signatures are checked (a test or bench run without them reuses ids).
-    request_id = replays.request_id_of(envelope) if service.verifier.checks_signature else None
-    if replays.replayed(service.persistence, request_id):
+    claim = replays.claim_of(envelope) if service.verifier.checks_signature else None
+    if replays.replayed(service.persistence, claim):
         return refusal(400, "request already answered", "replayed request id")
     try:
         answer = CODEC.response_dict(service.skill.invoke(request_envelope, None))
@@ -94,11 +94,11 @@ def _answer(service: Services, headers: Mapping[str, str], body: bytes) -> tuple
     if turn.failure():  # an event not carried out (an erase the store refused) is never acknowledged
         log.error("event not honoured; Amazon documents no redelivery",
                   extra={"status": 503, "request_type": said.object_type, "outcome": turn.failure()})
-        replays.release(service.persistence, request_id)
+        replays.release(service.persistence, claim)
         return 503, to_json({"error": "event not honoured"})
     log.info("answered", extra={"status": 200, "request_type": said.object_type,
                                 "intent": intent_name(said),
                                 "duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     if answer is LAST_RESORT:
-        replays.release(service.persistence, request_id)
+        replays.release(service.persistence, claim)
     return 200, to_json(answer)

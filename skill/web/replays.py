@@ -1,5 +1,6 @@
 """A signed request is answered once: its id, claimed in the store every worker shares, refuses a
-replay within Amazon's 150 s timestamp window, on any worker or host that uses the same store.
+replay within Amazon's timestamp window, on any worker or host that uses the same store. The id is
+kept until its signed timestamp is refused anyway (`refused_from`), so the same moment comes with every copy.
 
 The id is claimed before the answer, in one write (a read and a write before), so two copies racing
 on two workers cannot both be answered; an answer that fails releases it, so Alexa's own retry of a
@@ -10,20 +11,33 @@ bounds any replay to 150 s.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.exceptions import PersistenceException
 
 from skill.persistence.changes import AnsweredRequests
 from skill.persistence.guard import cause_of
+from skill.verification.envelope import refused_from
 
 log = logging.getLogger(__name__)
 
 
-def request_id_of(envelope: dict[str, Any]) -> str | None:
+@dataclass(frozen=True)
+class Claim:
+    """A signed request's id, and the Unix second from which its timestamp alone refuses it."""
+
+    request_id: str
+    until: int
+
+
+def claim_of(envelope: dict[str, Any]) -> Claim | None:
+    """What the store keeps of a verified request; None without a request id."""
     request = envelope.get("request")
     request_id = request.get("requestId") if isinstance(request, dict) else None
-    return request_id if isinstance(request_id, str) and request_id else None
+    if not isinstance(request_id, str) or not request_id:
+        return None
+    return Claim(request_id, refused_from(envelope))
 
 
 def keeps_answered_ids(store: Any) -> bool:
@@ -31,25 +45,25 @@ def keeps_answered_ids(store: Any) -> bool:
     return issubclass(type(store), AnsweredRequests)
 
 
-def replayed(store: Any, request_id: str | None) -> bool:
+def replayed(store: Any, claim: Claim | None) -> bool:
     """Claim the id; True when it was claimed already (a replay). False when there is no id, no shared
     store, or no answer from it."""
-    if request_id is None or not keeps_answered_ids(store):
+    if claim is None or not keeps_answered_ids(store):
         return False
     try:
-        return not store.claim_request(request_id)
+        return not store.claim_request(claim.request_id, claim.until)
     except PersistenceException as error:
         log.warning("replay check skipped: the store did not answer",
                     extra={"check": "replay", "cause": cause_of(error)})
         return False
 
 
-def release(store: Any, request_id: str | None) -> None:
+def release(store: Any, claim: Claim | None) -> None:
     """Forget a claimed id whose answer failed, so a retry of the same request is answered."""
-    if request_id is None or not keeps_answered_ids(store):
+    if claim is None or not keeps_answered_ids(store):
         return
     try:
-        store.release_request(request_id)
+        store.release_request(claim.request_id, claim.until)
     except PersistenceException as error:
-        log.warning("request id not released: the store did not answer; a retry within 150 s is refused",
+        log.warning("request id not released: the store did not answer; a retry is refused until its timestamp is",
                     extra={"check": "replay", "cause": cause_of(error)})
