@@ -6,7 +6,7 @@ The id is claimed before the answer, in one write (a read and a write before), s
 on two workers cannot both be answered; an answer that fails releases it, so Alexa's own retry of a
 request that failed is answered. When the store cannot say (failing, slow, or skipped by its guard)
 the request is answered: her answer matters more than refusing a copy, and the timestamp check still
-bounds any replay to 150 s.
+bounds any replay to its window (150 s; an hour for skill events).
 """
 from __future__ import annotations
 
@@ -65,5 +65,5 @@ def release(store: Any, claim: Claim | None) -> None:
     try:
         store.release_request(claim.request_id, claim.until)
     except PersistenceException as error:
-        log.warning("request id not released: the store did not answer; a retry is refused until its timestamp is",
+        log.warning("request id not released: the store did not answer; a retry is refused until its timestamp expires",
                     extra={"check": "replay", "cause": cause_of(error)})
