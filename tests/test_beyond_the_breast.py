@@ -33,7 +33,7 @@ NOW = ("baby_emergency", "mother_emergency", "psychosis")   # the emergency numb
 URGENT = ("baby_fever", "baby_urgent", "mother_urgent")     # the urgent instruction, before any self-care
 # The bar on the untouched test half, and what the skill reaches now (a fall is a regression).
 TARGETS = {"overall": 0.95, "now": 0.98}
-FLOORS = {"overall": 0.80, "now": 0.84}
+FLOORS = {"overall": 0.86, "now": 0.95}
 
 
 def person(words: str) -> dict[str, Any]:
