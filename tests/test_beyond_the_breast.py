@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from skill.content import load_library
 from skill.content.schema import BEYOND_ROUTES
 from skill.conversation.render import heard_words
 from skill.understanding.danger import BEYOND_THE_BREAST, DANGER_WORDS_FILE
-from skill.understanding.matcher import understanding_for
+from skill.understanding.matcher import Understood, understanding_for
 from skill.verification import RequestVerifier
-from tests.conftest import Alexa
+from tests.conftest import Alexa, Turn
 from tests.test_safety import CONTEXTS, LOCALES, heard_in, pending_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,6 +129,17 @@ def held_out(locale: str) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(handle, delimiter="\t"))
 
 
+def played(alexa: Alexa, half: str) -> Iterator[tuple[dict[str, str], Understood, Turn]]:
+    """Each statement of one half, in her market, as a device hears it: what Alexa sends and what the
+    skill answers. The suite scores the test half; tests/safety/score_dev.py the dev half."""
+    understanding = understanding_for(alexa.locale)
+    for row in held_out(alexa.locale):
+        if row["half"] == half:
+            state = STATE_OF[row["context"]]
+            understood = understanding.understand(row["utterance"], pending_in(state))
+            yield row, understood, heard_in(alexa, understood, state)
+
+
 def reached(row: dict[str, str], turn: Any, locale: str) -> bool:
     """As the issue scores it: the route's first words, never "I can only help with breast lumps" first."""
     speech, route, words = turn.speech, row["route"], content(locale)
@@ -148,12 +160,7 @@ def reached(row: dict[str, str], turn: Any, locale: str) -> bool:
 def test_half_scores(make_app) -> Counter:
     scores: Counter = Counter()
     for locale in LOCALES:
-        alexa, understanding = Alexa(make_app, locale=locale), understanding_for(locale)
-        for row in held_out(locale):
-            if row["half"] != "test":
-                continue
-            state = STATE_OF[row["context"]]
-            turn = heard_in(alexa, understanding.understand(row["utterance"], pending_in(state)), state)
+        for row, _, turn in played(Alexa(make_app, locale=locale), "test"):
             right = reached(row, turn, locale)
             scores["overall", "total"] += 1
             scores["overall", "right"] += right

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,8 @@ from skill.conversation.render import plain_text
 from skill.envelopes import Session
 from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
-from tests.conftest import Alexa
+from skill.understanding.matcher import Understood
+from tests.conftest import Alexa, Turn
 from tests.test_safety import CONTEXTS, LOCALES, heard_in, pending_in, route_heard, statements
 
 HELD_OUT = Path(__file__).resolve().parent / "safety" / "heldout"
@@ -65,6 +67,18 @@ def held_out(locale: str) -> tuple[HeldOut, ...]:
                      for row in csv.DictReader(handle, delimiter="\t"))
 
 
+def played(alexa: Alexa, half: str) -> Iterator[tuple[HeldOut, Understood, Turn, str]]:
+    """Each statement of one half, in her market, as a device hears it: what Alexa sends, what the skill
+    answers, and the route of that answer. The suite scores the test half; tests/safety/score_dev.py the dev half."""
+    understanding = understanding_for(alexa.locale)
+    for row in held_out(alexa.locale):
+        if row.half == half:
+            state = STATE_OF[row.context]
+            understood = understanding.understand(row.utterance, pending_in(state))
+            turn = heard_in(alexa, understood, state)
+            yield row, understood, turn, route_heard(turn, alexa.locale)
+
+
 def reaches_help(row: HeldOut, heard: str) -> bool:
     if row.group == "danger":
         return heard in ("crisis", "emergency")
@@ -85,12 +99,7 @@ def test_half_scores(make_app) -> dict[str, tuple[int, int]]:
     """Right and total per group on the test half, all five markets, as a device hears them."""
     right, total = Counter(), Counter()
     for locale in LOCALES:
-        alexa, understanding = Alexa(make_app, locale=locale), understanding_for(locale)
-        for row in held_out(locale):
-            if row.half != "test":
-                continue
-            state = STATE_OF[row.context]
-            heard = route_heard(heard_in(alexa, understanding.understand(row.utterance, pending_in(state)), state), locale)
+        for row, _, _, heard in played(Alexa(make_app, locale=locale), "test"):
             total[row.group] += 1
             right[row.group] += reaches_help(row, heard)
     return {group: (right[group], total[group]) for group in total}

@@ -39,15 +39,9 @@ def main(argv: list[str]) -> int:
 
     right, total, misses = Counter(), Counter(), []
     for locale in LOCALES:
-        alexa, understanding = Alexa(make_app, locale=locale), understanding_for(locale)
+        alexa = Alexa(make_app, locale=locale)
         if options.set in ("heldout", "both"):
-            for row in device.held_out(locale):
-                if row.half != options.half:
-                    continue
-                state = device.STATE_OF[row.context]
-                understood = understanding.understand(row.utterance, pending_in(state))
-                turn = heard_in(alexa, understood, state)
-                heard = route_heard(turn, locale)
+            for row, understood, turn, heard in device.played(alexa, options.half):
                 ok = device.reaches_help(row, heard)
                 for key in {row.group, row.route}:  # danger, and crisis and emergency apart
                     total[key] += 1
@@ -55,12 +49,7 @@ def main(argv: list[str]) -> int:
                 if not ok:
                     misses.append((locale, row.group, row.context, row.utterance, understood, heard, turn.speech))
         if options.set in ("heldout27", "both"):
-            for row in beyond.held_out(locale):
-                if row["half"] != options.half:
-                    continue
-                state = beyond.STATE_OF[row["context"]]
-                understood = understanding.understand(row["utterance"], pending_in(state))
-                turn = heard_in(alexa, understood, state)
+            for row, understood, turn in beyond.played(alexa, options.half):
                 ok = beyond.reached(row, turn, locale)
                 group = "27:" + row["route"]
                 for key in (group, "27:overall", *(("27:now",) if row["route"] in beyond.NOW else ())):
@@ -69,6 +58,7 @@ def main(argv: list[str]) -> int:
                 if not ok:
                     misses.append((locale, group, row["context"], row["utterance"], understood, "", turn.speech))
         if options.set == "safety":
+            understanding = understanding_for(locale)
             for statement in statements(locale):
                 state = CONTEXTS.get(statement.context) if statement.context else None
                 understood = understanding.understand(statement.utterance, pending_in(state))
