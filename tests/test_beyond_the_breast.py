@@ -22,10 +22,13 @@ from skill.content import load_library
 from skill.content.schema import BEYOND_ROUTES
 from skill.conversation.render import heard_words
 from skill.understanding.danger import BEYOND_THE_BREAST, DANGER_WORDS_FILE
-from skill.understanding.matcher import Understood, understanding_for
+from skill.handlers.safety import FIRST
+from skill.handlers.triage import triage_rules
+from skill.understanding.matcher import DANGER_INTENTS, Understood, understanding_for
 from skill.verification import RequestVerifier
 from tests.conftest import Alexa, Turn
 from tests.test_safety import CONTEXTS, LOCALES, heard_in, pending_in
+from tests.test_safety_net import STATES
 
 ROOT = Path(__file__).resolve().parents[1]
 HELD_OUT = ROOT / "tests" / "safety" / "heldout27"
@@ -34,7 +37,7 @@ NOW = ("baby_emergency", "mother_emergency", "psychosis")   # the emergency numb
 URGENT = ("baby_fever", "baby_urgent", "mother_urgent")     # the urgent instruction, before any self-care
 # The bar on the untouched test half, and what the skill reaches now (a fall is a regression).
 TARGETS = {"overall": 0.95, "now": 0.98}
-FLOORS = {"overall": 0.86, "now": 0.95}
+FLOORS = {"overall": 0.88, "now": 0.95}
 
 
 def person(words: str) -> dict[str, Any]:
@@ -85,6 +88,38 @@ def test_a_device_request_carrying_her_words_gets_the_route_first(make_app, loca
     if route in NOW or route == "abuse":
         assert leads_with_the_number(turn.speech, locale), turn.speech
     assert turn.stays_open
+
+
+# Said after a yes or a no while the skill waits on its own yes/no question: the danger is what she
+# told it, so the route goes first (the stand-in keeps these intents, as it keeps a crisis).
+AFTER_AN_ANSWER = [
+    ("no but my baby won't wake up", "baby_emergency"),
+    ("no but my baby went blue", "baby_emergency"),
+    ("no but my baby has a fever", "baby_fever"),
+    ("no but my baby is feeding much less than usual", "baby_urgent"),
+    ("yes and i am soaking a pad every hour", "mother_emergency"),
+    ("no but my calf is red and swollen", "mother_urgent"),
+    ("no but i keep hearing voices", "psychosis"),
+    ("no but my partner hits me", "abuse"),
+]
+
+
+@pytest.mark.parametrize("state", ["mid-walk", "mid-check"])
+@pytest.mark.parametrize("words, route", AFTER_AN_ANSWER)
+def test_a_danger_said_after_yes_or_no_to_a_question_gets_its_route_first(make_app, words: str, route: str,
+                                                                            state: str) -> None:
+    for locale in LOCALES:
+        alexa = Alexa(make_app, locale=locale)
+        STATES[state](alexa)
+        turn = alexa.say(words)
+        entry = content(locale).get(f"beyond.{route}")
+        assert turn.speech.startswith(entry["speech"].split(".")[0].split(",")[0]), (locale, turn.speech)
+        assert turn.stays_open
+
+
+def test_the_stand_in_keeps_every_intent_the_safety_net_answers_first() -> None:
+    rules = triage_rules()
+    assert DANGER_INTENTS == {intent for intent, route in rules.intents.items() if route in FIRST}
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -59,8 +59,12 @@ SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check", "after_crisis", "walk_today", "reached"})
 LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
-# Never turned into a yes or a no: the intent Alexa chose is sent as it is.
-DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent"})
+# Never turned into a yes or a no: the intent Alexa chose is sent as it is. These are the intents the
+# skill's safety net answers first (content/triage.toml [intents]): a crisis, an emergency, and every
+# route beyond the breast ("no but my baby went blue" is about her baby, not an answer).
+DANGER_INTENTS = frozenset({"CrisisIntent", "EmergencyIntent", "BabyEmergencyIntent", "BabyFeverIntent",
+                            "BabyUrgentIntent", "MotherEmergencyIntent", "MotherUrgentIntent",
+                            "PsychosisIntent", "AbuseIntent"})
 # Slot value ids that mean "get help now" (SymptomType EMERGENCY): kept first when several signs are named.
 DANGER_VALUES = frozenset({"EMERGENCY"})
 # Slot value ids that say only what she already has (a lump): kept last, so a sign named with it
