@@ -44,7 +44,7 @@ URGENCY = ("crisis", "emergency", "today", "appointment", "selfcare")
 TARGETS = {"danger": 0.98, "today": 0.95, "appointment": 0.90, "calm": 0.98}
 # ... and what the skill reaches on it now, measured as this file was written, a little below (docs/safety.md:
 # the stand-in's intent choice moves a few points with any model change): a fall below these is a regression.
-FLOORS = {"danger": 0.86, "today": 0.87, "appointment": 0.72, "calm": 0.86}
+FLOORS = {"danger": 0.89, "today": 0.89, "appointment": 0.75, "calm": 0.86}
 
 
 @dataclass(frozen=True)

@@ -468,6 +468,29 @@ def test_report_symptom_reaches_her_words(locale: str, model: dict[str, Any], ph
     )
 
 
+# On a device the skill hears only a carrier's slots, never its own words. So a carrier's words must
+# not hold what her sentence means for her safety: a danger ("i'm not safe at home with {person}"),
+# her baby as the one it is about ("i think the baby {happening}": who it is about goes in {person}),
+# or a denial just before the slot ("i don't think {happening}" sends "i can go on").
+CARRIER_BABY = re.compile(r"\b(baby|bub|son|daughter|newborn|little one|he|she)\s+\{")
+CARRIER_DENIAL = re.compile(r"\b(not|don't|can't|cannot|isn't|won't|never|no)\s+(\S+\s+)?\{")
+
+
+def test_a_carrier_keeps_nothing_about_her_safety_outside_its_slots(locale: str, model: dict[str, Any]) -> None:
+    from skill.understanding.danger import BEYOND_THE_BREAST, EMERGENCY_ROUTES, read_words
+
+    faults = []
+    for sample in intents_by_name(model)["ReportSymptomIntent"]["samples"]:
+        carrier = re.sub(r"\{\w+\}", "this", sample)
+        if (route := read_words(carrier).route) in EMERGENCY_ROUTES | BEYOND_THE_BREAST:
+            faults.append(f"{sample!r} holds {route}")
+        if "{person}" not in sample and CARRIER_BABY.search(sample):
+            faults.append(f"{sample!r} names her baby outside {{person}}")
+        if CARRIER_DENIAL.search(sample):
+            faults.append(f"{sample!r} denies just before a slot")
+    assert not faults, f"{model_path(locale).name}: intents[ReportSymptomIntent]: " + "; ".join(faults)
+
+
 @pytest.mark.parametrize(("market", "phrase", "symptom_id"), LOCAL_SYMPTOM_WORDS)
 def test_report_symptom_reaches_her_regional_words(market: str, phrase: str, symptom_id: str) -> None:
     reached = {entry[0]: entry[2] for entry in filled_for(market) if entry[1] == "ReportSymptomIntent"}
