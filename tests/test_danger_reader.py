@@ -36,6 +36,11 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("my heart's thumping and racing even lying down", "emergency"),
     ("yellowy muck's coming out where it's cracked", "today"),
     ("lump's got heaps bigger since brekky", "today"),
+    # After the birth: a headache painkillers do not ease (NHS pre-eclampsia); strange beliefs of being
+    # watched or chosen (NHS postpartum psychosis: delusions).
+    ("my head's been pounding since lunch and the headache won't ease even with ibuprofen", "mother_urgent"),
+    ("i'm sure the police are listening to us through the walls", "psychosis"),
+    ("i was sent by god for a mission and my son is part of the plan", "psychosis"),
     # Two sepsis signs together, or one with a same-day sign, are the emergency.
     ("drowsy and confused and my temperature is high", "emergency"),
     ("very unwell and my skin is really pale", "emergency"),
@@ -63,6 +68,15 @@ def test_her_words_carry_their_route(words: str, route: str) -> None:
 def test_an_everyday_use_is_ordinary_and_the_same_words_in_danger_are_not(ordinary: str, danger: str) -> None:
     assert read_words(ordinary).route in (None, "screen", "relief"), read_words(ordinary)
     assert read_words(danger).route in ("crisis", "emergency"), read_words(danger)
+
+
+@pytest.mark.parametrize("ordinary, danger", [
+    ("people keep staring at me feeding in the cafe", "people are watching me through the camera"),
+    ("the nurses were watching the baby overnight", "the neighbours are spying on us"),
+])
+def test_being_watched_while_feeding_is_ordinary_and_being_spied_on_is_not(ordinary: str, danger: str) -> None:
+    assert read_words(ordinary).route is None, read_words(ordinary)
+    assert read_words(danger).route == "psychosis", read_words(danger)
 
 
 @pytest.mark.parametrize("words, route", [("i took an overdose last night", "mother_emergency"),
