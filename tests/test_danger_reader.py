@@ -80,10 +80,28 @@ def test_being_watched_while_feeding_is_ordinary_and_being_spied_on_is_not(ordin
 
 
 @pytest.mark.parametrize("words, route", [("i took an overdose last night", "mother_emergency"),
-                                          ("i cut myself last year and again today", "crisis")])
+                                          ("i cut myself last year and again today", "crisis"),
+                                          ("i shook the baby last night", "baby_emergency"),
+                                          ("i smothered my baby last week", "baby_emergency")])
 def test_what_she_did_to_herself_is_never_excused_as_the_past(words: str, route: str) -> None:
     """An overdose taken is the emergency number, unconditionally, before the crisis line."""
     assert read_words(words).route == route
+
+
+@pytest.mark.parametrize("words", ["i smothered my baby", "i put a pillow over her face", "i suffocated him",
+                                   "i hit my baby", "he shook her"])
+def test_harm_done_to_her_baby_is_her_babys_emergency(words: str) -> None:
+    assert read_words(words).route == "baby_emergency", read_words(words)
+
+
+@pytest.mark.parametrize("ordinary, danger", [
+    ("i had sepsis last year but i'm fine now", "i had sepsis last year and i think i have it again"),
+    ("i fainted a few years ago", "i fainted a few years ago and it's happening again"),
+    ("i nearly dropped the baby", "i dropped the baby"),
+])
+def test_a_past_that_is_back_and_a_harm_that_happened_are_not_excused(ordinary: str, danger: str) -> None:
+    assert read_words(ordinary).route is None, read_words(ordinary)
+    assert read_words(danger).route in ("emergency", "baby_emergency"), read_words(danger)
 
 
 @pytest.mark.parametrize("words", ["no i want to die", "i'm not okay i want to kill myself"])

@@ -32,7 +32,7 @@ EMERGENCY_ROUTES = frozenset({BABY_EMERGENCY, CRISIS, PSYCHOSIS, MOTHER_EMERGENC
 # The routes beyond the breast: answered first from any state too, with their own care route.
 BEYOND_THE_BREAST = frozenset({BABY_EMERGENCY, PSYCHOSIS, MOTHER_EMERGENCY, ABUSE, BABY_FEVER, BABY_URGENT,
                                MOTHER_URGENT, SUPPORT})
-CONTEXTS = ("someone_else", "reported_by", "household", "baby", "past", "later", "denial", "idioms", "never")
+CONTEXTS = ("someone_else", "reported_by", "household", "baby", "past", "recurring", "later", "denial", "idioms", "never")
 BABY_ROUTES = frozenset({BABY_EMERGENCY, BABY_FEVER, BABY_URGENT})  # read only in a clause about her baby
 PAST_NEVER_EXCUSES = frozenset({APPOINTMENT})  # how long a lump has lasted is the sign itself
 DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words ...
@@ -214,7 +214,7 @@ def ordinary_because(found_in_words: dict[str, list[Span]], said: str, clause: S
         return "denial"
     if found["later"]:
         return "later"
-    if found["past"] and route not in PAST_NEVER_EXCUSES:
+    if found["past"] and route not in PAST_NEVER_EXCUSES and not any(s >= end for s, _ in found_in_words.get("recurring", ())):
         return "past"
     if (route not in NEVER_SOMEONE_ELSE and any(s < start for s, _ in found["someone_else"])
             and not (found["household"] or found["reported_by"])):
