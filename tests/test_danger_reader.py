@@ -7,11 +7,13 @@ danger, so that an excuse never swallows the real thing.
 from __future__ import annotations
 
 import ast
+import csv
+import re
 from pathlib import Path
 
 import pytest
 
-from skill.understanding.danger import danger_words, read_words, spoken_form
+from skill.understanding.danger import EMERGENCY_ROUTES, danger_words, read_words, spoken_form
 
 SKILL = Path(__file__).resolve().parents[1] / "skill"
 
@@ -152,3 +154,51 @@ def test_the_console_makes_no_safety_decision_of_its_own() -> None:
     for module in ("console.py", "understanding/matcher.py"):
         assert "danger" not in {node.module.rsplit(".", 1)[-1] for node in ast.walk(ast.parse((SKILL / module).read_text()))
                                 if isinstance(node, ast.ImportFrom) and node.module}, module
+
+
+# --- Slot words written apart: two writers who saw neither the lists nor the tests (tests/safety/reader/) ---
+READER_SET = Path(__file__).resolve().parent / "safety" / "reader"
+URGENT_OR_SUPPORT = ("baby_fever", "baby_urgent", "mother_urgent", "support", "today")
+# What the reader reaches now on each half (a fall is a regression). The test half was scored before
+# it was merged and is never read for misses (tests/safety/reader/README.md).
+READER_FLOORS = {
+    "dev": {"danger": 1.0, "urgent": 0.96, "ordinary": 0.88},
+    "test": {"danger": 0.77, "urgent": 0.71, "ordinary": 0.75},
+}
+
+
+def reader_rows(half: str) -> list[dict[str, str]]:
+    with (READER_SET / f"{half}.tsv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def reader_scores(half: str) -> dict[str, tuple[int, int]]:
+    """Per group, how many rows the reader routes as the writer meant, of how many: danger rows must
+    lead with the number (any emergency route), urgent and support rows reach their own route, and
+    ordinary rows raise no alarm and no urgent route."""
+    scores: dict[str, list[int]] = {"danger": [0, 0], "urgent": [0, 0], "ordinary": [0, 0]}
+    for row in reader_rows(half):
+        meant, heard = row["route"], read_words(row["words"]).route
+        if meant in EMERGENCY_ROUTES:
+            group, right = "danger", heard in EMERGENCY_ROUTES
+        elif meant == "none":
+            group, right = "ordinary", heard not in EMERGENCY_ROUTES and heard not in URGENT_OR_SUPPORT
+        else:
+            group, right = "urgent", heard == meant
+        scores[group][0] += right
+        scores[group][1] += 1
+    return {group: (right, total) for group, (right, total) in scores.items()}
+
+
+@pytest.mark.parametrize("half", READER_FLOORS)
+def test_the_reader_set_is_whole_and_labelled(half: str) -> None:
+    rows = reader_rows(half)
+    assert len(rows) == 200
+    assert {row["route"] for row in rows} <= {*EMERGENCY_ROUTES, *URGENT_OR_SUPPORT, "none"}
+    assert all(re.fullmatch(r"[a-z' ]+", row["words"]) for row in rows), "spoken words: lower case, apostrophes only"
+
+
+@pytest.mark.parametrize("half", READER_FLOORS)
+def test_slot_words_written_apart_reach_their_route_no_less_than_they_did(half: str) -> None:
+    for group, (right, total) in reader_scores(half).items():
+        assert right / total >= READER_FLOORS[half][group], f"{half} {group}: {right}/{total}"
