@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -172,19 +173,24 @@ def reader_rows(half: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def reader_scores(half: str) -> dict[str, tuple[int, int]]:
-    """Per group, how many rows the reader routes as the writer meant, of how many: danger rows must
-    lead with the number (any emergency route), urgent and support rows reach their own route, and
-    ordinary rows raise no alarm and no urgent route."""
-    scores: dict[str, list[int]] = {"danger": [0, 0], "urgent": [0, 0], "ordinary": [0, 0]}
+def reader_played(half: str) -> Iterator[tuple[dict[str, str], str | None, str, bool]]:
+    """Each row, the route the reader hears, its group and whether that is what the writer meant:
+    danger rows must lead with the number (any emergency route), urgent and support rows reach their
+    own route, and ordinary rows raise no alarm and no urgent route."""
     for row in reader_rows(half):
         meant, heard = row["route"], read_words(row["words"]).route
         if meant in EMERGENCY_ROUTES:
-            group, right = "danger", heard in EMERGENCY_ROUTES
+            yield row, heard, "danger", heard in EMERGENCY_ROUTES
         elif meant == "none":
-            group, right = "ordinary", heard not in EMERGENCY_ROUTES and heard not in URGENT_OR_SUPPORT
+            yield row, heard, "ordinary", heard not in EMERGENCY_ROUTES and heard not in URGENT_OR_SUPPORT
         else:
-            group, right = "urgent", heard == meant
+            yield row, heard, "urgent", heard == meant
+
+
+def reader_scores(half: str) -> dict[str, tuple[int, int]]:
+    """Per group, how many rows the reader routes as the writer meant, of how many."""
+    scores: dict[str, list[int]] = {"danger": [0, 0], "urgent": [0, 0], "ordinary": [0, 0]}
+    for _, _, group, right in reader_played(half):
         scores[group][0] += right
         scores[group][1] += 1
     return {group: (right, total) for group, (right, total) in scores.items()}

@@ -1,12 +1,13 @@
 """Score the held-out sets' dev halves as a device hears them, and list the misses.
 
-    .venv/bin/python -m tests.safety.score_dev [--misses] [--set heldout|heldout27|both|safety]
+    .venv/bin/python -m tests.safety.score_dev [--misses] [--set heldout|heldout27|both|safety|reader]
 
 Only the dev half is ever read for misses (tests/safety/heldout/README.md); the test half is scored
 by the suite alone (`test_device_safety`, `test_beyond_the_breast`) and nobody tunes to it. Run this
 before and after a grammar or danger-word change: a change is kept only if the dev figures hold.
 `--set safety` plays tests/safety/ (said once, in its own context) for a quick look at what
-`test_safety` holds from every state.
+`test_safety` holds from every state. `--set reader` reads the slot words of tests/safety/reader/dev.tsv
+with the danger reader alone (no model): run it before and after a change to danger_words.toml.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from skill.app import create_app
 from skill.understanding.matcher import understanding_for
 from skill.verification import RequestVerifier
 from tests import test_beyond_the_breast as beyond
+from tests import test_danger_reader as reader
 from tests import test_device_safety as device
 from tests.conftest import Alexa
 from tests.test_safety import CONTEXTS, DANGER, LOCALES, heard_in, pending_in, route_heard, statements
@@ -28,7 +30,7 @@ from tests.test_safety import CONTEXTS, DANGER, LOCALES, heard_in, pending_in, r
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print each dev statement that missed")
-    parser.add_argument("--set", choices=("heldout", "heldout27", "both", "safety"), default="both")
+    parser.add_argument("--set", choices=("heldout", "heldout27", "both", "safety", "reader"), default="both")
     parser.add_argument("--half", choices=("dev", "test"), default="dev", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     directory = Path(tempfile.mkdtemp(prefix="score-dev-"))
@@ -38,7 +40,13 @@ def main(argv: list[str]) -> int:
                            "VERIFIER": RequestVerifier(check_signature=False), "LOG_LEVEL": "ERROR"})
 
     right, total, misses = Counter(), Counter(), []
-    for locale in LOCALES:
+    if options.set == "reader":
+        for row, heard, group, ok in reader.reader_played(options.half):
+            total["reader:" + group] += 1
+            right["reader:" + group] += ok
+            if not ok:
+                misses.append(("-", "reader:" + group, row["route"], row["words"], None, str(heard), ""))
+    for locale in LOCALES if options.set != "reader" else ():
         alexa = Alexa(make_app, locale=locale)
         if options.set in ("heldout", "both"):
             for row, understood, turn, heard in device.played(alexa, options.half):
@@ -72,8 +80,8 @@ def main(argv: list[str]) -> int:
                                    f"{heard}, not {statement.route}", turn.speech))
     if options.misses:
         for locale, group, context, utterance, understood, heard, speech in sorted(misses, key=lambda m: (m[1], m[0])):
-            slots = {name: slot.get("value") for name, slot in understood.slots.items()}
-            print(f"{group:20} {locale} {context:8} {utterance!r}\n    -> {understood.intent} {slots} "
+            slots = {name: slot.get("value") for name, slot in understood.slots.items()} if understood else {}
+            print(f"{group:20} {locale} {context:8} {utterance!r}\n    -> {understood.intent if understood else 'reader'} {slots} "
                   f"[{heard}] {speech[:90]!r}")
     for key in sorted(total):
         print(f"{key:22} {right[key]:4}/{total[key]:<4} {right[key] / total[key]:6.1%}")
