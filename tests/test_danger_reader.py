@@ -163,8 +163,8 @@ URGENT_OR_SUPPORT = ("baby_fever", "baby_urgent", "mother_urgent", "support", "t
 # What the reader reaches now on each half (a fall is a regression). The test half was scored before
 # it was merged and is never read for misses (tests/safety/reader/README.md).
 READER_FLOORS = {
-    "dev": {"danger": 1.0, "urgent": 0.96, "ordinary": 0.92},
-    "test": {"danger": 0.83, "urgent": 0.79, "ordinary": 0.75},
+    "dev": {"danger": 1.0, "urgent": 0.97, "ordinary": 0.92},
+    "test": {"danger": 0.90, "urgent": 0.79, "ordinary": 0.75},
 }
 
 
@@ -199,7 +199,7 @@ def reader_scores(half: str) -> dict[str, tuple[int, int]]:
 @pytest.mark.parametrize("half", READER_FLOORS)
 def test_the_reader_set_is_whole_and_labelled(half: str) -> None:
     rows = reader_rows(half)
-    assert len(rows) == {"dev": 400, "test": 183}[half]
+    assert len(rows) == {"dev": 600, "test": 179}[half]
     if half == "test":  # a phrasing both writers chose was read with the dev half, so it left the test half
         assert not {row["words"] for row in rows} & {row["words"] for row in reader_rows("dev")}
     assert {row["route"] for row in rows} <= {*EMERGENCY_ROUTES, *URGENT_OR_SUPPORT, "none"}
