@@ -37,8 +37,7 @@ BABY_ROUTES = frozenset({BABY_EMERGENCY, BABY_FEVER, BABY_URGENT})  # read only 
 PAST_NEVER_EXCUSES = frozenset({APPOINTMENT})  # how long a lump has lasted is the sign itself
 DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words ...
 SUBJECTS = frozenset({"i", "she", "he", "we", "they", "my", "her"})  # ... but never past a new subject
-NEVER_SOMEONE_ELSE = frozenset({CRISIS, PSYCHOSIS})
-BABY_NAMED = re.compile(r"\b(baby|babies|newborn|little one|son|daughter|bub|bubba|infant)\b")  # anyone's crisis gets the crisis line
+NEVER_SOMEONE_ELSE = frozenset({CRISIS, PSYCHOSIS})  # anyone's crisis gets the crisis line
 SPOKEN = (  # contractions written out, so "i'm" and "i am" read the same
     (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bcannot\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\bain't\b"), "am not"), (re.compile(r"n't\b"), " not"), (re.compile(r"'m\b"), " am"),
@@ -205,9 +204,10 @@ def ordinary_because(found_in_words: dict[str, list[Span]], said: str, clause: S
     (clause_start, clause_end), (start, end) = clause, span
     found = {name: [(s, e) for s, e in found_in_words.get(name, ()) if clause_start <= s and e <= clause_end]
              for name in CONTEXTS}
-    if route in BABY_ROUTES and (mother_named_by_her_breast(said, found_in_words)
-                                 or not about_her_baby(said, start, clause_end, found_in_words.get("baby", []))):
+    if route in BABY_ROUTES and not about_her_baby(said, start, clause_end, found_in_words.get("baby", [])):
         return "not about her baby"
+    if route in (BABY_FEVER, BABY_URGENT) and found["her_breast"]:  # "she has a hot red patch on her boob"
+        return "her breast: the mother"
     if any(s < end and start < e for s, e in found["never"]):
         return ""
     if any(s < end and start < e for s, e in found["idioms"]):
@@ -222,12 +222,6 @@ def ordinary_because(found_in_words: dict[str, list[Span]], said: str, clause: S
             and not (found["household"] or found["reported_by"])):
         return "someone else"
     return ""
-
-
-def mother_named_by_her_breast(said: str, found_in_words: dict[str, list[Span]]) -> bool:
-    """ "She" is the mother when her breast is named ("she has a fever and her boob is red"), unless
-    her baby is named outright too."""
-    return bool(found_in_words.get("her_breast")) and not BABY_NAMED.search(said)
 
 
 def about_her_baby(said: str, start: int, clause_end: int, babies: list[Span]) -> bool:
