@@ -119,6 +119,9 @@ def test_a_past_that_is_back_and_a_harm_that_happened_are_not_excused(ordinary: 
     "he was feeding on her breast he is not breathing",
     "he went blue bottle still in his mouth",
     "the neighbours are watching me feed through the cameras",
+    # The second pass: a seizure, a relative who could not wake her, a baby blue during feeds, "signs of".
+    "her eyes rolled back and she went all stiff", "my mum could not wake me", "he goes blue around the lips when he feeds",
+    "my lips are pale blue", "i think i have signs of sepsis", "i'm thinking of taking them all at once",
 ])
 def test_an_excuse_never_silences_a_real_danger(words: str) -> None:
     assert read_words(words).route in EMERGENCY_ROUTES, read_words(words)
@@ -128,6 +131,8 @@ def test_an_excuse_never_silences_a_real_danger(words: str) -> None:
     "my breast pads are soaked in minutes", "my nipples are bleeding really badly", "the latch is hurting me",
     "she is giving me signs she is hungry", "my baby goes stiff when she poos", "i am low on milk",
     "i had sepsis after my first baby and i am scared of getting it again",
+    "he's hurting me every time he latches", "the baby won't let me sleep", "my baby took a whole bottle of expressed milk",
+    "what are the secret signs my baby is hungry", "his arms and legs twitch in his sleep",
 ])
 def test_ordinary_breastfeeding_talk_raises_no_alarm(words: str) -> None:
     assert read_words(words).route not in EMERGENCY_ROUTES, read_words(words)
@@ -190,7 +195,7 @@ URGENT_OR_SUPPORT = ("baby_fever", "baby_urgent", "mother_urgent", "support", "t
 # it was merged and is never read for misses (tests/safety/reader/README.md).
 READER_FLOORS = {
     "dev": {"danger": 0.97, "urgent": 0.97, "ordinary": 0.87},
-    "test": {"danger": 0.87, "urgent": 0.76, "ordinary": 0.73},
+    "test": {"danger": 0.90, "urgent": 0.76, "ordinary": 0.73},
 }
 
 
