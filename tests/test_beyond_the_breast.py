@@ -73,6 +73,11 @@ def content(locale: str):
     return load_library().for_locale(locale)
 
 
+def opens_with_its_route(speech: str, locale: str, route: str) -> bool:
+    """The answer opens as the route's own words do (their first phrase, up to a full stop or comma)."""
+    return speech.startswith(content(locale).get(f"beyond.{route}")["speech"].split(".")[0].split(",")[0])
+
+
 def leads_with_the_number(speech: str, locale: str, within: int = 15) -> bool:
     number = content(locale).data["terms"]["emergency_number"]
     return number in " ".join(speech.split()[:within]) and heard_words(speech.split(number)[0]) < within
@@ -82,8 +87,7 @@ def leads_with_the_number(speech: str, locale: str, within: int = 15) -> bool:
 @pytest.mark.parametrize("slots, route", DEVICE_REQUESTS)
 def test_a_device_request_carrying_her_words_gets_the_route_first(make_app, locale: str, slots, route: str) -> None:
     turn = Alexa(make_app, locale=locale).intent("ReportSymptomIntent", slots)
-    entry = content(locale).get(f"beyond.{route}")
-    assert turn.speech.startswith(entry["speech"].split(".")[0].split(",")[0]), (route, turn.speech)
+    assert opens_with_its_route(turn.speech, locale, route), (route, turn.speech)
     assert not turn.speech.startswith("I can only help")
     if route in NOW or route == "abuse":
         assert leads_with_the_number(turn.speech, locale), turn.speech
@@ -112,8 +116,7 @@ def test_a_danger_said_after_yes_or_no_to_a_question_gets_its_route_first(make_a
         alexa = Alexa(make_app, locale=locale)
         STATES[state](alexa)
         turn = alexa.say(words)
-        entry = content(locale).get(f"beyond.{route}")
-        assert turn.speech.startswith(entry["speech"].split(".")[0].split(",")[0]), (locale, turn.speech)
+        assert opens_with_its_route(turn.speech, locale, route), (locale, turn.speech)
         assert turn.stays_open
 
 

@@ -188,7 +188,7 @@ def test_the_console_makes_no_safety_decision_of_its_own() -> None:
                                 if isinstance(node, ast.ImportFrom) and node.module}, module
 
 
-# --- Slot words written apart: two writers who saw neither the lists nor the tests (tests/safety/reader/) ---
+# --- Slot words written apart: four writers who saw neither the lists nor the tests (tests/safety/reader/) ---
 READER_SET = Path(__file__).resolve().parent / "safety" / "reader"
 URGENT_OR_SUPPORT = ("baby_fever", "baby_urgent", "mother_urgent", "support", "today")
 # What the reader reaches now on each half (a fall is a regression). The test half was scored before

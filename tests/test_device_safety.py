@@ -29,9 +29,8 @@ import skill
 from skill.app import create_app
 from skill.conversation.render import plain_text
 from skill.envelopes import Session
-from skill.understanding.matcher import understanding_for
+from skill.understanding.matcher import Understood, understanding_for
 from skill.verification import RequestVerifier
-from skill.understanding.matcher import Understood
 from tests.conftest import Alexa, Turn
 from tests.test_safety import CONTEXTS, LOCALES, heard_in, pending_in, route_heard, statements
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from skill.understanding.danger import BEYOND_THE_BREAST, EMERGENCY_ROUTES, read_words
+
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 MANIFEST_PATH = MODEL_DIR / "skill.json"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -477,8 +479,6 @@ CARRIER_DENIAL = re.compile(r"\b(not|don't|can't|cannot|isn't|won't|never|no)\s+
 
 
 def test_a_carrier_keeps_nothing_about_her_safety_outside_its_slots(locale: str, model: dict[str, Any]) -> None:
-    from skill.understanding.danger import BEYOND_THE_BREAST, EMERGENCY_ROUTES, read_words
-
     faults = []
     for sample in intents_by_name(model)["ReportSymptomIntent"]["samples"]:
         carrier = re.sub(r"\{\w+\}", "this", sample)

@@ -18,13 +18,18 @@ from collections import Counter
 from pathlib import Path
 
 from skill.app import create_app
-from skill.understanding.matcher import understanding_for
+from skill.understanding.matcher import Understood, understanding_for
 from skill.verification import RequestVerifier
 from tests import test_beyond_the_breast as beyond
 from tests import test_danger_reader as reader
 from tests import test_device_safety as device
 from tests.conftest import Alexa
 from tests.test_safety import CONTEXTS, DANGER, LOCALES, heard_in, pending_in, route_heard, statements
+
+
+def sent(understood: Understood) -> str:
+    """What Alexa sent, for a miss's line: the intent and the words in its slots."""
+    return f"{understood.intent} {({name: slot.get('value') for name, slot in understood.slots.items()})}"
 
 
 def main(argv: list[str]) -> int:
@@ -45,8 +50,8 @@ def main(argv: list[str]) -> int:
             total["reader:" + group] += 1
             right["reader:" + group] += ok
             if not ok:
-                misses.append(("-", "reader:" + group, row["route"], row["words"], None, str(heard), ""))
-    for locale in LOCALES if options.set != "reader" else ():
+                misses.append(("-", "reader:" + group, row["route"], row["words"], "the reader alone", str(heard), ""))
+    for locale in () if options.set == "reader" else LOCALES:
         alexa = Alexa(make_app, locale=locale)
         if options.set in ("heldout", "both"):
             for row, understood, turn, heard in device.played(alexa, options.half):
@@ -55,7 +60,7 @@ def main(argv: list[str]) -> int:
                     total[key] += 1
                     right[key] += ok
                 if not ok:
-                    misses.append((locale, row.group, row.context, row.utterance, understood, heard, turn.speech))
+                    misses.append((locale, row.group, row.context, row.utterance, sent(understood), heard, turn.speech))
         if options.set in ("heldout27", "both"):
             for row, understood, turn in beyond.played(alexa, options.half):
                 ok = beyond.reached(row, turn, locale)
@@ -64,7 +69,7 @@ def main(argv: list[str]) -> int:
                     total[key] += 1
                     right[key] += ok
                 if not ok:
-                    misses.append((locale, group, row["context"], row["utterance"], understood, "", turn.speech))
+                    misses.append((locale, group, row["context"], row["utterance"], sent(understood), "", turn.speech))
         if options.set == "safety":
             understanding = understanding_for(locale)
             for statement in statements(locale):
@@ -76,13 +81,11 @@ def main(argv: list[str]) -> int:
                 total[group] += 1
                 right[group] += heard == statement.route
                 if heard != statement.route:
-                    misses.append((locale, group, statement.context or "none", statement.utterance, understood,
+                    misses.append((locale, group, statement.context or "none", statement.utterance, sent(understood),
                                    f"{heard}, not {statement.route}", turn.speech))
     if options.misses:
-        for locale, group, context, utterance, understood, heard, speech in sorted(misses, key=lambda m: (m[1], m[0])):
-            slots = {name: slot.get("value") for name, slot in understood.slots.items()} if understood else {}
-            print(f"{group:20} {locale} {context:8} {utterance!r}\n    -> {understood.intent if understood else 'reader'} {slots} "
-                  f"[{heard}] {speech[:90]!r}")
+        for locale, group, context, utterance, by, heard, speech in sorted(misses, key=lambda m: (m[1], m[0])):
+            print(f"{group:20} {locale} {context:8} {utterance!r}\n    -> {by} [{heard}] {speech[:90]!r}")
     for key in sorted(total):
         print(f"{key:22} {right[key]:4}/{total[key]:<4} {right[key] / total[key]:6.1%}")
     return 0
