@@ -107,3 +107,19 @@ def test_any_json_in_any_part_deserialises_like_the_sdk_or_fails_like_it(replace
             EnvelopeCodec().request_envelope(envelope)
         return
     assert EnvelopeCodec().request_envelope(envelope) == expected
+
+
+def test_an_echo_show_answer_carries_its_screen_as_the_sdk_would_without_copying_the_document(tmp_path) -> None:
+    """The APL document is the same few kilobytes every turn: sent as read, not rebuilt per answer."""
+    from skill.app import create_app
+    from skill.conversation.render import apl_document
+    from skill.verification import RequestVerifier
+
+    app = create_app({"SKILL_STORE": f"sqlite:///{tmp_path / 'skill.db'}", "TESTING": True, "LOG_LEVEL": "ERROR",
+                      "VERIFIER": RequestVerifier(check_signature=False)})
+    custom_skill, codec = app.extensions["lump_relief"].skill, EnvelopeCodec()
+    answer = custom_skill.invoke(codec.request_envelope(Session(device=ECHO_SHOW).intent("RelieveLumpIntent")), None)
+    sent = codec.response_dict(answer)
+    assert sent == SDK.serialize(answer)
+    (screen,) = [directive for directive in sent["response"]["directives"] if "document" in directive]
+    assert screen["document"] is apl_document()

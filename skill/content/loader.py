@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 import string
 import tomllib
@@ -124,6 +125,18 @@ def load_library(directory: Path = CONTENT_DIR, *, lazily: bool = False) -> Cont
     if lazily:
         return ContentLibrary({}, {locale: functools.partial(market, path) for locale, path in overrides.items()})
     return ContentLibrary({locale: market(path) for locale, path in overrides.items()})
+
+
+class SharedJson(dict):
+    """A JSON document read once and carried by every response that shows it (an APL document).
+
+    It holds JSON values only, so the response codec sends it as it is rather than copying it on
+    every turn (a quarter of an Echo Show turn's time). Shared by every turn: never modify one."""
+
+
+def read_json_document(path: Path) -> SharedJson:
+    with path.open(encoding="utf-8") as handle:
+        return SharedJson(json.load(handle))
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -6,7 +6,6 @@ answer on every device is well-formed SSML of a length she can hear in one go.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -20,7 +19,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import REQUEST_KEY as CONTENT_KEY
-from skill.content.loader import read_toml
+from skill.content.loader import SharedJson, read_json_document, read_toml
 from skill.content.schema import CHECK_QUESTIONS
 from skill.conversation.state import Question, bounded, conversation_of
 
@@ -177,9 +176,8 @@ def supports_apl(handler_input: HandlerInput) -> bool:
 
 
 @cache
-def apl_document() -> dict[str, Any]:
-    with (APL_DIR / "answer.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+def apl_document() -> SharedJson:
+    return read_json_document(APL_DIR / "answer.json")
 
 
 def apl_markup(card_text: str | None) -> str:
@@ -244,9 +242,8 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
 
 
 @cache
-def prompt_document() -> dict[str, Any]:
-    with (APL_DIR / "prompt.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+def prompt_document() -> SharedJson:
+    return read_json_document(APL_DIR / "prompt.json")
 
 
 @cache

@@ -22,6 +22,8 @@ from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from dateutil.parser import parse as parse_datetime
 from dateutil.tz import tzutc
 
+from skill.content.loader import SharedJson
+
 Convert = Callable[[Any], Any]
 PRIMITIVES = (float, bool, bytes, str, int)
 NATIVE_TYPES: dict[str, type] = {
@@ -74,6 +76,8 @@ class EnvelopeCodec:
         if value is None or isinstance(value, PRIMITIVES):
             return value
         if isinstance(value, dict):
+            if type(value) is SharedJson:  # JSON values only, read once: sent as it is
+                return value
             return {key: self.plain(item) for key, item in value.items()}
         if isinstance(value, list):
             return [self.plain(item) for item in value]
