@@ -185,6 +185,8 @@ class SlotVocabulary:
         candidates = []
         for name, kind in slot_types.items():
             for word in self.words.get(kind, []):
+                if word.words not in said:  # most values are not there: skip the regex (and its compile)
+                    continue
                 for match in re.finditer(rf"(?<![\w']){re.escape(word.words)}(?![\w'])", said):
                     candidates.append((match.end() - match.start(), match.start(), name, word))
         slots: Slots = {}
@@ -355,7 +357,7 @@ class Understanding:
         return slots
 
     @cached_property
-    def frames(self) -> dict[str, list[re.Pattern[str]]]:
+    def frames(self) -> dict[str, list["Frame"]]:
         """Each slotted sample as a pattern whose groups catch the words where its slots stand."""
         frames: dict[str, list[re.Pattern[str]]] = {}
         for template, intent in self.slotted:
@@ -375,11 +377,11 @@ class Understanding:
                     pattern += f"(?P<{part}>" + "|".join(re.escape(word.words) for word in values) + ")"
                 else:
                     pattern += f"(?P<{part}>.+?)"
-            frames.setdefault(intent, []).append(re.compile(pattern))
+            frames.setdefault(intent, []).append(Frame(pattern, tuple(parts[0::2])))
         return frames
 
     @cached_property
-    def openings(self) -> dict[str, list[re.Pattern[str]]]:
+    def openings(self) -> dict[str, list["Frame"]]:
         """Each slotted sample up to its last slot, that slot taking all that follows."""
         openings: dict[str, list[re.Pattern[str]]] = {}
         for intent, frames in self.frames.items():
@@ -387,7 +389,8 @@ class Understanding:
                 last = frame.pattern.rfind("(?P<")
                 if last >= 0:
                     name = frame.pattern[last + 4:frame.pattern.index(">", last)]
-                    openings.setdefault(intent, []).append(re.compile(f"{frame.pattern[:last]}(?P<{name}>.+)"))
+                    openings.setdefault(intent, []).append(Frame(f"{frame.pattern[:last]}(?P<{name}>.+)",
+                                                                 (*frame.words[:-1], "")))
         return openings
 
     def best_intent(self, said: str) -> tuple[str, float]:
@@ -402,6 +405,28 @@ class Understanding:
     def is_sample(self, text: str) -> bool:
         """True when the words are one of the model's samples after slot expansion."""
         return normalise(text) in self.phrases
+
+
+class Frame:
+    """One slotted sample as a pattern whose groups catch the words where its slots stand.
+
+    The pattern is compiled only when her words could fit it: they open and close with the sample's
+    own words and hold the words between its slots. A frame with a listed slot spells out hundreds of
+    values, and compiling all of a locale's frames up front took seconds per start."""
+
+    def __init__(self, pattern: str, words: tuple[str, ...]):
+        self.pattern = pattern  # its length measures how much of the sample is its own words
+        self.words = words      # the sample's own words: before its first slot, between slots, after its last
+
+    def fullmatch(self, said: str) -> re.Match[str] | None:
+        opening, *between, closing = self.words
+        if not (said.startswith(opening) and said.endswith(closing) and all(part.strip() in said for part in between)):
+            return None
+        return self.compiled.fullmatch(said)
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.pattern)
 
 
 def load_model(locale: str, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
