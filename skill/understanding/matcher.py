@@ -200,17 +200,16 @@ class SlotVocabulary:
         return slots
 
 
-def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary) -> Iterator[tuple[str, Slots]]:
-    """Every phrase a sample stands for: each {slot} replaced by each of its values (all combinations)."""
+def expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary) -> Iterator[tuple[str, tuple[SlotWord, ...]]]:
+    """Every phrase a sample stands for: each {slot} replaced by each of its values (all combinations),
+    with the values used, in the order of the template's slots."""
     names = SLOT_REFERENCE.findall(template)
+    around = SLOT_REFERENCE.split(template)[0::2]  # the sample's own words before, between and after its slots
     choices = [vocabulary.words.get(slot_types.get(name, ""), []) for name in names]
     for words in itertools.product(*choices):
-        phrase = template
-        slots: Slots = {}
-        for name, word in zip(names, words):
-            phrase = phrase.replace(f"{{{name}}}", word.words, 1)
-            slots[name] = {"value": word.words, "id": word.id}
-        yield normalise(phrase), slots
+        phrase = around[0] + "".join(word.words + after for word, after in zip(words, around[1:]))
+        # The template and the values are normalised already; only an empty value leaves a double space.
+        yield (phrase if all(word.words for word in words) else normalise(phrase)), words
 
 
 def rotated_expansions(template: str, slot_types: dict[str, str], vocabulary: SlotVocabulary, count: int,
@@ -292,9 +291,12 @@ class Understanding:
         """Every phrase the model's samples stand for, slots filled every way (built on first use)."""
         phrases = dict(self.samples)
         for template, name in self.slotted:
-            for phrase, slots in itertools.islice(expansions(template, self.slot_types[name], self.vocabulary),
+            names = SLOT_REFERENCE.findall(template)
+            for phrase, words in itertools.islice(expansions(template, self.slot_types[name], self.vocabulary),
                                                   MAX_PHRASES_PER_SAMPLE):
-                phrases.setdefault(phrase, Understood(name, slots))
+                if phrase not in phrases:
+                    phrases[phrase] = Understood(name, {slot: {"value": word.words, "id": word.id}
+                                                        for slot, word in zip(names, words)})
         return phrases
 
     def understand(self, text: str, pending: str | None = None) -> Understood:
