@@ -143,6 +143,26 @@ def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(m
         assert turn.has("repeat") and "didn't ask" not in turn.speech and turn.stays_open, turn.speech
 
 
+# Answers that send her or her baby for help now and keep the session open.
+CARE_NOW_INTENTS = ("EmergencyIntent", "BabyEmergencyIntent", "MotherEmergencyIntent", "BabyFeverIntent",
+                    "BabyUrgentIntent", "MotherUrgentIntent")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("danger", CARE_NOW_INTENTS)
+def test_after_a_call_for_help_now_okay_or_no_keeps_the_number_in_reach(make_app, locale: str, danger: str) -> None:
+    """She hears "call 911 now" and says "okay", "no", "I'm not sure" or words Alexa could not place:
+    never "I didn't ask a question" or lumps, but a short reply that ends with the number."""
+    number = content(locale).data["terms"]["emergency_number"]
+    for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent", "NotSureIntent", "AMAZON.FallbackIntent"):
+        alexa = Alexa(make_app, locale=locale)
+        told = alexa.intent(danger)
+        turn = alexa.intent(answer)
+        assert "didn't ask" not in turn.speech and "only help" not in turn.speech, (answer, turn.speech)
+        assert turn.has("repeat") and turn.speech.rstrip(" .").endswith(number) and turn.stays_open, turn.speech
+        assert alexa.intent("AMAZON.RepeatIntent").speech == told.speech
+
+
 def test_a_worry_about_her_baby_gets_care_before_only_helping_with_lumps(make_app) -> None:
     turn = Alexa(make_app).intent("ReportSymptomIntent", {"person": {"value": "my baby", "id": "BABY"},
                                                            "happening": person("keeps sneezing")})

@@ -38,9 +38,10 @@ TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short"
 OPTIONAL_TERMS = ("urgent_line", "ambulance_also", "ambulance_also_written")
 # The routes beyond the breast (skill/handlers/beyond.py), each an entry [beyond.<route>].
 BEYOND_ROUTES = ("baby_emergency", "baby_fever", "baby_urgent", "mother_emergency", "mother_urgent",
-                 "psychosis", "abuse", "support", "after_crisis", "baby_other")
-# Answers with no card: the account holder sees the Alexa app, so her safety at home leaves no trace.
-CARDLESS_BEYOND = ("abuse", "after_crisis")
+                 "psychosis", "abuse", "support", "after_crisis", "after_care", "baby_other")
+# Answers with no card: the account holder sees the Alexa app, so her safety at home leaves no trace;
+# a reply after an answer adds no card of its own.
+CARDLESS_BEYOND = ("abuse", "after_crisis", "after_care")
 
 TOPIC_FIELDS = ("title", "speech", "reprompt", "card", "source")
 STEP_FIELDS = ("key", "title", "speech", "card", "source")

@@ -32,6 +32,7 @@ class Question(StrEnum):
     OFFER_CHECK = "offer_check"  # shall I ask three quick questions to check for warning signs?
     REMIND = "remind"          # shall I remind you to check in 12 hours? (at most once a session)
     AFTER_CRISIS = "after_crisis"  # nothing asked, but "no", "okay", "I'm fine now" after a crisis answer
+    AFTER_CARE = "after_care"  # nothing asked, but "okay" or "no" after "call 911 now" or "call the doctor now"
     WALK_TODAY = "walk_today"  # the steps, offered after "contact your clinician today"
     REACHED = "reached"        # after a same-day answer: have you been able to reach your clinician?
 

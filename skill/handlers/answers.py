@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import after_crisis_reply
+from skill.handlers.beyond import after_care_reply, after_crisis_reply
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
@@ -90,6 +90,10 @@ def after_crisis(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return after_crisis_reply(content)
 
 
+def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return after_care_reply(content)
+
+
 # For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
 # question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
 ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
@@ -102,6 +106,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.FORGET: (forget_reply, kept_reply),
     Question.OFFER_CHECK: (start_check, declined),
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
+    Question.AFTER_CARE: (after_care, after_care),
 }
 
 

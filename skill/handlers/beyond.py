@@ -12,7 +12,8 @@ from skill.conversation.render import Reply
 from skill.conversation.state import Question
 from skill.understanding.danger import ABUSE, PSYCHOSIS, SUPPORT
 
-# After these she is asked nothing, but a "no", "okay" or "I'm fine now" is heard and answered kindly.
+# After these she is asked nothing, but a "no", "okay" or "I'm fine now" is heard and answered kindly;
+# after the others, an "okay" or a "no" is answered with the emergency number (after_care_reply).
 STAY_WITH_HER = frozenset({PSYCHOSIS, ABUSE, SUPPORT})
 
 
@@ -21,10 +22,17 @@ def beyond_reply(content: LocaleContent, route: str) -> Reply:
     entry = content.get(f"beyond.{route}")
     card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
-                 question=Question.AFTER_CRISIS if route in STAY_WITH_HER else None, **card)
+                 question=Question.AFTER_CRISIS if route in STAY_WITH_HER else Question.AFTER_CARE, **card)
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:
     """"No", "okay", "I'm fine now" after a crisis answer: a kind word, and the number within reach."""
     entry = content.get("beyond.after_crisis")
+    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
+
+
+def after_care_reply(content: LocaleContent) -> Reply:
+    """"Okay" or "no" after "call 911 now" (hers or her baby's) or "call the doctor now": never "I didn't
+    ask a question" or lumps, but "repeat", room to say what Alexa misheard, and the number last."""
+    entry = content.get("beyond.after_care")
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)

@@ -53,6 +53,11 @@ AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureInte
                                   "FeelingLowIntent"})
 
 
+# After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
+# "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
+AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent"})
+
+
 def intent_of(handler_input: HandlerInput) -> str | None:
     return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
 
@@ -75,6 +80,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
+    if question is Question.AFTER_CARE:
+        return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])
     if question is Question.CHECK:

@@ -89,7 +89,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         if conversation.emergency_told:
             return Reply(speech=[speech], end_session=True, warns=True, **card)
         conversation.emergency_told = True
-        return Reply(speech=[speech, outcome["misheard"]], reprompt=outcome["reprompt"], warns=True, **card)
+        return Reply(speech=[speech, outcome["misheard"]], reprompt=outcome["reprompt"], warns=True,
+                     question=Question.AFTER_CARE, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
         return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, **card)
