@@ -134,6 +134,16 @@ def test_her_safety_at_home_leaves_no_card_and_no_reminder_offer(make_app, local
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_okay_after_the_abuse_answer_keeps_the_emergency_number_never_a_suicide_line(make_app, locale: str) -> None:
+    alexa = Alexa(make_app, locale=locale)
+    for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent"):
+        alexa.intent("AbuseIntent")
+        turn = alexa.intent(answer)
+        assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+        assert "didn't ask" not in turn.speech and turn.card is None and turn.stays_open
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     alexa.intent("CrisisIntent")

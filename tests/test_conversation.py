@@ -234,8 +234,33 @@ def test_the_emergency_answer_said_twice_ends_the_session_so_she_acts(alexa: Ale
 
 def test_she_says_she_was_misheard_after_the_emergency_answer_and_is_answered(alexa: Alexa) -> None:
     alexa.say("I feel very unwell and confused")
-    turn = alexa.say("how do I relieve a hard lump")
+    offer = alexa.say("how do I relieve a hard lump")  # to Alexa, the same intent as "what do I do?"
+    assert offer.has("if you meant the breast lump") and offer.speech.rstrip(" .").endswith("911")
+    turn = alexa.say("yes")
     assert turn.has("cold pack") and turn.stays_open
+
+
+def test_what_do_i_do_just_after_call_911_now_never_gets_lump_care(alexa: Alexa) -> None:
+    told = alexa.say("I feel very unwell and confused")
+    turn = alexa.say("what do I do")
+    assert not turn.has("cold pack") and not turn.has("stroke") and turn.speech.rstrip(" .").endswith("911")
+    assert alexa.say("help").speech == told.speech
+    assert alexa.intent("ReassuranceIntent").speech == told.speech  # "I'm scared"
+
+
+def test_anything_else_hears_yes_and_no(alexa: Alexa) -> None:
+    asked = alexa.intent("HowLongIntent")
+    assert asked.speech.endswith("Anything else?")
+    more = alexa.intent("AMAZON.YesIntent")
+    assert more.has("what would you like to know") and "didn't ask" not in more.speech and more.stays_open
+    alexa.intent("HowLongIntent")
+    done = alexa.intent("AMAZON.NoIntent")
+    assert done.has("goodbye") and done.ended is True
+
+
+def test_should_i_stop_breastfeeding_is_answered_no_before_any_weaning_advice(alexa: Alexa) -> None:
+    turn = alexa.intent("WeaningIntent")
+    assert turn.leads_with("a lump is no reason to stop") and turn.has("go slowly")
 
 
 def test_a_fever_in_the_check_means_contact_today(alexa_on_each_store: Alexa) -> None:

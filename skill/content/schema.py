@@ -65,13 +65,14 @@ REQUIRED: tuple[str, ...] = (
         "ask_situation_again", "not_sure", "ask_reached", "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
-        "no_question", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
+        "no_question", "what_else", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
     "system.goodbye.speech",
     "check.thresholds_note",
     "check.intro.speech",
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
+    "beyond.after_care.lump_speech",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
     *(f"beyond.{route}.{field}" for route in BEYOND_ROUTES

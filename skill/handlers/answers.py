@@ -16,12 +16,13 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import after_care_reply, after_crisis_reply
 from skill.handlers.context import Answer, heard_in_context
+from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.topics import with_prompt
-from skill.handlers.triage import check_answer_reply, not_sure_reply, start_check_reply
+from skill.handlers.triage import RELIEF, check_answer_reply, not_sure_reply, route_reply, start_check_reply
 from skill.conversation.render import Reply, render
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
@@ -46,14 +47,15 @@ def ask_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 def reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     follow = content.text("prompts.anything_else")
-    return Reply(speech=[content.text("system.reached.speech"), follow], reprompt=follow)
+    return Reply(speech=[content.text("system.reached.speech"), follow], reprompt=follow,
+                 question=Question.ANYTHING_ELSE)
 
 
 def not_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """Keep trying today, and the market's line for when her clinician can't be reached (said last)."""
     follow = content.text("prompts.anything_else")
     return Reply(speech=with_prompt(content, content.text("system.not_reached.speech"), follow), reprompt=follow,
-                 warns=True)
+                 warns=True, question=Question.ANYTHING_ELSE)
 
 
 def declined_reminder(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -94,6 +96,32 @@ def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return after_care_reply(content)
 
 
+def lump_or_help_now(content: LocaleContent) -> Reply:
+    """Just after "call 911 now", "what do I do?" and "how do I relieve a hard lump" reach the same intent:
+    lump care is offered, not given, and the number comes last."""
+    entry = content.get("beyond.after_care")
+    return Reply(speech=[entry["lump_speech"]], reprompt=entry["reprompt"], question=Question.OFFER_RELIEF,
+                 remember_for_repeat=False)
+
+
+def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return route_reply(content, conversation_of(handler_input), RELIEF)
+
+
+def what_else(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return system_reply(content, "what_else")
+
+
+def goodbye(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    return goodbye_reply(content)
+
+
+def care_again(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"What do I do?", "help" or "I'm scared" just after "call 911 now": that answer again, not lumps."""
+    last = conversation_of(handler_input).last_reply
+    return Reply.from_dict(last) if last else after_care_reply(content)
+
+
 # For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
 # question is answered in handlers/context.py's terms: "yes" means still breastfeeding).
 ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
@@ -107,6 +135,8 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.OFFER_CHECK: (start_check, declined),
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
     Question.AFTER_CARE: (after_care, after_care),
+    Question.ANYTHING_ELSE: (what_else, goodbye),
+    Question.OFFER_RELIEF: (relief, after_care),
 }
 
 
@@ -132,6 +162,10 @@ class PendingAnswerHandler(AbstractRequestHandler):
             reply = asked_for_reply(content, conversation)
         elif heard.answer is Answer.NOT_SURE:
             reply = not_sure_reply(content, conversation)
+        elif heard.answer is Answer.AGAIN:
+            reply = care_again(handler_input, content)
+        elif heard.answer is Answer.LUMP:
+            reply = lump_or_help_now(content)
         else:
             on_yes, on_no = self.answers[conversation.question]
             reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)

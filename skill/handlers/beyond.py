@@ -10,11 +10,12 @@ from skill.content import LocaleContent
 from skill.content.schema import CARDLESS_BEYOND
 from skill.conversation.render import Reply
 from skill.conversation.state import Question
-from skill.understanding.danger import ABUSE, PSYCHOSIS, SUPPORT
+from skill.understanding.danger import PSYCHOSIS, SUPPORT
 
-# After these she is asked nothing, but a "no", "okay" or "I'm fine now" is heard and answered kindly;
-# after the others, an "okay" or a "no" is answered with the emergency number (after_care_reply).
-STAY_WITH_HER = frozenset({PSYCHOSIS, ABUSE, SUPPORT})
+# After these (voices, support) "no", "okay" or "I'm fine now" gets a kind reply with the crisis line;
+# after the others (her baby's or her own danger, her safety at home) "okay" or "no" gets the emergency
+# number and no crisis line: a suicide line is not what she asked for (after_care_reply).
+STAY_WITH_HER = frozenset({PSYCHOSIS, SUPPORT})
 
 
 def beyond_reply(content: LocaleContent, route: str) -> Reply:

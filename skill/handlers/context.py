@@ -15,6 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.slots import slot_words
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
 
@@ -23,6 +24,8 @@ class Answer(StrEnum):
     NO = "no"
     NOT_SURE = "not_sure"
     SITUATION = "situation"  # her situation, said or left unsaid, for the situation question
+    AGAIN = "again"          # "help" or "I'm scared" just after "call 911 now": that answer again
+    LUMP = "lump"            # the lump asked about just after "call 911 now": "what do I do?" sounds the same
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureInte
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
 # "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
 AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent"})
+# ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
+# and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
+CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:
@@ -80,7 +86,11 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
+    if question in (Question.AFTER_CARE, Question.OFFER_RELIEF) and intent in CARE_AGAIN and not slot_words(handler_input):
+        return Heard(Answer.AGAIN)
     if question is Question.AFTER_CARE:
+        if intent == "RelieveLumpIntent":
+            return Heard(Answer.LUMP)
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])

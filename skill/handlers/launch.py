@@ -17,6 +17,11 @@ def system_reply(content: LocaleContent, name: str, **values: int | str) -> Repl
                  reprompt=content.text(f"system.{name}.reprompt", **values))
 
 
+def goodbye_reply(content: LocaleContent) -> Reply:
+    """Stop, cancel, or "no" to "Anything else?": a short goodbye; her place is kept for next time."""
+    return Reply(speech=[content.text("system.goodbye.speech")], end_session=True, remember_for_repeat=False)
+
+
 def welcome_reply(handler_input: HandlerInput, content: LocaleContent, memory: Memory) -> Reply:
     if not memory.returning:
         return system_reply(content, "welcome")

@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
-from skill.conversation.state import Conversation, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.slots import resolved_id, said_value
 from skill.handlers.topics import topic_reply
 
@@ -35,7 +35,7 @@ def medicine_reply(content: LocaleContent, conversation: Conversation, medicine:
         return topic_reply(content, conversation, "food")
     entry = content.get(f"medicines.{ANSWERS.get(medicine or '', 'unknown')}")
     follow = content.text("prompts.anything_else")
-    return Reply(speech=[entry["speech"], follow], reprompt=follow,
+    return Reply(speech=[entry["speech"], follow], reprompt=follow, question=Question.ANYTHING_ELSE,
                  card_title=entry["title"], card_text=entry["card"])
 
 

@@ -8,7 +8,7 @@ from ask_sdk_model import Response
 
 from skill.content import content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.launch import system_reply
+from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.triage import start_check_reply
 from skill.conversation.render import Reply, render
@@ -55,8 +55,7 @@ class StopHandler(AbstractRequestHandler):
         return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        goodbye = content_of(handler_input).text("system.goodbye.speech")
-        return render(handler_input, Reply(speech=[goodbye], end_session=True, remember_for_repeat=False))
+        return render(handler_input, goodbye_reply(content_of(handler_input)))
 
 
 class FallbackHandler(AbstractRequestHandler):

@@ -56,7 +56,9 @@ OUT_OF_DOMAIN_FILE = Path(__file__).with_name("out_of_domain.toml")
 SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # The skill's yes/no questions (conversation.state.Question values), and the words that open an answer
 # to one. The situation question is not among them: there "no, I stopped" is a situation, not a no.
-YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check", "after_crisis", "after_care", "walk_today", "reached"})
+# "Anything else?" is not among them either: "no, how long will it take" asks something new.
+YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check", "after_crisis",
+                              "after_care", "offer_relief", "walk_today", "reached"})
 LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
 # Never turned into a yes or a no: the intent Alexa chose is sent as it is. These are the intents the
