@@ -134,6 +134,15 @@ def test_her_safety_at_home_leaves_no_card_and_no_reminder_offer(make_app, local
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_help_or_im_scared_just_after_the_crisis_answer_hears_it_again_never_lumps(make_app, locale: str) -> None:
+    alexa = Alexa(make_app, locale=locale)
+    told = alexa.intent("CrisisIntent")
+    assert alexa.intent("AMAZON.HelpIntent").speech == told.speech
+    assert alexa.intent("ReassuranceIntent").speech == told.speech  # "I'm scared", not "lumps are common"
+    assert alexa.intent("RelieveLumpIntent").has("if you meant the breast lump")  # "what do I do?"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_okay_after_the_abuse_answer_keeps_the_emergency_number_never_a_suicide_line(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent"):

@@ -62,6 +62,8 @@ AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
+# The states just after a call for help (the crisis answer among them), where those words mean that.
+JUST_AFTER_HELP = frozenset({Question.AFTER_CARE, Question.AFTER_CRISIS, Question.OFFER_RELIEF})
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:
@@ -84,13 +86,13 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         if intent in SITUATION_ANSWERS:
             return Heard(Answer.SITUATION, SITUATION_ANSWERS[intent])
         return None
+    if question in JUST_AFTER_HELP and intent in CARE_AGAIN and not slot_words(handler_input):
+        return Heard(Answer.AGAIN)
+    if question in (Question.AFTER_CARE, Question.AFTER_CRISIS) and intent == "RelieveLumpIntent":
+        return Heard(Answer.LUMP)
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
-    if question in (Question.AFTER_CARE, Question.OFFER_RELIEF) and intent in CARE_AGAIN and not slot_words(handler_input):
-        return Heard(Answer.AGAIN)
     if question is Question.AFTER_CARE:
-        if intent == "RelieveLumpIntent":
-            return Heard(Answer.LUMP)
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])
