@@ -258,6 +258,12 @@ def test_anything_else_hears_yes_and_no(alexa: Alexa) -> None:
     assert done.has("goodbye") and done.ended is True
 
 
+@pytest.mark.parametrize("answer, heard", [("AMAZON.NoIntent", "goodbye"), ("AMAZON.YesIntent", "what would you like to know")])
+def test_no_to_whats_your_question_is_a_goodbye_and_yes_is_asked_what(alexa: Alexa, answer: str, heard: str) -> None:
+    assert alexa.launch().speech.endswith("What's your question?")
+    assert alexa.intent(answer).has(heard)
+
+
 def test_should_i_stop_breastfeeding_is_answered_no_before_any_weaning_advice(alexa: Alexa) -> None:
     turn = alexa.intent("WeaningIntent")
     assert turn.leads_with("a lump is no reason to stop") and turn.has("go slowly")

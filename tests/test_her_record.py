@@ -23,7 +23,7 @@ import pytest
 
 from skill.envelopes import Device, Session
 from skill.persistence import build_persistence_adapter
-from skill.persistence.guard import PROBE_INTERVAL_SECONDS
+from skill.persistence.guard import PROBE_INTERVAL_SECONDS, PROBE_SECONDS
 from tests.stores import LOCAL_AWS
 from tests.test_persistence import envelope_for
 from tests.test_serving import Server, blackhole  # noqa: F401  (fixture by name)
@@ -183,6 +183,10 @@ def test_after_forget_me_no_copy_of_her_record_is_left_in_the_file_or_its_log(tm
 
 # Health that tells the truth -------------------------------------------------------------------------
 
+# Healthy again within a probe interval, plus the time the next probe may take on a busy machine
+# (the full suite once took 2.0 s where 2 s was allowed).
+BACK_WITHIN = PROBE_INTERVAL_SECONDS + PROBE_SECONDS
+
 def test_a_read_only_store_file_turns_health_503_within_a_second_and_back_once_writable(
         tmp_path: Path, blackhole: int) -> None:
     database = tmp_path / "skill.db"
@@ -197,7 +201,7 @@ def test_a_read_only_store_file_turns_health_503_within_a_second_and_back_once_w
             assert server.say(her, her.launch())[0] == 200  # she is still answered
         finally:
             database.chmod(0o644)
-        assert until(lambda: server.health()[0] == 200, seconds=2) < 2  # within a probe interval
+        assert until(lambda: server.health()[0] == 200, seconds=BACK_WITHIN) < BACK_WITHIN
         visit = Session(user_id=HER)
         server.say(visit, visit.launch())
     assert stored(f"sqlite:///{database}")["visits"] >= 1
@@ -219,7 +223,7 @@ def test_a_deleted_data_directory_turns_health_503_and_back_to_200_once_it_exist
         assert server.say(lost, lost.launch())[0] == 200  # answered, though nothing can be stored
 
         data.mkdir()
-        assert until(lambda: server.health()[0] == 200, seconds=2) < 2  # within a probe interval
+        assert until(lambda: server.health()[0] == 200, seconds=BACK_WITHIN) < BACK_WITHIN
         back = Session(user_id=HER)
         server.say(back, back.launch())
         # Stored in the new file, not in the deleted one.
@@ -250,4 +254,4 @@ def test_a_held_write_lock_keeps_health_and_every_answer_well_under_eight_second
             blocker.close()
         assert [status for status, _ in answers] == [200] * 4
         assert max(seconds for _, seconds in answers) < 6
-        assert until(lambda: server.health()[0] == 200, seconds=2) < 2  # within a probe interval
+        assert until(lambda: server.health()[0] == 200, seconds=BACK_WITHIN) < BACK_WITHIN

@@ -75,6 +75,7 @@ class Heard:
     reprompt: str | None
     ended: bool | None
     asks_alexa: bool = False  # a Connections.SendRequest: Alexa itself speaks the permission prompt
+    then: str = ""  # the state she is in after it
 
 
 @dataclass
@@ -207,20 +208,22 @@ class Explorer:
                     self.remember(stored)
                 body = self.post(action.envelope(self.session(attributes)))
                 response = body.get("response", {})
-                found.responses.append(Heard(
+                heard = Heard(
                     where=f"{self.locale} {state} + {action.label}",
                     ssml=response.get("outputSpeech", {}).get("ssml"),
                     reprompt=response.get("reprompt", {}).get("outputSpeech", {}).get("ssml"),
                     ended=response.get("shouldEndSession"),
                     asks_alexa=any(directive.get("type") == "Connections.SendRequest"
                                    for directive in response.get("directives", [])),
-                ))
+                )
                 after = body.get("sessionAttributes") or {}
                 if response.get("shouldEndSession"):
                     remembered = after.get("memory") or {}
                     successor = (new_session_state(remembered), {}, remembered)
                 else:
                     successor = (in_session_state(after), after, {})
+                heard.then = successor[0]
+                found.responses.append(heard)
                 if successor[0] not in seen:
                     if len(seen) >= STATE_BOUND:
                         found.bound_hit = True
@@ -416,6 +419,19 @@ def test_every_turn_answers_and_says_whether_the_session_stays_open(explored: Ex
     assert asking and all(heard.ssml is None and heard.ended is None for heard in asking), \
         "the reminders AskFor goes alone: Alexa speaks the permission prompt and keeps the session"
     assert not undecided, f"turns with no speech or no shouldEndSession: {undecided[:10]}"
+
+
+def test_a_turn_that_ends_with_a_question_hears_her_yes_and_her_no(explored: Exploration) -> None:
+    """"Anything else?", "What's your question?": a yes or a no is an answer, never "I didn't ask"."""
+    nothing_asked = load_library().for_locale(explored.locale).text("system.no_question.speech")[:20]
+    answers = {heard.where: "".join(parse(heard.ssml).itertext()) if heard.ssml else "" for heard in explored.responses
+               if heard.where.endswith(("+ AMAZON.YesIntent", "+ AMAZON.NoIntent"))}
+    asking = [heard for heard in explored.responses if heard.ended is False and heard.ssml
+              and "".join(parse(heard.ssml).itertext()).strip().endswith("?")]
+    assert asking
+    unheard = [f"{heard.where} -> {answer}" for heard in asking for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent")
+               if nothing_asked in answers.get(f"{explored.locale} {heard.then} + {answer}", "")]
+    assert not unheard, f"a question, then 'I didn't ask a question' to its answer: {unheard[:5]}"
 
 
 def test_a_session_that_alexa_ended_gets_no_speech(explored: Exploration) -> None:

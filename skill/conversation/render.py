@@ -264,7 +264,7 @@ def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumen
         number = conversation_of(handler_input).check_position + 1
         kind, label = "check", words["check"]["label"].format(number=number, count=len(CHECK_QUESTIONS))
         question = reply.speech[-1]
-    elif reply.question is not None:  # "carry on from step 2?"
+    elif reply.question not in (None, Question.OPEN):  # "carry on from step 2?"; "What's your question?" is open
         kind, label, question = "answer", terms["skill_name"], " ".join(reply.speech)
     else:
         kind, label, question = "launch", terms["skill_name"], ""

@@ -34,7 +34,7 @@ class Question(StrEnum):
     AFTER_CRISIS = "after_crisis"  # nothing asked, but "no", "okay", "I'm fine now" after a crisis answer
     AFTER_CARE = "after_care"  # nothing asked, but "okay" or "no" after "call 911 now" or "call the doctor now"
     OFFER_RELIEF = "offer_relief"  # she asked about the lump just after "call 911 now": was that what she meant?
-    ANYTHING_ELSE = "anything_else"  # anything else? ("yes": what would she like to know; "no": goodbye)
+    OPEN = "open"  # "Anything else?", "What's your question?": "yes" asks what she would like to know; "no", goodbye
     WALK_TODAY = "walk_today"  # the steps, offered after "contact your clinician today"
     REACHED = "reached"        # after a same-day answer: have you been able to reach your clinician?
 

@@ -48,18 +48,19 @@ def ask_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 def reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     follow = content.text("prompts.anything_else")
     return Reply(speech=[content.text("system.reached.speech"), follow], reprompt=follow,
-                 question=Question.ANYTHING_ELSE)
+                 question=Question.OPEN)
 
 
 def not_reached(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """Keep trying today, and the market's line for when her clinician can't be reached (said last)."""
     follow = content.text("prompts.anything_else")
     return Reply(speech=with_prompt(content, content.text("system.not_reached.speech"), follow), reprompt=follow,
-                 warns=True, question=Question.ANYTHING_ELSE)
+                 warns=True, question=Question.OPEN)
 
 
 def declined_reminder(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return Reply(speech=[content.text("reminders.declined.speech")], reprompt=content.text("reminders.declined.reprompt"))
+    return Reply(speech=[content.text("reminders.declined.speech")], reprompt=content.text("reminders.declined.reprompt"),
+                 question=Question.OPEN)  # "What else would you like to know?"
 
 
 def declined_resume(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -135,7 +136,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.OFFER_CHECK: (start_check, declined),
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
     Question.AFTER_CARE: (after_care, after_care),
-    Question.ANYTHING_ELSE: (what_else, goodbye),
+    Question.OPEN: (what_else, goodbye),
     Question.OFFER_RELIEF: (relief, after_care),
 }
 

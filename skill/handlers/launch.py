@@ -24,7 +24,9 @@ def goodbye_reply(content: LocaleContent) -> Reply:
 
 def welcome_reply(handler_input: HandlerInput, content: LocaleContent, memory: Memory) -> Reply:
     if not memory.returning:
-        return system_reply(content, "welcome")
+        reply = system_reply(content, "welcome")
+        reply.question = Question.OPEN  # "What's your question?": "no" is a goodbye, "yes" is asked what
+        return reply
     if memory.step is None or not 0 <= memory.step < len(content.steps):
         return system_reply(content, "welcome_back")
     conversation = conversation_of(handler_input)

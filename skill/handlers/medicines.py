@@ -35,7 +35,7 @@ def medicine_reply(content: LocaleContent, conversation: Conversation, medicine:
         return topic_reply(content, conversation, "food")
     entry = content.get(f"medicines.{ANSWERS.get(medicine or '', 'unknown')}")
     follow = content.text("prompts.anything_else")
-    return Reply(speech=[entry["speech"], follow], reprompt=follow, question=Question.ANYTHING_ELSE,
+    return Reply(speech=[entry["speech"], follow], reprompt=follow, question=Question.OPEN,
                  card_title=entry["title"], card_text=entry["card"])
 
 

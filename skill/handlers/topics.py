@@ -65,7 +65,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         follow = content.text("prompts.offer_return", step_number=conversation.step + 1)
         question = Question.RETURN
     else:
-        follow, question = content.text("prompts.anything_else"), Question.ANYTHING_ELSE
+        follow, question = content.text("prompts.anything_else"), Question.OPEN
     answer = content.fitting(entry, conversation.situation)
     return Reply(
         speech=with_prompt(content, answer, follow),

@@ -93,7 +93,7 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
                      question=Question.AFTER_CARE, **card)
     if route == "appointment":
         follow = content.text("prompts.anything_else")
-        return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, question=Question.ANYTHING_ELSE,
+        return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, question=Question.OPEN,
                      **card)
     offer = content.text("prompts.offer_walk")
     walk = Question.WALK_TODAY if route == "today" else Question.WALK  # "no" then asks if she reached them
