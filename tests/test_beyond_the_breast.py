@@ -150,6 +150,17 @@ def test_okay_after_the_abuse_answer_keeps_the_emergency_number_never_a_suicide_
         turn = alexa.intent(answer)
         assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
         assert "didn't ask" not in turn.speech and turn.card is None and turn.stays_open
+    told = alexa.intent("AbuseIntent")
+    assert alexa.intent("RelieveLumpIntent").speech == told.speech  # "what do I do?": nothing about lumps
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_what_do_i_do_after_okay_to_call_911_now_still_never_gets_lump_care(make_app, locale: str) -> None:
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("BabyEmergencyIntent")
+    assert alexa.intent("AMAZON.YesIntent").has("please don't wait")
+    turn = alexa.intent("RelieveLumpIntent")
+    assert turn.has("get help now") and not turn.has("cold pack"), turn.speech
 
 
 @pytest.mark.parametrize("locale", LOCALES)

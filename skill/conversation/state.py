@@ -32,7 +32,9 @@ class Question(StrEnum):
     OFFER_CHECK = "offer_check"  # shall I ask three quick questions to check for warning signs?
     REMIND = "remind"          # shall I remind you to check in 12 hours? (at most once a session)
     AFTER_CRISIS = "after_crisis"  # nothing asked, but "no", "okay", "I'm fine now" after a crisis answer
-    AFTER_CARE = "after_care"  # nothing asked, but "okay" or "no" after "call 911 now" or "call the doctor now"
+    AFTER_CARE = "after_care"  # nothing asked, but "okay" or "no" after "call 911 now" (hers or her baby's)
+    AFTER_DOCTOR = "after_doctor"  # ... after "call the doctor now" (her baby's fever, a swollen calf)
+    AFTER_SAFETY = "after_safety"  # ... after the answer about her safety at home
     OFFER_RELIEF = "offer_relief"  # she asked about the lump just after "call 911 now": was that what she meant?
     OPEN = "open"  # "Anything else?", "What's your question?": "yes" asks what she would like to know; "no", goodbye
     WALK_TODAY = "walk_today"  # the steps, offered after "contact your clinician today"

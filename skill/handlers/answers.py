@@ -94,7 +94,7 @@ def after_crisis(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return after_care_reply(content)
+    return after_care_reply(content, conversation_of(handler_input).question)
 
 
 def lump_or_help_now(content: LocaleContent) -> Reply:
@@ -136,6 +136,8 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.OFFER_CHECK: (start_check, declined),
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
     Question.AFTER_CARE: (after_care, after_care),
+    Question.AFTER_DOCTOR: (after_care, after_care),
+    Question.AFTER_SAFETY: (after_care, after_care),
     Question.OPEN: (what_else, goodbye),
     Question.OFFER_RELIEF: (relief, after_care),
 }

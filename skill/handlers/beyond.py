@@ -10,12 +10,19 @@ from skill.content import LocaleContent
 from skill.content.schema import CARDLESS_BEYOND
 from skill.conversation.render import Reply
 from skill.conversation.state import Question
-from skill.understanding.danger import PSYCHOSIS, SUPPORT
+from skill.understanding.danger import (ABUSE, BABY_EMERGENCY, BABY_FEVER, BABY_URGENT, MOTHER_EMERGENCY,
+                                        MOTHER_URGENT, PSYCHOSIS, SUPPORT)
 
-# After these (voices, support) "no", "okay" or "I'm fine now" gets a kind reply with the crisis line;
-# after the others (her baby's or her own danger, her safety at home) "okay" or "no" gets the emergency
-# number and no crisis line: a suicide line is not what she asked for (after_care_reply).
-STAY_WITH_HER = frozenset({PSYCHOSIS, SUPPORT})
+# What "okay", "no" or "I'm not sure" is heard as after each route. After voices or support: a kind
+# reply with the crisis line. After the others, no crisis line (a suicide line is not what she asked
+# for), but the call she was told to make, then the emergency number last (after_care_reply).
+FOLLOW_UP = {PSYCHOSIS: Question.AFTER_CRISIS, SUPPORT: Question.AFTER_CRISIS,
+             BABY_EMERGENCY: Question.AFTER_CARE, MOTHER_EMERGENCY: Question.AFTER_CARE,
+             BABY_FEVER: Question.AFTER_DOCTOR, BABY_URGENT: Question.AFTER_DOCTOR,
+             MOTHER_URGENT: Question.AFTER_DOCTOR, ABUSE: Question.AFTER_SAFETY}
+# The words of each follow-up, in [beyond.after_care].
+FOLLOW_UP_SPEECH = {Question.AFTER_CARE: "speech", Question.AFTER_DOCTOR: "doctor_speech",
+                    Question.AFTER_SAFETY: "safety_speech"}
 
 
 def beyond_reply(content: LocaleContent, route: str) -> Reply:
@@ -23,7 +30,7 @@ def beyond_reply(content: LocaleContent, route: str) -> Reply:
     entry = content.get(f"beyond.{route}")
     card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
-                 question=Question.AFTER_CRISIS if route in STAY_WITH_HER else Question.AFTER_CARE, **card)
+                 question=FOLLOW_UP.get(route), **card)
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:
@@ -32,8 +39,11 @@ def after_crisis_reply(content: LocaleContent) -> Reply:
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
 
 
-def after_care_reply(content: LocaleContent) -> Reply:
-    """"Okay" or "no" after "call 911 now" (hers or her baby's) or "call the doctor now": never "I didn't
-    ask a question" or lumps, but "repeat", room to say what Alexa misheard, and the number last."""
+def after_care_reply(content: LocaleContent, question: Question | None = Question.AFTER_CARE) -> Reply:
+    """"Okay" or "no" after "call 911 now", "call the doctor now" or the answer about her safety: never
+    "I didn't ask a question" or lumps, but the call to make, "repeat", and the number last."""
     entry = content.get("beyond.after_care")
-    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
+    question = question if question in FOLLOW_UP_SPEECH else Question.AFTER_CARE
+    # The follow-up stays pending: a second "okay", or "what do I do?", is still heard as just after it.
+    return Reply(speech=[entry[FOLLOW_UP_SPEECH[question]]], reprompt=entry["reprompt"], question=question,
+                 remember_for_repeat=False)

@@ -63,7 +63,10 @@ AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
 # The states just after a call for help (the crisis answer among them), where those words mean that.
-JUST_AFTER_HELP = frozenset({Question.AFTER_CARE, Question.AFTER_CRISIS, Question.OFFER_RELIEF})
+JUST_AFTER_HELP = frozenset({Question.AFTER_CARE, Question.AFTER_DOCTOR, Question.AFTER_SAFETY,
+                             Question.AFTER_CRISIS, Question.OFFER_RELIEF})
+# Those that hear "okay", "no", "not sure" or unplaced words as after_care_reply's answer.
+CARE_FOLLOW_UPS = frozenset({Question.AFTER_CARE, Question.AFTER_DOCTOR, Question.AFTER_SAFETY})
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:
@@ -88,11 +91,12 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     if question in JUST_AFTER_HELP and intent in CARE_AGAIN and not slot_words(handler_input):
         return Heard(Answer.AGAIN)
-    if question in (Question.AFTER_CARE, Question.AFTER_CRISIS) and intent == "RelieveLumpIntent":
-        return Heard(Answer.LUMP)
+    if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP - {Question.OFFER_RELIEF}:
+        # after the answer about her safety at home, that answer again: nothing about lumps
+        return Heard(Answer.AGAIN if question is Question.AFTER_SAFETY else Answer.LUMP)
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
-    if question is Question.AFTER_CARE:
+    if question in CARE_FOLLOW_UPS:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])

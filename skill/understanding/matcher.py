@@ -58,7 +58,8 @@ SLOT_REFERENCE = re.compile(r"\{(\w+)\}")
 # to one. The situation question is not among them: there "no, I stopped" is a situation, not a no.
 # "Anything else?" is not among them either: "no, how long will it take" asks something new.
 YES_NO_QUESTIONS = frozenset({"walk", "return", "resume", "check", "forget", "offer_check", "after_crisis",
-                              "after_care", "offer_relief", "walk_today", "reached"})
+                              "after_care", "after_doctor", "after_safety", "offer_relief", "walk_today",
+                              "reached"})
 LEADING_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "sure"})
 LEADING_NO = frozenset({"no", "nope", "nah"})
 # Never turned into a yes or a no: the intent Alexa chose is sent as it is. These are the intents the
