@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import after_care_reply, after_crisis_reply
+from skill.handlers.beyond import FOLLOW_UP_SPEECH, after_care_reply, after_crisis_reply, lump_or_help_now_reply
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
@@ -97,14 +97,6 @@ def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return after_care_reply(content, conversation_of(handler_input).question)
 
 
-def lump_or_help_now(content: LocaleContent) -> Reply:
-    """Just after "call 911 now", "what do I do?" and "how do I relieve a hard lump" reach the same intent:
-    lump care is offered, not given, and the number comes last."""
-    entry = content.get("beyond.after_care")
-    return Reply(speech=[entry["lump_speech"]], reprompt=entry["reprompt"], question=Question.OFFER_RELIEF,
-                 remember_for_repeat=False)
-
-
 def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return route_reply(content, conversation_of(handler_input), RELIEF)
 
@@ -118,7 +110,8 @@ def goodbye(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def care_again(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """"What do I do?", "help" or "I'm scared" just after "call 911 now": that answer again, not lumps."""
+    """"Help" or "I'm scared" just after "call 911 now" (or "what do I do?" after the answer about her
+    safety): that answer again, not the skill's help, reassurance or lumps."""
     last = conversation_of(handler_input).last_reply
     return Reply.from_dict(last) if last else after_care_reply(content)
 
@@ -135,9 +128,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.FORGET: (forget_reply, kept_reply),
     Question.OFFER_CHECK: (start_check, declined),
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
-    Question.AFTER_CARE: (after_care, after_care),
-    Question.AFTER_DOCTOR: (after_care, after_care),
-    Question.AFTER_SAFETY: (after_care, after_care),
+    **{follow_up: (after_care, after_care) for follow_up in FOLLOW_UP_SPEECH},
     Question.OPEN: (what_else, goodbye),
     Question.OFFER_RELIEF: (relief, after_care),
 }
@@ -168,7 +159,7 @@ class PendingAnswerHandler(AbstractRequestHandler):
         elif heard.answer is Answer.AGAIN:
             reply = care_again(handler_input, content)
         elif heard.answer is Answer.LUMP:
-            reply = lump_or_help_now(content)
+            reply = lump_or_help_now_reply(content)
         else:
             on_yes, on_no = self.answers[conversation.question]
             reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)

@@ -47,3 +47,11 @@ def after_care_reply(content: LocaleContent, question: Question | None = Questio
     # The follow-up stays pending: a second "okay", or "what do I do?", is still heard as just after it.
     return Reply(speech=[entry[FOLLOW_UP_SPEECH[question]]], reprompt=entry["reprompt"], question=question,
                  remember_for_repeat=False)
+
+
+def lump_or_help_now_reply(content: LocaleContent) -> Reply:
+    """Just after "call 911 now", "what do I do?" and "how do I relieve a hard lump" reach the same intent:
+    lump care is offered, not given, and the number comes last."""
+    entry = content.get("beyond.after_care")
+    return Reply(speech=[entry["lump_speech"]], reprompt=entry["reprompt"], question=Question.OFFER_RELIEF,
+                 remember_for_repeat=False)

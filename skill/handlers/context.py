@@ -15,6 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.beyond import FOLLOW_UP_SPEECH
 from skill.handlers.slots import slot_words
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
@@ -62,11 +63,10 @@ AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
-# The states just after a call for help (the crisis answer among them), where those words mean that.
-JUST_AFTER_HELP = frozenset({Question.AFTER_CARE, Question.AFTER_DOCTOR, Question.AFTER_SAFETY,
-                             Question.AFTER_CRISIS, Question.OFFER_RELIEF})
 # Those that hear "okay", "no", "not sure" or unplaced words as after_care_reply's answer.
-CARE_FOLLOW_UPS = frozenset({Question.AFTER_CARE, Question.AFTER_DOCTOR, Question.AFTER_SAFETY})
+CARE_FOLLOW_UPS = frozenset(FOLLOW_UP_SPEECH)
+# The states just after a call for help (the crisis answer among them), where those words mean that.
+JUST_AFTER_HELP = CARE_FOLLOW_UPS | {Question.AFTER_CRISIS, Question.OFFER_RELIEF}
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:
