@@ -164,6 +164,22 @@ def test_what_do_i_do_after_okay_to_call_911_now_still_never_gets_lump_care(make
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "MotherUrgentIntent", "CrisisIntent",
+                                  "PsychosisIntent"])
+def test_no_to_the_lump_offer_after_a_call_for_help_is_heard_as_no_to_that_call(make_app, locale: str,
+                                                                                 told: str) -> None:
+    """She is told to call the doctor now, asks "what do I do?", is offered lump care and says no: she
+    hears again the call she was told to make, not another route's."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    no_straight_after = alexa.intent("AMAZON.NoIntent").speech
+    alexa.intent(told)
+    assert alexa.intent("RelieveLumpIntent").has("if you meant the breast lump")
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert turn.speech == no_straight_after and turn.stays_open, (told, turn.speech)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     alexa.intent("CrisisIntent")

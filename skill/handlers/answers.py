@@ -97,6 +97,15 @@ def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return after_care_reply(content, conversation_of(handler_input).question)
 
 
+def declined_relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" to the lump offer after "what do I do?": heard as "no" just after the call for help she was
+    given (still the one to repeat), so she hears that call again, not another route's."""
+    told = Reply.from_dict(conversation_of(handler_input).last_reply or {}).question
+    if told is Question.AFTER_CRISIS:
+        return after_crisis_reply(content)
+    return after_care_reply(content, told)
+
+
 def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return route_reply(content, conversation_of(handler_input), RELIEF)
 
@@ -130,7 +139,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.AFTER_CRISIS: (after_crisis, after_crisis),
     **{follow_up: (after_care, after_care) for follow_up in FOLLOW_UP_SPEECH},
     Question.OPEN: (what_else, goodbye),
-    Question.OFFER_RELIEF: (relief, after_care),
+    Question.OFFER_RELIEF: (relief, declined_relief),
 }
 
 
