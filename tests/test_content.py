@@ -173,7 +173,7 @@ SITUATION_MUST = {
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("entry", ["topics.relieve", "topics.massage"])
+@pytest.mark.parametrize("entry", ["topics.relieve", "topics.massage", "topics.keepfeeding", "topics.pumping"])
 def test_the_three_situations_differ_the_right_way(locale: str, entry: str) -> None:
     words = load_library().for_locale(locale).get(entry)
     for situation, (must, must_not) in SITUATION_MUST.items():
@@ -188,9 +188,11 @@ def test_the_feeding_mother_hears_both_sides_sore_side_safe_milk_and_no_extra_pu
         assert phrase in speech
 
 
-def test_the_weaning_mother_holds_off_dropping_the_next_feed() -> None:
-    speech = load_library().for_locale("en-US").get("topics.relieve.weaning.speech").lower()
-    assert "don't add feeds" in speech and "hold off dropping the next feed" in speech
+@pytest.mark.parametrize("entry", ["topics.relieve", "topics.keepfeeding", "steps.milk"])
+def test_the_weaning_mother_adds_no_feed_and_if_she_still_feeds_holds_off_dropping_the_next(entry: str) -> None:
+    """A mother who has already stopped has no next feed to keep (audit, 2026-12-06)."""
+    speech = load_library().for_locale("en-US").get(f"{entry}.weaning.speech").lower()
+    assert "don't add feeds" in speech and "if you still feed" in speech and "hold off dropping the next one" in speech
 
 
 def test_the_milk_step_replaces_the_hygiene_step_and_hygiene_avoids_soap_on_nipples() -> None:

@@ -14,10 +14,10 @@ CHECK_QUESTIONS = ("emergency", "today", "examine")
 CARE_ROUTES = ("emergency", "today", "appointment", "selfcare")
 # Her situation, kept for the session only (never stored): the ids of FeedingSituationType, lowered.
 SITUATIONS = ("feeding", "pumping", "weaning")
-# Entries whose advice differs by situation: each must say all three ([<entry>.feeding] ...).
-# A topic or the steps listed here make the skill ask her situation first, when it doesn't know it.
+# Entries whose advice differs by situation: each must say all three ([<entry>.feeding] ...), and its
+# base words, said until she has said which, must be safe for all three (never a question first).
 SITUATION_ENTRIES = (
-    "topics.relieve", "topics.massage", "steps.milk",
+    "topics.relieve", "topics.massage", "topics.keepfeeding", "topics.pumping", "steps.milk",
     "check.questions.examine", "check.outcomes.today", "check.outcomes.selfcare",
 )
 
@@ -62,7 +62,8 @@ REQUIRED: tuple[str, ...] = (
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
         "first_step", "offer_return", "anything_else", "nothing_before", "declined", "ask_situation",
-        "ask_situation_again", "not_sure", "ask_reached", "ask_reached_again")),
+        "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "ask_reached",
+        "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
         "no_question", "what_else", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
@@ -72,7 +73,9 @@ REQUIRED: tuple[str, ...] = (
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
-    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech")),
+    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "goodbye_speech",
+                                                 "goodbye_doctor_speech", "goodbye_safety_speech")),
+    "beyond.after_crisis.goodbye_speech",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
     *(f"beyond.{route}.{field}" for route in BEYOND_ROUTES

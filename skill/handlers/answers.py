@@ -14,7 +14,8 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import FOLLOW_UP_SPEECH, after_care_reply, after_crisis_reply, lump_or_help_now_reply
+from skill.handlers.beyond import (FOLLOW_UP_SPEECH, after_care_reply, after_crisis_reply, help_just_given,
+                                   lump_or_help_now_reply)
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
@@ -100,7 +101,7 @@ def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 def declined_relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"No" to the lump offer after "what do I do?": heard as "no" just after the call for help she was
     given (still the one to repeat), so she hears that call again, not another route's."""
-    told = Reply.from_dict(conversation_of(handler_input).last_reply or {}).question
+    told = help_just_given(conversation_of(handler_input))
     if told is Question.AFTER_CRISIS:
         return after_crisis_reply(content)
     return after_care_reply(content, told)

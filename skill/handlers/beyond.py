@@ -9,20 +9,27 @@ from __future__ import annotations
 from skill.content import LocaleContent
 from skill.content.schema import CARDLESS_BEYOND
 from skill.conversation.render import Reply
-from skill.conversation.state import Question
+from skill.conversation.state import Conversation, Question
 from skill.understanding.danger import (ABUSE, BABY_EMERGENCY, BABY_FEVER, BABY_URGENT, MOTHER_EMERGENCY,
                                         MOTHER_URGENT, PSYCHOSIS, SUPPORT)
 
-# What "okay", "no" or "I'm not sure" is heard as after each route. After voices or support: a kind
-# reply with the crisis line. After the others, no crisis line (a suicide line is not what she asked
-# for), but the call she was told to make, then the emergency number last (after_care_reply).
-FOLLOW_UP = {PSYCHOSIS: Question.AFTER_CRISIS, SUPPORT: Question.AFTER_CRISIS,
+# What "okay", "no" or "I'm not sure" is heard as after each route. After support: a kind reply with
+# the crisis line. After the others, no crisis line (a suicide line is not what she asked for), but the
+# call she was told to make, then the emergency number last (after_care_reply). Voices are an
+# emergency ("call 911 now"), so they are followed up as one: never "if things change" (clinical
+# review, 2026-12-06).
+FOLLOW_UP = {SUPPORT: Question.AFTER_CRISIS, PSYCHOSIS: Question.AFTER_CARE,
              BABY_EMERGENCY: Question.AFTER_CARE, MOTHER_EMERGENCY: Question.AFTER_CARE,
              BABY_FEVER: Question.AFTER_DOCTOR, BABY_URGENT: Question.AFTER_DOCTOR,
              MOTHER_URGENT: Question.AFTER_DOCTOR, ABUSE: Question.AFTER_SAFETY}
 # The words of each follow-up, in [beyond.after_care].
 FOLLOW_UP_SPEECH = {Question.AFTER_CARE: "speech", Question.AFTER_DOCTOR: "doctor_speech",
                     Question.AFTER_SAFETY: "safety_speech"}
+# The goodbye after each ("stop" just after a call for help): [beyond.<entry>] field.
+GOODBYE_AFTER = {Question.AFTER_CARE: ("after_care", "goodbye_speech"),
+                 Question.AFTER_DOCTOR: ("after_care", "goodbye_doctor_speech"),
+                 Question.AFTER_SAFETY: ("after_care", "goodbye_safety_speech"),
+                 Question.AFTER_CRISIS: ("after_crisis", "goodbye_speech")}
 
 
 def beyond_reply(content: LocaleContent, route: str) -> Reply:
@@ -47,6 +54,21 @@ def after_care_reply(content: LocaleContent, question: Question | None = Questio
     # The follow-up stays pending: a second "okay", or "what do I do?", is still heard as just after it.
     return Reply(speech=[entry[FOLLOW_UP_SPEECH[question]]], reprompt=entry["reprompt"], question=question,
                  remember_for_repeat=False)
+
+
+def help_just_given(conversation: Conversation) -> Question | None:
+    """The follow-up of the call for help she has just heard, if she has: after the lump offer, the one
+    before it (the answer to repeat is still that call's)."""
+    question = conversation.question
+    if question is Question.OFFER_RELIEF:
+        question = Reply.from_dict(conversation.last_reply or {}).question
+    return question if question in GOODBYE_AFTER else None
+
+
+def goodbye_after_help_reply(content: LocaleContent, told: Question) -> Reply:
+    """"Stop" just after a call for help: goodbye, with that call and the number last, never only "take care"."""
+    entry, field = GOODBYE_AFTER[told]
+    return Reply(speech=[content.get(f"beyond.{entry}")[field]], end_session=True, remember_for_repeat=False)
 
 
 def lump_or_help_now_reply(content: LocaleContent) -> Reply:

@@ -69,6 +69,14 @@ CARE_FOLLOW_UPS = frozenset(FOLLOW_UP_SPEECH)
 JUST_AFTER_HELP = CARE_FOLLOW_UPS | {Question.AFTER_CRISIS, Question.OFFER_RELIEF}
 
 
+# "Not sure", "maybe", "just tell me" to an offer: taken as the answer that keeps her going safely (the
+# steps or the check start, and she can say stop), never the same question again; an unsure "have you
+# reached them?" is a no, which gives the line to call when they can't be reached.
+NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Question.OFFER_CHECK: Answer.YES,
+                  Question.RETURN: Answer.YES, Question.RESUME: Answer.YES, Question.OPEN: Answer.YES,
+                  Question.REACHED: Answer.NO}
+
+
 def intent_of(handler_input: HandlerInput) -> str | None:
     return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
 
@@ -100,6 +108,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])
+    if intent == "NotSureIntent" and question in NOT_SURE_MEANS:
+        return Heard(NOT_SURE_MEANS[question])
     if question is Question.CHECK:
         if intent == "NotSureIntent":
             return Heard(Answer.NOT_SURE)

@@ -8,6 +8,7 @@ from ask_sdk_model import Response
 
 from skill.content import content_of
 from skill.conversation.state import Question, conversation_of
+from skill.handlers.beyond import goodbye_after_help_reply, help_just_given
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.triage import start_check_reply
@@ -49,13 +50,16 @@ class StartOverHandler(AbstractRequestHandler):
 
 
 class StopHandler(AbstractRequestHandler):
-    """Stop and cancel: a short goodbye; her place is kept for next time."""
+    """Stop and cancel: a short goodbye (just after a call for help, with that call and the number);
+    her place is kept for next time."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, goodbye_reply(content_of(handler_input)))
+        content = content_of(handler_input)
+        told = help_just_given(conversation_of(handler_input))
+        return render(handler_input, goodbye_after_help_reply(content, told) if told else goodbye_reply(content))
 
 
 class FallbackHandler(AbstractRequestHandler):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from skill.content import LocaleContent
-from skill.conversation.state import Conversation
+from skill.conversation.state import Conversation, Question
 from skill.conversation.render import Reply
 from skill.handlers.reminders import offer_reminder
+from skill.handlers.triage import check_step_reply
 
 
 STROKES_STEP = "comfort"  # the step of gentle strokes and the cold pack: its screen shows them
@@ -55,7 +56,10 @@ def walk_reply(content: LocaleContent, conversation: Conversation) -> Reply:
 
 
 def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
-    """Next moves one step on; outside a walk it starts one, after the last it says so."""
+    """Next moves one step on; outside a walk it starts one, after the last it says so; during the
+    warning-sign check it waits for her answer."""
+    if conversation.question is Question.CHECK:
+        return check_step_reply(content, conversation, back=False)
     if not conversation.walking:
         return step_reply(content, conversation, 0)
     if conversation.step >= len(content.steps) - 1:
@@ -65,10 +69,16 @@ def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
 
 
 def previous_reply(content: LocaleContent, conversation: Conversation) -> Reply:
-    """Go back moves one step back; at the first step it says so and reads it again."""
+    """Go back moves one step back; at the first step it says so and reads it again. During the check
+    it asks the question before; otherwise what she heard last is said again, its question still open."""
+    if conversation.question is Question.CHECK:
+        return check_step_reply(content, conversation, back=True)
     if not conversation.walking:
+        if conversation.last_reply:
+            return Reply.from_dict(conversation.last_reply)
         text = content.text("prompts.nothing_before")
-        return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
+        return Reply(speech=[text], reprompt=content.text("system.help.reprompt"), question=conversation.question,
+                     remember_for_repeat=False)
     if conversation.step == 0:
         return step_reply(content, conversation, 0, lead=[content.text("prompts.first_step")])
     return step_reply(content, conversation, conversation.step - 1)

@@ -122,6 +122,18 @@ def start_check_reply(content: LocaleContent, conversation: Conversation) -> Rep
     return question_reply(content, conversation, 0, lead=[content.text("check.intro.speech")])
 
 
+def check_step_reply(content: LocaleContent, conversation: Conversation, back: bool) -> Reply:
+    """"Next" or "go back" while a warning-sign question waits: never skips or drops the check.
+    Next asks the same question for a yes or no; go back asks the one before (her earlier "no" is
+    asked again, so she can change it)."""
+    position = pending_position(triage_rules(), conversation)
+    if not back:
+        return question_reply(content, conversation, position, lead=[content.text("prompts.check_next")])
+    if position == 0:
+        return question_reply(content, conversation, 0, lead=[content.text("prompts.check_first")])
+    return question_reply(content, conversation, position - 1, lead=[content.text("prompts.check_back")])
+
+
 def pending_position(rules: Triage, conversation: Conversation) -> int:
     """Which question her "yes", "no" or "not sure" answers (kept in range whatever the session says)."""
     return min(conversation.check_position, len(rules.questions) - 1)
