@@ -8,6 +8,7 @@ send) gets the route's answer in every market, the emergency number first where 
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -285,3 +286,17 @@ def test_the_untouched_test_half_reaches_care_no_less_than_it_did(test_half_scor
 def test_the_untouched_test_half_meets_the_targets(test_half_scores: Counter) -> None:
     for group, target in TARGETS.items():
         assert test_half_scores[group, "right"] / test_half_scores[group, "total"] >= target, group
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_her_babys_fever_answer_says_floppy_or_hard_to_wake_at_any_age_is_the_emergency_number(make_app,
+                                                                                                locale: str) -> None:
+    """"My baby feels hot and is really floppy" can reach the fever intent with no words for the reader;
+    the fever answer itself then sends a floppy baby of any age for help now (walkthrough, 2026-12-06)."""
+    turn = Alexa(make_app, locale=locale).intent("BabyFeverIntent")
+    number = content(locale).data["terms"]["emergency_number"]
+    sentences = [sentence.lower() for sentence in re.split(r"(?<=[.?]) ", turn.speech)]
+    at = next(index for index, sentence in enumerate(sentences) if "floppy" in sentence)
+    assert "hard to wake" in sentences[at] and number in " ".join(sentences[at:at + 2]), turn.speech
+    if "if older" in sentences[at]:  # the signs named for an older baby: the younger one is sent for help now
+        assert number in " ".join(sentences[:at]), turn.speech
