@@ -300,3 +300,40 @@ def test_her_babys_fever_answer_says_floppy_or_hard_to_wake_at_any_age_is_the_em
     assert "hard to wake" in sentences[at] and number in " ".join(sentences[at:at + 2]), turn.speech
     if "if older" in sentences[at]:  # the signs named for an older baby: the younger one is sent for help now
         assert number in " ".join(sentences[:at]), turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", ["BabyFeverIntent", "BabyEmergencyIntent", "MotherUrgentIntent", "CrisisIntent"])
+def test_a_medicine_asked_about_just_after_a_call_for_help_is_never_generally_safe(make_app, locale: str,
+                                                                                    told: str) -> None:
+    """"My baby has a fever" … "can I give him paracetamol?": Alexa sends only the medicine, not whose it
+    is, so she never hears "generally safe, follow the label" (walkthrough, 2026-12-06)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    no_straight_after = alexa.intent("AMAZON.NoIntent").speech
+    alexa.intent(told)
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "paracetamol", "id": "EVERYDAY"}})
+    terms = content(locale).data["terms"]
+    last = terms["crisis_help"] if told == "CrisisIntent" else terms["emergency_number"]
+    assert turn.has("medicine", "your baby") and "generally safe" not in turn.speech, turn.speech
+    assert turn.speech.rstrip(" .").endswith(last.rstrip(".")) and turn.stays_open, turn.speech
+    assert alexa.intent("AMAZON.NoIntent").speech == no_straight_after  # the call she was given is still pending
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_words_alexa_cannot_place_just_after_she_says_she_feels_low_get_a_kind_reply(make_app, locale: str) -> None:
+    """"I've been feeling really low" … "can you just talk to me": never "I can only help with breast lumps"."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("FeelingLowIntent")
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.has("glad you told me") and "only help with breast lumps" not in turn.speech, turn.speech
+    assert content(locale).data["terms"]["crisis_help"].rstrip(".") in turn.speech and turn.stays_open
+    assert alexa.intent("RelieveLumpIntent").has("cold pack")  # her lump question is still the lump answer
+
+
+def test_a_warning_sign_check_asked_after_the_feeling_low_answer_is_never_dropped_by_unplaced_words(make_app) -> None:
+    alexa = Alexa(make_app, locale="en-GB")
+    alexa.intent("FeelingLowIntent")
+    alexa.intent("SymptomCheckIntent")
+    assert "glad you told me" not in alexa.intent("AMAZON.FallbackIntent").speech
+    assert alexa.intent("AMAZON.YesIntent").has("call 999 now")  # her yes still answers the check

@@ -433,6 +433,18 @@ def test_after_a_restart_mid_walk_she_is_offered_to_continue_at_the_same_step(al
     assert alexa.say("yes").has(step_heading(2))
 
 
+def test_asking_for_the_steps_when_offered_to_carry_on_resumes_her_step_never_step_1(alexa: Alexa) -> None:
+    """"Welcome back. You were at step 3 of 4… Carry on?" "What step was I on?" reached the steps intent
+    and started again at step 1, losing her place (walkthrough, 2026-12-06)."""
+    alexa.launch()
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    alexa.say("next")
+    alexa.say("stop")
+    assert alexa.launch().has("step 3 of 4")
+    assert alexa.intent("WalkStepsIntent").has(step_heading(3))
+
+
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", FEEDING)

@@ -342,3 +342,12 @@ def test_an_hour_and_a_half_is_1_hour_not_1_hours(app_factory, sqlite_store_url:
     her = Alexa(app_factory(sqlite_store_url, ALEXA_API_ENDPOINT=amazon.url), locale=locale)
     turn = ask(her, "RemindMeIntent", duration="PT1H30M")
     assert turn.has("in 1 hour and 30 minutes") and "1 hours" not in turn.speech
+
+
+def test_what_happened_to_her_reminders_is_followed_by_a_question_never_an_open_microphone_alone(
+        her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """"What reminders do I have" with none: she hears so, then "Anything else?"; "no" is a goodbye
+    (walkthrough, 2026-12-06: the session stayed open with nothing asked)."""
+    turn = ask(her, "ListRemindersIntent")
+    assert turn.has("don't have any reminders") and turn.speech.endswith("Anything else?") and turn.stays_open
+    assert her.intent("AMAZON.NoIntent").ended

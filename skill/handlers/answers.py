@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import (FOLLOW_UP_SPEECH, after_care_reply, after_crisis_reply, help_just_given,
-                                   lump_or_help_now_reply)
+                                   lump_or_help_now_reply, medicine_after_help_reply)
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
@@ -170,6 +170,8 @@ class PendingAnswerHandler(AbstractRequestHandler):
             reply = care_again(handler_input, content)
         elif heard.answer is Answer.LUMP:
             reply = lump_or_help_now_reply(content)
+        elif heard.answer is Answer.MEDICINE:
+            reply = medicine_after_help_reply(content, help_just_given(conversation))
         else:
             on_yes, on_no = self.answers[conversation.question]
             reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)

@@ -46,6 +46,12 @@ def after_crisis_reply(content: LocaleContent) -> Reply:
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
 
 
+def after_low_reply(content: LocaleContent) -> Reply:
+    """Words Alexa cannot place straight after the feeling-low answer: a kind word and her 24/7 line."""
+    entry = content.get("beyond.after_crisis")
+    return Reply(speech=[entry["low_speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
+
+
 def after_care_reply(content: LocaleContent, question: Question | None = Question.AFTER_CARE) -> Reply:
     """"Okay" or "no" after "call 911 now", "call the doctor now" or the answer about her safety: never
     "I didn't ask a question" or lumps, but the call to make, "repeat", and the number last."""
@@ -54,6 +60,14 @@ def after_care_reply(content: LocaleContent, question: Question | None = Questio
     # The follow-up stays pending: a second "okay", or "what do I do?", is still heard as just after it.
     return Reply(speech=[entry[FOLLOW_UP_SPEECH[question]]], reprompt=entry["reprompt"], question=question,
                  remember_for_repeat=False)
+
+
+def medicine_after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
+    """A medicine asked about just after a call for help: no medicine for her baby, or for this, without
+    advice (Alexa sends the medicine, never whose it is); the follow-up she was given stays pending."""
+    entry = content.get("beyond.after_care")
+    words = entry["medicine_crisis_speech" if told is Question.AFTER_CRISIS else "medicine_speech"]
+    return Reply(speech=[words], reprompt=entry["reprompt"], question=told, remember_for_repeat=False)
 
 
 def help_just_given(conversation: Conversation) -> Question | None:

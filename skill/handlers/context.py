@@ -27,6 +27,7 @@ class Answer(StrEnum):
     SITUATION = "situation"  # her situation, said or left unsaid, for the situation question
     AGAIN = "again"          # "help" or "I'm scared" just after "call 911 now": that answer again
     LUMP = "lump"            # the lump asked about just after "call 911 now": "what do I do?" sounds the same
+    MEDICINE = "medicine"    # a medicine asked about just after a call for help: hers, or her baby's?
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     if question in JUST_AFTER_HELP and intent in CARE_AGAIN and not slot_words(handler_input):
         return Heard(Answer.AGAIN)
+    if intent == "PainReliefIntent" and question in JUST_AFTER_HELP:
+        return Heard(Answer.MEDICINE)
     if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP - {Question.OFFER_RELIEF}:
         # after the answer about her safety at home, that answer again: nothing about lumps
         return Heard(Answer.AGAIN if question is Question.AFTER_SAFETY else Answer.LUMP)
@@ -108,6 +111,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
         return Heard(YES_NO[intent])
+    if intent == "WalkStepsIntent" and question is Question.RESUME:
+        return Heard(Answer.YES)  # "what step was I on", "the steps" to "carry on from step 3?": her step
     if intent == "NotSureIntent" and question in NOT_SURE_MEANS:
         return Heard(NOT_SURE_MEANS[question])
     if question is Question.CHECK:

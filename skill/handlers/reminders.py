@@ -65,8 +65,12 @@ def offer_reminder(content: LocaleContent, conversation: Conversation) -> Reply 
 
 
 def said_reply(content: LocaleContent, name: str, **values: int | str) -> Reply:
-    return Reply(speech=[content.text(f"reminders.{name}.speech", **values)],
-                 reprompt=content.text(f"reminders.{name}.reprompt"), remember_for_repeat=False)
+    """What happened to her reminders, then "Anything else?": the microphone is
+    never left open with nothing asked ("no" is a goodbye, "yes" asks what)."""
+    follow = content.text("prompts.anything_else")
+    return Reply(speech=[content.text(f"reminders.{name}.speech", **values), follow],
+                 reprompt=content.text(f"reminders.{name}.reprompt"), question=Question.OPEN,
+                 remember_for_repeat=False)
 
 
 def failed(handler_input: HandlerInput, error: AlexaApiError, action: str) -> None:

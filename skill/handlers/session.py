@@ -8,9 +8,14 @@ from ask_sdk_model import Response
 
 from skill.content import content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import goodbye_after_help_reply, help_just_given
+from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
+from skill.handlers.topics import FEELING_LOW
+
+# The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
+# answer she heard last is still that topic's (a check question or an offer since would have replaced it).
+JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
 from skill.handlers.triage import start_check_reply
 from skill.conversation.render import Reply, render
 
@@ -63,7 +68,8 @@ class StopHandler(AbstractRequestHandler):
 
 
 class FallbackHandler(AbstractRequestHandler):
-    """Something she said did not match: say what the skill can do, keep any question open.
+    """Something she said did not match: say what the skill can do, keep any question open. Straight
+    after the feeling-low answer, a kind word and her line instead (never "I can only help with lumps").
 
     Registered last, it also answers intents this skill does not know (an old model, a test tool).
     """
@@ -72,8 +78,11 @@ class FallbackHandler(AbstractRequestHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        reply = system_reply(content_of(handler_input), "fallback")
-        reply.question = conversation_of(handler_input).question
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER:
+            return render(handler_input, after_low_reply(content))  # "can you just talk to me"
+        reply = system_reply(content, "fallback")
+        reply.question = conversation.question
         reply.remember_for_repeat = False
         return render(handler_input, reply)
 

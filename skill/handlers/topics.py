@@ -35,6 +35,7 @@ TOPIC_INTENTS: dict[str, str] = {
     "MilkColourIntent": "milkcolour",
 }
 OVERVIEW = "relieve"
+FEELING_LOW = "feelinglow"  # after it, words Alexa cannot place get a kind reply, not "I can only help with lumps"
 # The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
 STROKES_TOPICS = frozenset({OVERVIEW, "massage"})
 
