@@ -628,3 +628,14 @@ def test_a_medicine_question_the_skill_cannot_place_is_no_doubt_cast_and_no_dose
     """"How much can I take" after asking about ibuprofen reached the medicine intent with "can i take"."""
     turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "can i take", "id": None}})
     assert turn.has("give doses", "pharmacist") and "whether that one is safe" not in turn.speech, turn.speech
+
+
+def test_after_call_the_doctor_now_words_like_i_already_called_are_not_told_to_call_as_if_unheard(alexa: Alexa) -> None:
+    """"I already called, they said to watch her" after her baby's fever answer (walkthrough, 2026-12-06)."""
+    alexa.intent("BabyFeverIntent")
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.has("if you haven't yet", "can't reach them") and turn.speech.rstrip(" .").endswith("911")
+
+
+def test_is_it_my_fault_hears_that_it_is_not(alexa: Alexa) -> None:
+    assert alexa.intent("ReassuranceIntent").has("very common", "aren't your fault")
