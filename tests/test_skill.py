@@ -25,7 +25,7 @@ TOPIC_KEY_PHRASES = {
     "howlong": "12 to 24 hours",
     "changes": "appointment",
     "nipples": "attachment",
-    "pumping": "no extra sessions",
+    "pumping": "no extra pumping sessions",
     "feelinglow": "call 911",
     "milkcolour": "colostrum",
 }
