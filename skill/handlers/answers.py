@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import (FOLLOW_UP_SPEECH, after_care_reply, after_crisis_reply, help_just_given,
+from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
                                    lump_or_help_now_reply, medicine_after_help_reply)
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.launch import goodbye_reply, system_reply
@@ -90,21 +90,10 @@ def check_no(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return check_answer_reply(content, conversation_of(handler_input), yes=False)
 
 
-def after_crisis(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return after_crisis_reply(content)
-
-
-def after_care(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return after_care_reply(content, conversation_of(handler_input).question)
-
-
-def declined_relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """"No" to the lump offer after "what do I do?": heard as "no" just after the call for help she was
-    given (still the one to repeat), so she hears that call again, not another route's."""
-    told = help_just_given(conversation_of(handler_input))
-    if told is Question.AFTER_CRISIS:
-        return after_crisis_reply(content)
-    return after_care_reply(content, told)
+def after_help(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"Okay", "no" or "not sure" just after a call for help, or "no" to the lump offer after "what do I
+    do?": heard as just after the call she was given, so she hears that call again, not another route's."""
+    return after_help_reply(content, help_just_given(conversation_of(handler_input)))
 
 
 def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
@@ -137,10 +126,9 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),
     Question.OFFER_CHECK: (start_check, declined),
-    Question.AFTER_CRISIS: (after_crisis, after_crisis),
-    **{follow_up: (after_care, after_care) for follow_up in FOLLOW_UP_SPEECH},
+    **{follow_up: (after_help, after_help) for follow_up in HELP_FOLLOW_UPS},
     Question.OPEN: (what_else, goodbye),
-    Question.OFFER_RELIEF: (relief, declined_relief),
+    Question.OFFER_RELIEF: (relief, after_help),
 }
 
 

@@ -25,10 +25,11 @@ FOLLOW_UP = {SUPPORT: Question.AFTER_CRISIS, PSYCHOSIS: Question.AFTER_CARE,
 # The words of each follow-up, in [beyond.after_care].
 FOLLOW_UP_SPEECH = {Question.AFTER_CARE: "speech", Question.AFTER_DOCTOR: "doctor_speech",
                     Question.AFTER_SAFETY: "safety_speech"}
-# The goodbye after each ("stop" just after a call for help): [beyond.<entry>] field.
-GOODBYE_AFTER = {Question.AFTER_CARE: ("after_care", "goodbye_speech"),
-                 Question.AFTER_DOCTOR: ("after_care", "goodbye_doctor_speech"),
-                 Question.AFTER_SAFETY: ("after_care", "goodbye_safety_speech"),
+# The follow-ups just after a call for help: those above, and the crisis answer's.
+HELP_FOLLOW_UPS = frozenset({*FOLLOW_UP_SPEECH, Question.AFTER_CRISIS})
+# The goodbye after each ("stop" just after a call for help): [beyond.<entry>] field, "goodbye_" before
+# the follow-up's own field.
+GOODBYE_AFTER = {**{question: ("after_care", f"goodbye_{field}") for question, field in FOLLOW_UP_SPEECH.items()},
                  Question.AFTER_CRISIS: ("after_crisis", "goodbye_speech")}
 
 
@@ -62,6 +63,12 @@ def after_care_reply(content: LocaleContent, question: Question | None = Questio
                  remember_for_repeat=False)
 
 
+def after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
+    """"Okay", "no" or "not sure" just after a call for help (or to the lump offer after it): that call
+    again, the crisis answer's kind reply or the care follow-up."""
+    return after_crisis_reply(content) if told is Question.AFTER_CRISIS else after_care_reply(content, told)
+
+
 def medicine_after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
     """A medicine asked about just after a call for help: no medicine for her baby, or for this, without
     advice (Alexa sends the medicine, never whose it is); the follow-up she was given stays pending."""
@@ -76,7 +83,7 @@ def help_just_given(conversation: Conversation) -> Question | None:
     question = conversation.question
     if question is Question.OFFER_RELIEF:
         question = Reply.from_dict(conversation.last_reply or {}).question
-    return question if question in GOODBYE_AFTER else None
+    return question if question in HELP_FOLLOW_UPS else None
 
 
 def goodbye_after_help_reply(content: LocaleContent, told: Question) -> Reply:

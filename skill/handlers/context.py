@@ -15,7 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.beyond import FOLLOW_UP_SPEECH
+from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS
 from skill.handlers.slots import slot_words
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
@@ -67,7 +67,7 @@ CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
 # Those that hear "okay", "no", "not sure" or unplaced words as after_care_reply's answer.
 CARE_FOLLOW_UPS = frozenset(FOLLOW_UP_SPEECH)
 # The states just after a call for help (the crisis answer among them), where those words mean that.
-JUST_AFTER_HELP = CARE_FOLLOW_UPS | {Question.AFTER_CRISIS, Question.OFFER_RELIEF}
+JUST_AFTER_HELP = HELP_FOLLOW_UPS | {Question.OFFER_RELIEF}
 
 
 # "Not sure", "maybe", "just tell me" to an offer: taken as the answer that keeps her going safely (the

@@ -12,12 +12,12 @@ from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, hel
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
+from skill.handlers.triage import start_check_reply
+from skill.conversation.render import Reply, render
 
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
 JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
-from skill.handlers.triage import start_check_reply
-from skill.conversation.render import Reply, render
 
 
 class HelpHandler(AbstractRequestHandler):
