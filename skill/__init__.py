@@ -65,14 +65,13 @@ def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
     from skill.content import load_library
     from skill.handlers import build_skill
     from skill.logs import configure_logging
-    from skill.persistence import build_persistence_adapter, guarded
-    from skill.persistence.expiry_check import check_record_expiry
+    from skill.persistence import build_persistence_adapter, guarded, prepare_at_start
     from skill.web.codec import EnvelopeCodec
 
     settings = {**config.DEFAULTS, **config.from_environment()}
     configure_logging(settings["LOG_LEVEL"])
     store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
-    check_record_expiry(store)  # one DescribeTimeToLive per container on DynamoDB; nothing on SQLite
+    prepare_at_start(store)  # once per container on DynamoDB (TTL check, table described); nothing on SQLite
     content = load_library(lazily=True)  # the event's market only: each market is read on its first event
     custom_skill = build_skill(content, store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()

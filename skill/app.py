@@ -12,8 +12,7 @@ from skill.content import load_library
 from skill.handlers import build_skill
 from skill.logs import configure_logging
 from skill.web.pages import init_pages
-from skill.persistence import build_persistence_adapter, guarded
-from skill.persistence.expiry_check import check_record_expiry
+from skill.persistence import build_persistence_adapter, guarded, prepare_at_start
 from skill.verification import RequestVerifier
 from skill.web.alexa_turn import Services
 from skill.web.endpoint import init_web
@@ -34,7 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     library = app.config.get("CONTENT") or load_library()
     persistence = guarded(app.config.get("PERSISTENCE") or build_persistence_adapter(app.config["SKILL_STORE"]))
-    check_record_expiry(persistence)
+    prepare_at_start(persistence)
     init_web(app, Services(
         skill=build_skill(library, persistence, config.api_stand_in(app.config["ALEXA_API_ENDPOINT"])),
         verifier=app.config.get("VERIFIER") or build_verifier(app.config),

@@ -16,9 +16,10 @@ TARGET_PREFIX = "DynamoDB_20120810."
 
 
 @contextmanager
-def dynamodb_gate(dynalite_url: str, denied: set[str] = frozenset(), ttl_enabled: set[str] = frozenset()
-                  ) -> Iterator[str]:
-    """Yield the gate's URL; `denied` are operation names (UpdateTimeToLive), `ttl_enabled` table names."""
+def dynamodb_gate(dynalite_url: str, denied: set[str] = frozenset(), ttl_enabled: set[str] = frozenset(),
+                  calls: list[tuple[str, int]] | None = None) -> Iterator[str]:
+    """Yield the gate's URL; `denied` are operation names (UpdateTimeToLive), `ttl_enabled` table names;
+    `calls`, if given, collects each call's operation and the client port it came from (its connection)."""
     upstream = urlsplit(dynalite_url)
 
     class Gate(BaseHTTPRequestHandler):
@@ -27,6 +28,8 @@ def dynamodb_gate(dynalite_url: str, denied: set[str] = frozenset(), ttl_enabled
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             operation = self.headers.get("X-Amz-Target", "").removeprefix(TARGET_PREFIX)
+            if calls is not None:
+                calls.append((operation, self.client_address[1]))
             if operation in denied:
                 return self.answer(400, {"__type": "com.amazon.coral.service#AccessDeniedException",
                                          "message": f"User is not authorized to perform: dynamodb:{operation}"})

@@ -30,6 +30,8 @@ from skill.persistence import (
 from skill.persistence import checkpoints
 from skill.persistence.checkpoints import CHECKPOINT_SECONDS, LogCheckpoints
 from skill.persistence.sqlite import file_identity
+from tests.dynamodb_gate import dynamodb_gate
+from tests.stores import fresh_table_url
 
 REPO = Path(__file__).resolve().parents[1]
 SERIALIZER = DefaultSerializer()
@@ -341,6 +343,27 @@ def test_a_forked_worker_opens_its_own_connection(sqlite_store_url):
     child.join(timeout=20)
     assert child.exitcode == 0
     assert adapter.get_attributes(envelope_for("amzn1.ask.account.child")) == {"step": 7}
+
+
+def _read_in_forked_child(adapter) -> None:
+    assert adapter.get_attributes(envelope_for("amzn1.ask.account.child")) == {}
+
+
+def test_a_worker_forked_after_start_up_opens_its_own_dynamodb_connection(dynalite_endpoint, monkeypatch):
+    """gunicorn builds the app once, then forks: the start-up calls' open socket was inherited by every
+    worker, and two workers writing on one socket can read each other's answers (another mother's record)."""
+    calls: list[tuple[str, int]] = []
+    with dynamodb_gate(dynalite_endpoint, calls=calls) as gate:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", gate)
+        adapter = build_persistence_adapter(fresh_table_url())
+        adapter.ping()
+        parent_ports = {port for _, port in calls}
+        child = multiprocessing.get_context("fork").Process(target=_read_in_forked_child, args=(adapter,))
+        child.start()
+        child.join(timeout=20)
+        child_ports = {port for operation, port in calls[-1:] if operation == "GetItem"}
+    assert child.exitcode == 0
+    assert child_ports and not child_ports & parent_ports, calls
 
 
 # Several worker processes at once ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from skill.persistence.changes import RecordChanges
+from skill.persistence.expiry_check import check_record_expiry
 from skill.persistence.guard import GuardedStore
 from skill.persistence.sqlite import SQLitePersistenceAdapter
 
@@ -24,7 +25,7 @@ ACCEPTED_FORMS = ("sqlite:///relative/path.db (from the working directory), "
 TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 __all__ = ["DEFAULT_STORE_URL", "GuardedStore", "SQLitePersistenceAdapter", "build_persistence_adapter", "guarded",
-           "is_reachable"]
+           "is_reachable", "prepare_at_start"]
 
 
 def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
@@ -69,6 +70,14 @@ def guarded(adapter: AbstractPersistenceAdapter) -> AbstractPersistenceAdapter:
     if isinstance(adapter, RecordChanges) and hasattr(adapter, "ping") and not isinstance(adapter, GuardedStore):
         return GuardedStore(adapter)
     return adapter
+
+
+def prepare_at_start(adapter: AbstractPersistenceAdapter) -> None:
+    """Before her first turn: check that her records expire (DynamoDB's TTL), then ready the store (its
+    table described or made), so that turn spends its time on her record. Only logs; never stops start-up."""
+    check_record_expiry(adapter)
+    if isinstance(adapter, GuardedStore):
+        adapter.prepare()
 
 
 def is_reachable(adapter: AbstractPersistenceAdapter) -> bool:

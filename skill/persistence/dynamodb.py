@@ -56,8 +56,12 @@ USABLE_TABLE_STATUSES = {"ACTIVE", "UPDATING"}
 
 def build_dynamodb_adapter(table_name: str) -> DynamoDbStore:
     """Endpoint, region and credentials come from the environment (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION)."""
-    resource = boto3.session.Session(region_name=region()).resource("dynamodb", config=CLIENT_CONFIG)
-    return DynamoDbStore(table_name, dynamodb_resource=resource)
+    return DynamoDbStore(table_name, dynamodb_resource=connect(), reconnect=connect)
+
+
+def connect() -> Any:
+    """A boto3 DynamoDB resource with its own connection pool."""
+    return boto3.session.Session(region_name=region()).resource("dynamodb", config=CLIENT_CONFIG)
 
 
 def region() -> str | None:
@@ -66,18 +70,21 @@ def region() -> str | None:
 
 
 class DynamoDbStore(DynamoDbAdapter):
-    """DynamoDbAdapter with create_table on, but creating the table on first use instead of when built."""
+    """DynamoDbAdapter with create_table on, but creating the table at start-up (prepare) or first use, not when built."""
 
     # Called over the network: the guard holds each call to a deadline in a worker thread (guard.py).
     remote = True
 
     def __init__(self, table_name: str, *, dynamodb_resource: Any,
-                 partition_keygen: PartitionKeygen = user_id_partition_keygen) -> None:
+                 partition_keygen: PartitionKeygen = user_id_partition_keygen,
+                 reconnect: Callable[[], Any] | None = None) -> None:
         super().__init__(table_name=table_name, create_table=False,
                          partition_keygen=partition_keygen, dynamodb_resource=dynamodb_resource)
         self.create_table = True
         self._table_ready = False
         self._expiry_pending = False
+        self._reconnect = reconnect
+        self._pid = os.getpid()
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         """The SDK's consistent read, but a record past its expiry reads as absent: DynamoDB's TTL
@@ -175,6 +182,11 @@ class DynamoDbStore(DynamoDbAdapter):
         except (BotoCoreError, ClientError) as e:
             raise PersistenceException(f"DynamoDB could not release a request id: {type(e).__name__}: {e}") from e
 
+    def prepare(self) -> None:
+        """Describe the table now (creating it if missing), at start-up: her first turn then spends its
+        time on her record, not on a table check a cold stand-in or a cold container answers slowly."""
+        self._ensure_table()
+
     def ping(self) -> None:
         """Describe the table now (creating it if missing), write a row that belongs to no one in the
         table her records live in, and read it back; raise PersistenceException if any of it fails."""
@@ -193,6 +205,9 @@ class DynamoDbStore(DynamoDbAdapter):
             raise PersistenceException(f"DynamoDB table {self.table_name} did not read back the probe it wrote")
 
     def _ensure_table(self) -> None:
+        """Every call comes here first: a new process gets its own connections, then the table is checked once."""
+        if self._pid != os.getpid():
+            self._own_connections()
         if self._table_ready:
             return
         client = self.dynamodb.meta.client
@@ -214,6 +229,13 @@ class DynamoDbStore(DynamoDbAdapter):
         if self._expiry_pending:
             self._enable_expiry(client)
         self._table_ready = True
+
+    def _own_connections(self) -> None:
+        """A worker forked after start-up (gunicorn's preload) inherits the start-up calls' open sockets;
+        two workers writing on one socket would read each other's answers, so each builds its own."""
+        self._pid = os.getpid()
+        if self._reconnect is not None:
+            self.dynamodb = self._reconnect()
 
     def _enable_expiry(self, client: Any) -> None:
         """Try to turn on TTL for the table this process created, once it is usable. Whatever the

@@ -33,8 +33,9 @@ def check_record_expiry(adapter: AbstractPersistenceAdapter) -> str:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
-            return _warn(table_name, "missing", f"the table does not exist yet; the service creates it on first use "
-                                                f"without TTL, so records would never expire: {HOW_TO_ENABLE}")
+            return _warn(table_name, "missing", f"the table does not exist yet; the service creates it now and turns "
+                                                f"TTL on only if its role may, else records would never expire: "
+                                                f"{HOW_TO_ENABLE}")
         return _warn(table_name, f"unreadable ({code})", f"could not read its TTL ({code}); the role needs "
                                                           f"dynamodb:DescribeTimeToLive on the table")
     except BotoCoreError as error:

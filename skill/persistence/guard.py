@@ -35,6 +35,9 @@ PROBE_INTERVAL_SECONDS = 1.0
 STORE_CALL_SECONDS = 1.0
 # A health probe of a remote store (a describe, a write and a read); longer is not healthy.
 PROBE_SECONDS = 1.5
+# Readying a remote store at start-up (a describe, or a create and a wait for it); past this, start
+# anyway and let her first turn try again.
+PREPARE_SECONDS = 3.0
 
 log = logging.getLogger(__name__)
 Result = TypeVar("Result")
@@ -117,6 +120,18 @@ class GuardedStore(AbstractPersistenceAdapter):
             return self._probe_healthy
         finally:
             self._probing.release()
+
+    def prepare(self) -> None:
+        """Ready the store before the first turn (DynamoDB's table check). A store that is down or slow
+        costs start-up at most PREPARE_SECONDS and one log line, never the start: her turns try again."""
+        prepare = getattr(self.store, "prepare", None)
+        if prepare is None:
+            return
+        try:
+            turn.call_within(PREPARE_SECONDS, prepare) if self.in_thread else prepare()
+        except (PersistenceException, turn.DeadlineExceeded) as error:
+            log.warning("store not ready at start; turns will try again",
+                        extra={"check": "start", "cause": cause_of(error)})
 
     def ping(self) -> None:
         """Probe now, raising PersistenceException when the store fails (for callers that want the cause)."""
