@@ -44,6 +44,9 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("my head's been pounding since lunch and the headache won't ease even with ibuprofen", "mother_urgent"),
     ("i'm sure the police are listening to us through the walls", "psychosis"),
     ("i was sent by god for a mission and my son is part of the plan", "psychosis"),
+    ("chosen for something and the baby's part of it", "psychosis"),
+    # Her baby's soft spot in her own words (NHS Healthier Together: a bulging fontanelle is a red sign).
+    ("the soft part on baby's head is swelling up", "baby_emergency"),
     # Two sepsis signs together, or one with a same-day sign, are the emergency.
     ("drowsy and confused and my temperature is high", "emergency"),
     ("very unwell and my skin is really pale", "emergency"),
@@ -67,10 +70,11 @@ def test_her_words_carry_their_route(words: str, route: str) -> None:
     ("my heart sank when i found it", "my heart is racing and won't slow down"),
     ("my husband almost fainted during the delivery", "my husband says i fainted"),
     ("my hair has gone grey since the birth", "i have gone grey and cold"),
+    ("i was picked for something at work", "i've been chosen for something and the baby's part of it"),
 ])
 def test_an_everyday_use_is_ordinary_and_the_same_words_in_danger_are_not(ordinary: str, danger: str) -> None:
     assert read_words(ordinary).route in (None, "screen", "relief"), read_words(ordinary)
-    assert read_words(danger).route in ("crisis", "emergency"), read_words(danger)
+    assert read_words(danger).route in ("crisis", "emergency", "psychosis"), read_words(danger)
 
 
 @pytest.mark.parametrize("ordinary, danger", [
