@@ -486,6 +486,17 @@ def test_no_to_forget_me_keeps_everything(alexa: Alexa) -> None:
     assert alexa.stored["step"] == 0
 
 
+def test_not_sure_to_forget_me_keeps_everything_and_says_so_instead_of_asking_again(alexa: Alexa) -> None:
+    """"I'm not sure" to "Shall I delete everything?" got the same question again, word for word
+    (walkthrough, 2026-12-06): only a yes deletes."""
+    alexa.launch()
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("delete my data")
+    kept = alexa.say("I'm not sure")
+    assert kept.has("haven't deleted anything") and kept.stays_open
+    assert alexa.stored["step"] == 0
+
+
 # --- her own words, end to end: the phrasings the first tries got wrong (issue 10) --------------------
 
 @pytest.mark.parametrize("words, key_phrase", [
