@@ -347,6 +347,15 @@ def test_each_reported_warning_sign_sends_her_to_a_doctor_today(alexa: Alexa, wo
     assert alexa.say(words).leads_with("contact your doctor or midwife today")
 
 
+@pytest.mark.parametrize("words", ["been three days and it's still there", "lump is paining since four days",
+                                   "the lump has been there a couple of days what should i do"])
+def test_days_with_a_lump_said_in_words_alexa_cannot_place_send_her_to_a_doctor_today(alexa: Alexa, words: str) -> None:
+    """Days are past "no better in 12 to 24 hours"; these words reached the skill unresolved and got the
+    screening question, then two more, before any answer (walkthrough, 2026-12-06)."""
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": words}})
+    assert turn.leads_with("contact your doctor or midwife today") and turn.stays_open
+
+
 @pytest.mark.parametrize("symptom", ["BREAST_CHANGE", "LASTING", "AFTER_WEANING", "FIRM_FIXED"])
 def test_each_reported_breast_change_books_an_appointment(alexa: Alexa, symptom: str) -> None:
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": symptom.lower(), "id": symptom}})

@@ -52,6 +52,8 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("very unwell and my skin is really pale", "emergency"),
     # Same-day, examination and a plain lump.
     ("a really bad fever", "today"),
+    ("been three days and it's still there", "today"),
+    ("lump is paining since four days", "today"),
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
     ("a hard lump", "relief"),
