@@ -53,6 +53,8 @@ def test_tramadol_is_not_for_breastfeeding_unless_prescribed_knowing_it(her: Ale
 def test_a_prescribed_antibiotic_whole_course_keep_feeding_tell_the_prescriber(her: Alexa, words: str) -> None:
     turn = her.say(words)
     assert turn.has("whole course", "keep breastfeeding", "tell the prescriber")
+    # "What if the antibiotics don't work?" got only "take the whole course" (walkthrough, 2026-12-06).
+    assert turn.has("not better within 48 hours")
     assert "can't say" not in turn.speech and "everyday pain relief" not in turn.speech.lower()
     assert not DOSE.search(turn.speech)
 
