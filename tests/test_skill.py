@@ -91,6 +91,22 @@ def test_an_intent_the_skill_does_not_know_gets_the_fallback_not_an_error(alexa:
     assert turn.has("I can") and turn.stays_open
 
 
+@pytest.mark.parametrize("asked_by", [["check my symptoms"], ["how do I relieve a hard lump"],
+                                      ["check my symptoms", "no"]])
+def test_words_alexa_cannot_place_while_a_question_waits_keep_the_safety_net_and_ask_it_again(
+        alexa: Alexa, asked_by: list[str]) -> None:
+    """Mid-check, "Sorry, I missed that… I can only help with breast lumps" left the warning-sign
+    question unasked, and her silence then heard "You can ask how to relieve a hard lump" (walkthrough,
+    2026-12-06)."""
+    for words in asked_by:
+        asked = alexa.say(words)
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.leads_with("sorry, i missed that") and turn.has("call 911")
+    assert "only help with breast lumps" not in turn.speech
+    assert asked.reprompt and turn.reprompt == asked.reprompt and turn.speech.endswith(asked.reprompt)
+    assert "didn't ask" not in alexa.say("yes").speech
+
+
 def test_a_symptom_report_with_no_slot_gives_relief_and_offers_the_check(alexa: Alexa) -> None:
     turn = alexa.intent("ReportSymptomIntent")
     assert turn.leads_with("fever") and turn.has("cold pack", "three quick questions") and turn.stays_open

@@ -8,7 +8,7 @@ from ask_sdk_model import Response
 
 from skill.content import content_of
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
+from skill.handlers.beyond import HELP_FOLLOW_UPS, after_low_reply, goodbye_after_help_reply, help_just_given
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
@@ -18,6 +18,9 @@ from skill.conversation.render import Reply, render
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
 JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
+# Nothing to ask again: an open "Anything else?", and the follow-ups just after a call for help (no
+# question was asked; what she hears then is after_help's).
+NOTHING_ASKED = HELP_FOLLOW_UPS | {Question.OPEN}
 
 
 class HelpHandler(AbstractRequestHandler):
@@ -68,8 +71,9 @@ class StopHandler(AbstractRequestHandler):
 
 
 class FallbackHandler(AbstractRequestHandler):
-    """Something she said did not match: say what the skill can do, keep any question open. Straight
-    after the feeling-low answer, a kind word and her line instead (never "I can only help with lumps").
+    """Something she said did not match: the emergency number as a safety net, then the question still
+    waiting, asked again, or else what the skill can do. Straight after the feeling-low answer, a kind
+    word and her line instead (never "I can only help with lumps").
 
     Registered last, it also answers intents this skill does not know (an old model, a test tool).
     """
@@ -81,7 +85,13 @@ class FallbackHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         if conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER:
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
-        reply = system_reply(content, "fallback")
+        asked = Reply.from_dict(conversation.last_reply or {})
+        if conversation.question not in (None, *NOTHING_ASKED) and asked.question is conversation.question \
+                and asked.reprompt:
+            reply = Reply(speech=[content.text("system.fallback.pending_speech"), asked.reprompt],
+                          reprompt=asked.reprompt)  # the question she was asked, again
+        else:
+            reply = system_reply(content, "fallback")
         reply.question = conversation.question
         reply.remember_for_repeat = False
         return render(handler_input, reply)
