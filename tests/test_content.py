@@ -213,9 +213,20 @@ def test_none_of_the_wrong_details_remain(locale: str) -> None:
     assert "to empty the breast" not in content.get("topics.massage.speech")
 
 
-def test_the_weeks_after_weaning_rule_is_credited_to_breast_lump_guidance_not_abm() -> None:
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_weaning_mother_is_never_told_to_wait_weeks_after_weaning_to_have_a_lump_examined(locale: str) -> None:
+    """"4 to 6 weeks after weaning" started the clock only when weaning ended, so a mother weaning over
+    months could wait with a lasting lump (clinical review, 2026-12-06: La Leche League, NHS breast lumps)."""
+    content = load_library().for_locale(locale)
+    written = " ".join(str(value) for value in flatten(content.data).values()).lower()
+    assert "4 to 6 weeks" not in written and "four to six weeks" not in written
+    assert "whether you're still weaning or have stopped" in content.get("topics.weaning.card")
+    assert "even after weaning" in content.get("check.questions.examine.weaning.speech")
+
+
+def test_the_one_week_rule_is_credited_to_its_sources() -> None:
     from skill.handlers.triage import TRIAGE_FILE
     from skill.content.loader import read_toml
     examine = next(q for q in read_toml(TRIAGE_FILE)["questions"] if q["name"] == "examine")
-    assert "NHS breast lumps" in examine["clinical_source"]
-    assert "4 to 6 weeks after weaning rule is general breast-lump guidance, not ABM" in examine["clinical_source"]
+    assert "NHS breast lumps" in examine["clinical_source"] and "La Leche League" in examine["clinical_source"]
+    assert "4 to 6 weeks" not in examine["threshold"]

@@ -54,6 +54,10 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("a really bad fever", "today"),
     ("been three days and it's still there", "today"),
     ("lump is paining since four days", "today"),
+    ("had this lump for three days", "today"),
+    # Days said of feeding, not of the lump (clinical review, 2026-12-06).
+    ("weaning for a few days and my breast is full", None),
+    ("i have been pumping for three days", None),
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
     ("a hard lump", "relief"),
