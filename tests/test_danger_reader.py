@@ -58,6 +58,10 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     # Days said of feeding, not of the lump (clinical review, 2026-12-06).
     ("weaning for a few days and my breast is full", None),
     ("i have been pumping for three days", None),
+    # A lump she says is easing after days is not sent to a doctor today for the days alone; a fever still is.
+    ("the lump has been there three days but it's getting smaller", "relief"),
+    ("had this lump for a few days and it's softer now", "relief"),
+    ("lump for three days with a fever but getting better", "today"),
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
     ("a hard lump", "relief"),

@@ -32,7 +32,11 @@ EMERGENCY_ROUTES = frozenset({BABY_EMERGENCY, CRISIS, PSYCHOSIS, MOTHER_EMERGENC
 # The routes beyond the breast: answered first from any state too, with their own care route.
 BEYOND_THE_BREAST = frozenset({BABY_EMERGENCY, PSYCHOSIS, MOTHER_EMERGENCY, ABUSE, BABY_FEVER, BABY_URGENT,
                                MOTHER_URGENT, SUPPORT})
-CONTEXTS = ("someone_else", "reported_by", "household", "baby", "her_breast", "past", "recurring", "later", "denial", "idioms", "never")
+CONTEXTS = ("someone_else", "reported_by", "household", "baby", "her_breast", "past", "recurring", "later", "denial", "idioms", "never",
+            "easing")
+# Days a lump has lasted ([today].lasting): the same-day route, unless she says in the same words that
+# it is easing ("there for three days but getting smaller": clinical review, 2026-12-06).
+LASTING, EASING = "lasting", "easing"
 BABY_ROUTES = frozenset({BABY_EMERGENCY, BABY_FEVER, BABY_URGENT})  # read only in a clause about her baby
 PAST_NEVER_EXCUSES = frozenset({APPOINTMENT})  # how long a lump has lasted is the sign itself
 DENIAL_WORDS_BEFORE = 3  # a denial reaches this many words back from the alarming words ...
@@ -147,7 +151,8 @@ def danger_words(path: Path = DANGER_WORDS_FILE) -> DangerWords:
         if unsourced or not data["ordinary"].get("clinical_source"):
             raise ValueError(f"every list needs a clinical_source ({', '.join(unsourced) or 'ordinary'})")
         lists = {route: data[route]["phrases"] for route in ROUTES}
-        lists |= {TOGETHER: data[SCREEN]["together"]} | {name: data["ordinary"][name] for name in CONTEXTS}
+        lists |= {TOGETHER: data[SCREEN]["together"], LASTING: data[TODAY]["lasting"]}
+        lists |= {name: data["ordinary"][name] for name in CONTEXTS}
         phrases = Phrases(grammar, lists)
         joining = frozenset(data["ordinary"]["joining"])
     except (KeyError, TypeError, ValueError) as error:
@@ -177,13 +182,13 @@ def read_words(text: str | None) -> Reading:
     bounds = [0, *(match.end() + 1 for match in WORD.finditer(said) if match.group() in words.joining), len(said)]
     excused = ""
     heard: dict[str, list[Span]] = {}
-    for route in ROUTES:
-        for span in found.get(route, ()):
-            clause = (max(bound for bound in bounds if bound <= span[0]), min(bound for bound in bounds if bound >= span[1]))
-            if reason := ordinary_because(found, said, clause, span, route):
-                excused = excused or f"{route} excused: {reason}"
-            else:
-                heard.setdefault(route, []).append(span)
+    lasting = [] if found.get(EASING) else [(TODAY, span) for span in found.get(LASTING, ())]
+    for route, span in [*((route, span) for route in ROUTES for span in found.get(route, ())), *lasting]:
+        clause = (max(bound for bound in bounds if bound <= span[0]), min(bound for bound in bounds if bound >= span[1]))
+        if reason := ordinary_because(found, said, clause, span, route):
+            excused = excused or f"{route} excused: {reason}"
+        else:
+            heard.setdefault(route, []).append(span)
     urgent = next((route for route in ROUTES if route in heard), None)
     if urgent in EMERGENCY_ROUTES:
         return Reading(urgent, urgent)
