@@ -175,6 +175,16 @@ def test_her_answer_to_the_situation_question_gets_the_relief_answer(alexa: Alex
     assert "can only help with breast lumps" not in turn.speech and turn.stays_open
 
 
+def test_words_alexa_cannot_place_said_to_the_situation_question_keep_the_safety_net(alexa: Alexa) -> None:
+    """On a device, "actually I feel really faint" the model missed arrives as the fallback with no
+    words; said to "breastfeeding, pumping, or stopping?" it got the relief answer with no emergency
+    number at all (walkthrough, 2026-12-06)."""
+    ask_her_situation(alexa)
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.leads_with("sorry, i missed that") and turn.has("need help now, call 911", "stroke lightly")
+    assert turn.stays_open
+
+
 def test_a_situation_said_with_her_question_fits_the_first_answer(alexa: Alexa) -> None:
     turn = alexa.intent("MassageIntent", WEANING)
     assert turn.has("only a little, just for comfort")
@@ -326,6 +336,43 @@ def test_each_question_is_at_most_25_words(alexa: Alexa) -> None:
     intro = "I'll ask up to three quick yes or no questions."
     lengths = [len(turn.speech.replace(intro, "").split()) for turn in asked]
     assert max(lengths) <= 25 and len(asked) == 3
+
+
+def test_words_alexa_cannot_place_mid_check_ask_the_waiting_question_again_never_the_first(alexa: Alexa) -> None:
+    """Unplaced words at the third question got the screening question, and her "no" then went back
+    to the second question she had already answered (walkthrough, 2026-12-06)."""
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    third = alexa.say("no")
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a funny feeling about it"}})
+    assert turn.leads_with("sorry, i missed that") and turn.has("call 911") and turn.speech.endswith(third.speech)
+    assert alexa.say("no").has("no warning signs")
+
+
+@pytest.mark.parametrize("question", [("RelieveLumpIntent", None), ("KeepFeedingIntent", None),
+                                      ("PainReliefIntent", {"medicine": {"value": "codeine", "id": "CODEINE"}})])
+def test_a_question_asked_mid_check_is_answered_and_the_check_is_offered_back(alexa: Alexa, question) -> None:
+    """"Is my milk safe for the baby?" mid-check was answered, and the warning-sign questions left
+    were never asked (walkthrough, 2026-12-06); the steps already offered "Go back to step 2?"."""
+    alexa.say("check my symptoms")
+    second = alexa.say("no")
+    answered = alexa.intent(*question)
+    assert answered.speech.endswith("Back to the warning-sign questions?") and answered.stays_open
+    assert alexa.say("yes").speech == second.speech
+
+
+def test_no_to_going_back_to_the_check_is_her_choice(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.intent("KeepFeedingIntent")
+    assert alexa.say("no").has("okay") and "didn't ask" not in alexa.turns[-1].speech
+
+
+def test_a_lump_still_there_a_week_after_she_stopped_is_a_yes_to_the_third_question(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    alexa.say("no")
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "stopped last week and it's still there"}})
+    assert turn.leads_with("please book an appointment")
 
 
 def test_a_fever_leads_with_seeing_a_doctor_today(alexa_on_each_store: Alexa) -> None:

@@ -107,6 +107,18 @@ def test_words_alexa_cannot_place_while_a_question_waits_keep_the_safety_net_and
     assert "didn't ask" not in alexa.say("yes").speech
 
 
+@pytest.mark.parametrize("asked_by", [["check my symptoms"], ["how do I relieve a hard lump"],
+                                      ["check my symptoms", "no"]])
+def test_help_while_a_question_waits_says_how_to_answer_and_asks_it_again(alexa: Alexa, asked_by: list[str]) -> None:
+    """"What do you mean?" or "help" mid-check got the general help line, the question was dropped,
+    and her next "no" heard "I didn't ask a question just then" (walkthrough, 2026-12-06)."""
+    for words in asked_by:
+        asked = alexa.say(words)
+    turn = alexa.intent("AMAZON.HelpIntent")
+    assert turn.has("say stop") and turn.speech.endswith(asked.reprompt) and turn.reprompt == asked.reprompt
+    assert "didn't ask" not in alexa.say("no").speech
+
+
 def test_a_symptom_report_with_no_slot_gives_relief_and_offers_the_check(alexa: Alexa) -> None:
     turn = alexa.intent("ReportSymptomIntent")
     assert turn.leads_with("fever") and turn.has("cold pack", "three quick questions") and turn.stays_open

@@ -61,13 +61,13 @@ REQUIRED: tuple[str, ...] = (
     *(f"topics.{topic}.{field}" for topic in TOPICS for field in TOPIC_FIELDS),
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
-        "first_step", "offer_return", "anything_else", "nothing_before", "declined", "ask_situation",
+        "first_step", "offer_return", "offer_check_return", "anything_else", "nothing_before", "declined", "ask_situation",
         "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "ask_reached",
         "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
         "no_question", "what_else", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
-    "system.goodbye.speech", "system.fallback.pending_speech",
+    "system.goodbye.speech", "system.fallback.pending_speech", "system.help.pending_speech",
     "check.thresholds_note",
     "check.intro.speech",
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),

@@ -39,6 +39,7 @@ class Question(StrEnum):
     OPEN = "open"  # "Anything else?", "What's your question?": "yes" asks what she would like to know; "no", goodbye
     WALK_TODAY = "walk_today"  # the steps, offered after "contact your clinician today"
     REACHED = "reached"        # after a same-day answer: have you been able to reach your clinician?
+    RETURN_CHECK = "return_check"  # a question answered mid-check: back to the warning-sign questions?
 
 
 def bounded(value: Any, upper: int) -> int | None:

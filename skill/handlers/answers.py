@@ -23,7 +23,8 @@ from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.topics import with_prompt
-from skill.handlers.triage import RELIEF, check_answer_reply, not_sure_reply, route_reply, start_check_reply
+from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, pending_position, question_reply,
+                                   route_reply, start_check_reply, triage_rules)
 from skill.conversation.render import Reply, render
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
@@ -82,6 +83,11 @@ def start_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return start_check_reply(content, conversation_of(handler_input))
 
 
+def back_to_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    conversation = conversation_of(handler_input)
+    return question_reply(content, conversation, pending_position(triage_rules(), conversation))
+
+
 def check_yes(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return check_answer_reply(content, conversation_of(handler_input), yes=True)
 
@@ -122,6 +128,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.WALK_TODAY: (first_step, ask_reached),
     Question.REACHED: (reached, not_reached),
     Question.RETURN: (go_to_step, declined),
+    Question.RETURN_CHECK: (back_to_check, declined),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),
@@ -152,6 +159,8 @@ class PendingAnswerHandler(AbstractRequestHandler):
         if heard.answer is Answer.SITUATION:
             conversation.learn_situation(heard.situation)
             reply = asked_for_reply(content, conversation)
+            if is_intent_name("AMAZON.FallbackIntent")(handler_input):  # a danger the model missed arrives so
+                reply.speech = [content.text("system.fallback.pending_speech"), *reply.speech]
         elif heard.answer is Answer.NOT_SURE:
             reply = not_sure_reply(content, conversation)
         elif heard.answer is Answer.AGAIN:

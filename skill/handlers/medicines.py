@@ -17,7 +17,7 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.slots import resolved_id, said_value
-from skill.handlers.topics import topic_reply
+from skill.handlers.topics import topic_reply, way_back
 
 EVERYDAY = "EVERYDAY"
 LECITHIN = "LECITHIN"  # a food supplement: the food answer, the same however she asks about it
@@ -34,8 +34,8 @@ def medicine_reply(content: LocaleContent, conversation: Conversation, medicine:
     if medicine == LECITHIN:
         return topic_reply(content, conversation, "food")
     entry = content.get(f"medicines.{ANSWERS.get(medicine or '', 'unknown')}")
-    follow = content.text("prompts.anything_else")
-    return Reply(speech=[entry["speech"], follow], reprompt=follow, question=Question.OPEN,
+    follow, question = way_back(content, conversation)
+    return Reply(speech=[entry["speech"], follow], reprompt=follow, question=question,
                  card_title=entry["title"], card_text=entry["card"])
 
 

@@ -7,7 +7,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_of
-from skill.conversation.state import Question, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.beyond import HELP_FOLLOW_UPS, after_low_reply, goodbye_after_help_reply, help_just_given
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
@@ -23,12 +23,32 @@ JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
 NOTHING_ASKED = HELP_FOLLOW_UPS | {Question.OPEN}
 
 
+def waiting_question(conversation: Conversation) -> Reply | None:
+    """The reply that asked the question still waiting (a warning-sign question, "shall I take you
+    through the steps?"), to ask it again; None when nothing was asked or it cannot be said again."""
+    if conversation.question in (None, *NOTHING_ASKED):
+        return None
+    asked = Reply.from_dict(conversation.last_reply or {})
+    return asked if asked.question is conversation.question and asked.reprompt else None
+
+
+def asked_again(lead: str, asked: Reply) -> Reply:
+    """`lead`, then the waiting question in its reprompt's words; the question stays waiting."""
+    return Reply(speech=[lead, asked.reprompt], reprompt=asked.reprompt, question=asked.question,
+                 remember_for_repeat=False)
+
+
 class HelpHandler(AbstractRequestHandler):
+    """What she can say; while a question waits, how to answer it, and the question again."""
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.HelpIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, system_reply(content_of(handler_input), "help"))
+        content = content_of(handler_input)
+        if asked := waiting_question(conversation_of(handler_input)):
+            return render(handler_input, asked_again(content.text("system.help.pending_speech"), asked))
+        return render(handler_input, system_reply(content, "help"))
 
 
 class RepeatHandler(AbstractRequestHandler):
@@ -85,13 +105,9 @@ class FallbackHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         if conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER:
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
-        asked = Reply.from_dict(conversation.last_reply or {})
-        if conversation.question not in (None, *NOTHING_ASKED) and asked.question is conversation.question \
-                and asked.reprompt:
-            reply = Reply(speech=[content.text("system.fallback.pending_speech"), asked.reprompt],
-                          reprompt=asked.reprompt)  # the question she was asked, again
-        else:
-            reply = system_reply(content, "fallback")
+        if asked := waiting_question(conversation):
+            return render(handler_input, asked_again(content.text("system.fallback.pending_speech"), asked))
+        reply = system_reply(content, "fallback")
         reply.question = conversation.question
         reply.remember_for_repeat = False
         return render(handler_input, reply)

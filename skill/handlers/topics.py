@@ -54,19 +54,30 @@ def situation_question(content: LocaleContent, conversation: Conversation, asked
                  remember_for_repeat=True)
 
 
+# A warning-sign question waits (or was offered back): an answer on the way offers it back.
+CHECKING = frozenset({Question.CHECK, Question.RETURN_CHECK})
+
+
+def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Question]:
+    """What follows an answer given on the way: back to the warning-sign question she was on (never
+    dropped), back to her step, or "Anything else?"."""
+    if conversation.question in CHECKING:
+        return content.text("prompts.offer_check_return"), Question.RETURN_CHECK
+    if conversation.walking:
+        return content.text("prompts.offer_return", step_number=conversation.step + 1), Question.RETURN
+    return content.text("prompts.anything_else"), Question.OPEN
+
+
 def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, offer_check: bool = False) -> Reply:
     """The overview offers the steps (or the check); a topic asked mid-walk offers the way back to her step."""
     entry = content.get(f"topics.{topic}")
     conversation.heard_topic(topic)
     if offer_check:
         follow, question = content.text("prompts.offer_check"), Question.OFFER_CHECK
-    elif topic == OVERVIEW:
+    elif topic == OVERVIEW and conversation.question not in CHECKING:
         follow, question = content.text("prompts.offer_walk"), Question.WALK
-    elif conversation.walking:
-        follow = content.text("prompts.offer_return", step_number=conversation.step + 1)
-        question = Question.RETURN
     else:
-        follow, question = content.text("prompts.anything_else"), Question.OPEN
+        follow, question = way_back(content, conversation)
     answer = content.fitting(entry, conversation.situation)
     return Reply(
         speech=with_prompt(content, answer, follow),

@@ -191,5 +191,10 @@ class ReportSymptomHandler(AbstractRequestHandler):
         return is_intent_name("ReportSymptomIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
         route = symptom_route(handler_input) or RELIEF
-        return render(handler_input, route_reply(content_of(handler_input), conversation_of(handler_input), route))
+        if route == SCREEN and conversation.question is Question.CHECK:  # mid-check: never back to the first
+            position = pending_position(triage_rules(), conversation)
+            return render(handler_input, question_reply(content, conversation, position,
+                                                        lead=[content.text("system.fallback.pending_speech")]))
+        return render(handler_input, route_reply(content, conversation, route))
