@@ -203,6 +203,16 @@ def test_the_last_step_offers_a_reminder_and_yes_sets_it(her: Alexa, amazon: Ale
     assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == TWELVE_HOURS
 
 
+def test_next_at_the_last_step_says_so_and_keeps_the_reminder_offer(her: Alexa) -> None:
+    """"Next" at step 4 said "That's the last step" and dropped the reminder question, so her "no"
+    then heard "I didn't ask a question" (walkthrough, 2026-12-06)."""
+    her.launch()
+    walk_to_the_end(her)
+    turn = her.say("next")
+    assert turn.has("last step", "reminder in 12 hours") and turn.stays_open
+    assert her.say("no").has("no reminder")
+
+
 def test_no_to_the_steps_after_the_relief_answer_offers_it_once_a_session(her: Alexa) -> None:
     assert her.intent("RelieveLumpIntent", FEEDING).has("through the steps")
     offer = her.say("no")

@@ -60,7 +60,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"terms.{term}" for term in TERMS),
     *(f"topics.{topic}.{field}" for topic in TOPICS for field in TOPIC_FIELDS),
     *(f"prompts.{name}" for name in (
-        "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step",
+        "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step", "last_step_short",
         "first_step", "offer_return", "offer_check_return", "anything_else", "nothing_before", "declined", "ask_situation",
         "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "ask_reached",
         "ask_reached_again")),

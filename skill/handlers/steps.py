@@ -63,6 +63,11 @@ def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     if not conversation.walking:
         return step_reply(content, conversation, 0)
     if conversation.step >= len(content.steps) - 1:
+        offered = Reply.from_dict(conversation.last_reply or {})
+        if conversation.question is not None and offered.question is conversation.question and offered.reprompt:
+            # the last step's reminder offer is still waiting: said again, never dropped
+            return Reply(speech=[content.text("prompts.last_step_short"), offered.reprompt], reprompt=offered.reprompt,
+                         question=offered.question, remember_for_repeat=False)
         hint = content.text("prompts.last_step")
         return Reply(speech=[hint], reprompt=hint)
     return step_reply(content, conversation, conversation.step + 1)
