@@ -367,6 +367,17 @@ def test_no_to_going_back_to_the_check_is_her_choice(alexa: Alexa) -> None:
     assert alexa.say("no").has("okay") and "didn't ask" not in alexa.turns[-1].speech
 
 
+@pytest.mark.parametrize("words, topic_phrase", [("pumping", "pumping schedule"), ("expressing", "pumping schedule"),
+                                                 ("weaning", "to wean")])
+def test_what_about_pumping_after_the_feeding_answer_is_the_pumping_answer_not_a_medicine(
+        alexa: Alexa, words: str, topic_phrase: str) -> None:
+    """"What about pumping?" reaches the medicine intent ("what about {medicine}") with "pumping"
+    unresolved, and got "I can't check that medicine or give doses" (walkthrough, 2026-12-06)."""
+    alexa.intent("KeepFeedingIntent")
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": words}})
+    assert turn.has(topic_phrase) and "medicine" not in turn.speech.lower()
+
+
 def test_a_lump_still_there_a_week_after_she_stopped_is_a_yes_to_the_third_question(alexa: Alexa) -> None:
     alexa.say("check my symptoms")
     alexa.say("no")

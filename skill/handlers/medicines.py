@@ -24,6 +24,11 @@ LECITHIN = "LECITHIN"  # a food supplement: the food answer, the same however sh
 # MedicineType id (interaction_model/grammar/en.toml) -> its answer in content [medicines].
 ANSWERS = {"ASPIRIN": "aspirin", "CODEINE": "codeine", "TRAMADOL": "tramadol", "ANTIBIOTIC": "antibiotic"}
 MEDICINE_SLOT = "medicine"
+# Words a device sends in the medicine slot that name how she feeds, not a medicine ("what about
+# {medicine}": "what about pumping?" after the feeding answer): answered with that topic.
+FEEDING_WORDS = {"pumping": "pumping", "pump": "pumping", "expressing": "pumping", "expressing milk": "pumping",
+                 "feeding": "keepfeeding", "breastfeeding": "keepfeeding", "nursing": "keepfeeding",
+                 "weaning": "weaning", "stopping": "weaning"}
 
 
 def medicine_reply(content: LocaleContent, conversation: Conversation, medicine: str | None = None,
@@ -46,7 +51,9 @@ class PainReliefHandler(AbstractRequestHandler):
         return is_intent_name("PainReliefIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        reply = medicine_reply(content_of(handler_input), conversation_of(handler_input),
-                               resolved_id(handler_input, MEDICINE_SLOT),
-                               named=said_value(handler_input, MEDICINE_SLOT) is not None)
-        return render(handler_input, reply)
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        said = said_value(handler_input, MEDICINE_SLOT)
+        medicine = resolved_id(handler_input, MEDICINE_SLOT)
+        if medicine is None and (topic := FEEDING_WORDS.get((said or "").strip().lower())):
+            return render(handler_input, topic_reply(content, conversation, topic))
+        return render(handler_input, medicine_reply(content, conversation, medicine, named=said is not None))
