@@ -75,8 +75,8 @@ JUST_AFTER_HELP = HELP_FOLLOW_UPS | {Question.OFFER_RELIEF}
 # reached them?" is a no, which gives the line to call when they can't be reached; an unsure "shall I
 # delete everything?" is a no too: only a yes deletes.
 NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Question.OFFER_CHECK: Answer.YES,
-                  Question.RETURN: Answer.YES, Question.RETURN_CHECK: Answer.YES, Question.RESUME: Answer.YES, Question.OPEN: Answer.YES,
-                  Question.REACHED: Answer.NO, Question.FORGET: Answer.NO}
+                  Question.RETURN: Answer.YES, Question.RETURN_CHECK: Answer.YES, Question.RESUME: Answer.YES,
+                  Question.OPEN: Answer.YES, Question.REACHED: Answer.NO, Question.FORGET: Answer.NO}
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:

@@ -7,8 +7,9 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_of
-from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.beyond import HELP_FOLLOW_UPS, after_low_reply, goodbye_after_help_reply, help_just_given
+from skill.conversation.state import Question, conversation_of
+from skill.handlers.asking import asked_again, waiting_question
+from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
@@ -18,24 +19,6 @@ from skill.conversation.render import Reply, render
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
 JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
-# Nothing to ask again: an open "Anything else?", and the follow-ups just after a call for help (no
-# question was asked; what she hears then is after_help's).
-NOTHING_ASKED = HELP_FOLLOW_UPS | {Question.OPEN}
-
-
-def waiting_question(conversation: Conversation) -> Reply | None:
-    """The reply that asked the question still waiting (a warning-sign question, "shall I take you
-    through the steps?"), to ask it again; None when nothing was asked or it cannot be said again."""
-    if conversation.question in (None, *NOTHING_ASKED):
-        return None
-    asked = Reply.from_dict(conversation.last_reply or {})
-    return asked if asked.question is conversation.question and asked.reprompt else None
-
-
-def asked_again(lead: str, asked: Reply) -> Reply:
-    """`lead`, then the waiting question in its reprompt's words; the question stays waiting."""
-    return Reply(speech=[lead, asked.reprompt], reprompt=asked.reprompt, question=asked.question,
-                 remember_for_repeat=False)
 
 
 class HelpHandler(AbstractRequestHandler):

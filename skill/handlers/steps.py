@@ -4,6 +4,7 @@ from __future__ import annotations
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation, Question
 from skill.conversation.render import Reply
+from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.reminders import offer_reminder
 from skill.handlers.triage import check_step_reply
 
@@ -63,11 +64,8 @@ def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     if not conversation.walking:
         return step_reply(content, conversation, 0)
     if conversation.step >= len(content.steps) - 1:
-        offered = Reply.from_dict(conversation.last_reply or {})
-        if conversation.question is not None and offered.question is conversation.question and offered.reprompt:
-            # the last step's reminder offer is still waiting: said again, never dropped
-            return Reply(speech=[content.text("prompts.last_step_short"), offered.reprompt], reprompt=offered.reprompt,
-                         question=offered.question, remember_for_repeat=False)
+        if offered := waiting_question(conversation):  # the last step's reminder offer: never dropped
+            return asked_again(content.text("prompts.last_step_short"), offered)
         hint = content.text("prompts.last_step")
         return Reply(speech=[hint], reprompt=hint)
     return step_reply(content, conversation, conversation.step + 1)
