@@ -181,8 +181,9 @@ def test_words_alexa_cannot_place_said_to_the_situation_question_keep_the_safety
     number at all (walkthrough, 2026-12-06)."""
     ask_her_situation(alexa)
     turn = alexa.intent("AMAZON.FallbackIntent")
-    assert turn.leads_with("sorry, i missed that") and turn.has("need help now, call 911", "stroke lightly")
-    assert turn.stays_open
+    assert turn.leads_with("sorry, i missed that") and turn.has("need help now, call 911")
+    assert turn.speech.endswith("breastfeeding, pumping, or stopping? Or say I'm not sure.") and turn.stays_open
+    assert alexa.say("just tell me").has("stroke lightly")  # her answer is still heard
 
 
 def test_a_situation_said_with_her_question_fits_the_first_answer(alexa: Alexa) -> None:
@@ -464,6 +465,19 @@ def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, s
     alexa.session.attributes = {"conversation": {"step": 10**30, "check_position": 10**30}}
     turn = alexa.say("next")
     assert turn.status == 200 and turn.has(step_heading(1))
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.RepeatIntent", "AMAZON.FallbackIntent", "AMAZON.HelpIntent"])
+def test_a_stored_reply_too_long_to_say_is_never_said_and_logs_no_traceback(
+        alexa: Alexa, intent: str, log_lines: list[str]) -> None:
+    """Session attributes come back from the device; a forged or corrupted one with a reply over 50
+    words made "repeat" (and asking the waiting question again) fail with a logged traceback."""
+    alexa.launch()
+    alexa.session.attributes = {"conversation": {"question": "walk", "last_reply": {
+        "question": "walk", "speech": ["word " * 80], "reprompt": "word " * 80}}}
+    turn = alexa.intent(intent)
+    assert turn.status == 200 and "something went wrong" not in turn.speech and turn.stays_open
+    assert not any("Traceback" in line for line in log_lines)
 
 
 def test_repeat_of_a_malformed_last_reply_does_not_break_the_turn(alexa: Alexa) -> None:

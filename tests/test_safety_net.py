@@ -202,8 +202,7 @@ def test_being_sick_is_a_flu_like_sign_and_her_baby_being_sick_is_for_the_doctor
         (baby.intent, baby.slots["person"]["id"]) == ("ReportSymptomIntent", "BABY"))
 
 
-# While a question waits, the safety net comes first and then that question again; while the situation
-# question waits, then the relief she asked for (handlers/session.py, handlers/answers.py).
+# While a question waits, the safety net comes first and then that question again (handlers/asking.py).
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_words_alexa_could_not_place_still_hear_the_emergency_number_first(make_alexa, locale: str, state: str) -> None:

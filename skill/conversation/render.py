@@ -21,7 +21,7 @@ from ask_sdk_model.ui import SimpleCard
 from skill.content import REQUEST_KEY as CONTENT_KEY
 from skill.content.loader import SharedJson, read_json_document, read_toml
 from skill.content.schema import CHECK_QUESTIONS
-from skill.conversation.state import Question, bounded, conversation_of
+from skill.conversation.state import Conversation, Question, bounded, conversation_of
 
 if TYPE_CHECKING:  # imported where a screen is drawn: a speaker's Lambda cold start never loads APL's models
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
@@ -70,6 +70,12 @@ class Reply:
             fields[name] = bounded(fields.get(name), STEP_NUMBER_LIMIT)
         speech = fields.get("speech")
         fields["speech"] = [part for part in speech if isinstance(part, str)] if isinstance(speech, list) else []
+        # The session comes back from the device: what could never have been said is not said now.
+        if heard_words(" ".join(fields["speech"])) > RESPONSE_WORD_LIMIT:
+            fields["speech"] = []
+        reprompt = fields.get("reprompt")
+        if not isinstance(reprompt, str) or heard_words(reprompt) > RESPONSE_WORD_LIMIT:
+            fields["reprompt"] = None
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,6 +84,12 @@ class Reply:
         stored["speech"] = list(self.speech)
         stored["question"] = self.question.value if self.question else None
         return stored
+
+
+def said_last(conversation: Conversation) -> Reply | None:
+    """What she heard last, kept for "repeat"; None when nothing was kept or it could not be said now."""
+    last = Reply.from_dict(conversation.last_reply or {})
+    return last if last.speech else None
 
 
 @cache

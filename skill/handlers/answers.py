@@ -25,7 +25,7 @@ from skill.handlers.steps import step_reply, walk_reply
 from skill.handlers.topics import with_prompt
 from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, pending_position, question_reply,
                                    route_reply, start_check_reply, triage_rules)
-from skill.conversation.render import Reply, render
+from skill.conversation.render import Reply, render, said_last
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
 
@@ -117,8 +117,7 @@ def goodbye(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 def care_again(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"Help" or "I'm scared" just after "call 911 now" (or "what do I do?" after the answer about her
     safety): that answer again, not the skill's help, reassurance or lumps."""
-    last = conversation_of(handler_input).last_reply
-    return Reply.from_dict(last) if last else after_care_reply(content)
+    return said_last(conversation_of(handler_input)) or after_care_reply(content)
 
 
 # For each yes/no question the skill can ask: what "yes" does, and what "no" does (the situation
@@ -159,8 +158,6 @@ class PendingAnswerHandler(AbstractRequestHandler):
         if heard.answer is Answer.SITUATION:
             conversation.learn_situation(heard.situation)
             reply = asked_for_reply(content, conversation)
-            if is_intent_name("AMAZON.FallbackIntent")(handler_input):  # a danger the model missed arrives so
-                reply.speech = [content.text("system.fallback.pending_speech"), *reply.speech]
         elif heard.answer is Answer.NOT_SURE:
             reply = not_sure_reply(content, conversation)
         elif heard.answer is Answer.AGAIN:

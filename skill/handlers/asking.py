@@ -2,7 +2,7 @@
 last step, she hears it again instead of losing it (a dropped question left her "no" unheard)."""
 from __future__ import annotations
 
-from skill.conversation.render import Reply
+from skill.conversation.render import Reply, said_last
 from skill.conversation.state import Conversation, Question
 from skill.handlers.beyond import HELP_FOLLOW_UPS
 
@@ -16,8 +16,8 @@ def waiting_question(conversation: Conversation) -> Reply | None:
     through the steps?"), to ask it again; None when nothing was asked or it cannot be said again."""
     if conversation.question in (None, *NOTHING_ASKED):
         return None
-    asked = Reply.from_dict(conversation.last_reply or {})
-    return asked if asked.question is conversation.question and asked.reprompt else None
+    asked = said_last(conversation)
+    return asked if asked and asked.question is conversation.question and asked.reprompt else None
 
 
 def asked_again(lead: str, asked: Reply) -> Reply:

@@ -44,7 +44,6 @@ SITUATION_ANSWERS: dict[str, str | None] = {
     "NotSureIntent": None,            # "not sure", "both", "a bit of both", "just tell me"
     "AMAZON.NoIntent": None,          # "no" to "are you still breastfeeding...": unsaid
     "AMAZON.YesIntent": "feeding",    # "yes" to "are you still breastfeeding...": feeding
-    "AMAZON.FallbackIntent": None,    # words the model missed are still her answer, not a failure
     "WeaningIntent": "weaning",
     "PumpingIntent": "pumping",
     "KeepFeedingIntent": "feeding",

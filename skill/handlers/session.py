@@ -14,7 +14,7 @@ from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
 from skill.handlers.triage import start_check_reply
-from skill.conversation.render import Reply, render
+from skill.conversation.render import render, said_last
 
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
@@ -41,10 +41,9 @@ class RepeatHandler(AbstractRequestHandler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        last = conversation_of(handler_input).last_reply
-        if last is None:
-            return render(handler_input, system_reply(content_of(handler_input), "nothing_to_repeat"))
-        return render(handler_input, Reply.from_dict(last))
+        if last := said_last(conversation_of(handler_input)):
+            return render(handler_input, last)
+        return render(handler_input, system_reply(content_of(handler_input), "nothing_to_repeat"))
 
 
 class StartOverHandler(AbstractRequestHandler):

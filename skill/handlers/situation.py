@@ -16,7 +16,7 @@ from skill.content.schema import TOPICS
 from skill.conversation.state import Conversation, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
-from skill.conversation.render import Reply, render
+from skill.conversation.render import Reply, render, said_last
 
 
 def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply:
@@ -44,8 +44,8 @@ class NotSureHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if conversation.question is not None and conversation.last_reply:
-            reply = Reply.from_dict(conversation.last_reply)
+        if conversation.question is not None and (last := said_last(conversation)):
+            reply = last
         else:
             reply = Reply(speech=[content.text("system.no_question.speech")],
                           reprompt=content.text("system.no_question.reprompt"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation, Question
-from skill.conversation.render import Reply
+from skill.conversation.render import Reply, said_last
 from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.reminders import offer_reminder
 from skill.handlers.triage import check_step_reply
@@ -77,8 +77,8 @@ def previous_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     if conversation.question is Question.CHECK:
         return check_step_reply(content, conversation, back=True)
     if not conversation.walking:
-        if conversation.last_reply:
-            return Reply.from_dict(conversation.last_reply)
+        if last := said_last(conversation):
+            return last
         text = content.text("prompts.nothing_before")
         return Reply(speech=[text], reprompt=content.text("system.help.reprompt"), question=conversation.question,
                      remember_for_repeat=False)
