@@ -45,6 +45,9 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("i'm sure the police are listening to us through the walls", "psychosis"),
     ("i was sent by god for a mission and my son is part of the plan", "psychosis"),
     ("chosen for something and the baby's part of it", "psychosis"),
+    # A whole supply of a medicine: asked about, the crisis answer; taken, her emergency.
+    ("can i take the whole packet of paracetamol", "crisis"),
+    ("the whole packet of paracetamol i took", "mother_emergency"),
     # Her baby's soft spot in her own words (NHS Healthier Together: a bulging fontanelle is a red sign).
     ("the soft part on baby's head is swelling up", "baby_emergency"),
     # Two sepsis signs together, or one with a same-day sign, are the emergency.

@@ -122,6 +122,29 @@ def test_another_medicine_gets_ask_a_pharmacist(alexa: Alexa, words: str) -> Non
     assert alexa.say(words).has("ask a pharmacist")
 
 
+# Danger said inside another question: Alexa hands the skill the question's intent with her words in
+# its slot, unresolved (hazard log, "controls with no test yet" 2).
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("intent, slot, words, heard", [
+    ("RelieveLumpIntent", "situation", "i'm so dizzy i can't stand up", hears_emergency),
+    ("MassageIntent", "situation", "i don't want to be here anymore", hears_crisis_help),
+    ("PainReliefIntent", "medicine", "the whole packet of paracetamol i took", hears_emergency),
+    ("WeaningIntent", "situation", "my baby has gone floppy", hears_emergency),
+])
+def test_danger_in_the_slot_of_another_intent_is_answered_first_from_any_state(
+        alexa: Alexa, state: str, intent: str, slot: str, words: str, heard) -> None:
+    STATES[state](alexa)
+    turn = alexa.intent(intent, {slot: {"value": words}})
+    assert heard(turn.speech, "en-US"), f"{state}: {turn.speech}"
+
+
+def test_the_whole_packet_of_a_medicine_is_never_generally_safe_even_when_alexa_resolves_it(alexa: Alexa) -> None:
+    """"Can I take the whole packet of paracetamol?" reaches the pain-relief intent; Alexa may resolve
+    its words to the everyday pain-relief value, which answered "generally safe, follow the label"."""
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "the whole packet of paracetamol", "id": "EVERYDAY"}})
+    assert hears_crisis_help(turn.speech, "en-US") and "generally safe" not in turn.speech, turn.speech
+
+
 def test_a_medicine_alexa_does_not_know_gets_ask_a_pharmacist(alexa: Alexa) -> None:
     turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "frobnizol"}})
     assert turn.has("ask a pharmacist") and "generally safe" not in turn.speech
