@@ -32,10 +32,10 @@ EMERGENCY_ROUTES = frozenset({BABY_EMERGENCY, CRISIS, PSYCHOSIS, MOTHER_EMERGENC
 # The routes beyond the breast: answered first from any state too, with their own care route.
 BEYOND_THE_BREAST = frozenset({BABY_EMERGENCY, PSYCHOSIS, MOTHER_EMERGENCY, ABUSE, BABY_FEVER, BABY_URGENT,
                                MOTHER_URGENT, SUPPORT})
-CONTEXTS = ("someone_else", "reported_by", "household", "baby", "her_breast", "past", "recurring", "later", "denial", "idioms", "never",
-            "easing")
-# Days a lump has lasted ([today].lasting): the same-day route, unless she says in the same words that
-# it is easing ("there for three days but getting smaller": clinical review, 2026-12-06).
+CONTEXTS = ("someone_else", "reported_by", "household", "baby", "her_breast", "past", "recurring", "later", "denial", "idioms", "never")
+# Days a lump has lasted ([today].lasting): the same-day route, unless she says anywhere in the same
+# words that it is easing ([ordinary].easing, read for the whole sentence, not clause by clause like
+# the contexts above: "there for three days but getting smaller": clinical review, 2026-12-06).
 LASTING, EASING = "lasting", "easing"
 BABY_ROUTES = frozenset({BABY_EMERGENCY, BABY_FEVER, BABY_URGENT})  # read only in a clause about her baby
 PAST_NEVER_EXCUSES = frozenset({APPOINTMENT})  # how long a lump has lasted is the sign itself
@@ -151,7 +151,8 @@ def danger_words(path: Path = DANGER_WORDS_FILE) -> DangerWords:
         if unsourced or not data["ordinary"].get("clinical_source"):
             raise ValueError(f"every list needs a clinical_source ({', '.join(unsourced) or 'ordinary'})")
         lists = {route: data[route]["phrases"] for route in ROUTES}
-        lists |= {TOGETHER: data[SCREEN]["together"], LASTING: data[TODAY]["lasting"]}
+        lists |= {TOGETHER: data[SCREEN]["together"], LASTING: data[TODAY]["lasting"],
+                  EASING: data["ordinary"]["easing"]}
         lists |= {name: data["ordinary"][name] for name in CONTEXTS}
         phrases = Phrases(grammar, lists)
         joining = frozenset(data["ordinary"]["joining"])
