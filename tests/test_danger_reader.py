@@ -83,18 +83,18 @@ def test_her_words_carry_their_route(words: str, route: str) -> None:
     ("my heart sank when i found it", "my heart is racing and won't slow down"),
     ("my husband almost fainted during the delivery", "my husband says i fainted"),
     ("my hair has gone grey since the birth", "i have gone grey and cold"),
-    ("i was picked for something at work", "i've been chosen for something and the baby's part of it"),
 ])
 def test_an_everyday_use_is_ordinary_and_the_same_words_in_danger_are_not(ordinary: str, danger: str) -> None:
     assert read_words(ordinary).route in (None, "screen", "relief"), read_words(ordinary)
-    assert read_words(danger).route in ("crisis", "emergency", "psychosis"), read_words(danger)
+    assert read_words(danger).route in ("crisis", "emergency"), read_words(danger)
 
 
 @pytest.mark.parametrize("ordinary, danger", [
     ("people keep staring at me feeding in the cafe", "people are watching me through the camera"),
     ("the nurses were watching the baby overnight", "the neighbours are spying on us"),
+    ("i was picked for something at work", "i've been chosen for something and the baby's part of it"),
 ])
-def test_being_watched_while_feeding_is_ordinary_and_being_spied_on_is_not(ordinary: str, danger: str) -> None:
+def test_being_watched_or_picked_is_ordinary_and_being_spied_on_or_chosen_is_psychosis(ordinary: str, danger: str) -> None:
     assert read_words(ordinary).route is None, read_words(ordinary)
     assert read_words(danger).route == "psychosis", read_words(danger)
 

@@ -239,4 +239,6 @@ def test_words_alexa_could_not_place_still_hear_the_emergency_number_first(make_
     speech, number = turn.speech, EMERGENCY_NUMBER[locale]
     assert number in speech and heard_words(speech.split(number)[0]) < 15, speech
     before, after = speech.split(number, 1)
-    assert "I can only help" not in before and heard_words(after) > 3 and turn.stays_open, speech
+    assert "I can only help" not in before and turn.stays_open, speech
+    # then what the skill can do, or the question still waiting, asked again (its reprompt too)
+    assert "I can only help" in after or (turn.reprompt and after.rstrip().endswith(turn.reprompt)), speech
