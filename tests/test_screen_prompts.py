@@ -1,4 +1,5 @@
-"""On an Echo Show, launch and each warning-sign question show what is asked and what she can say.
+"""On an Echo Show, launch and each warning-sign question show what is asked and what she can say;
+a reply with no card that gives her a number to call shows what it said.
 
 A picture of the choices helps most when she is holding a baby and cannot remember the words.
 """
@@ -73,8 +74,34 @@ def test_returning_mid_walk_shows_the_question_and_yes_or_no(make_alexa: Callabl
     assert "carry on" in prompt["question"].lower() and prompt["choices"] == ["Yes", "No"]
 
 
+def test_her_safety_at_home_replaces_the_steps_on_screen_with_what_she_heard_and_no_card(echo_show: Alexa) -> None:
+    """The steps were on screen when she said "he hits me": the lump must not stay up while she hears 911."""
+    echo_show.say("take me through the steps")
+    turn = echo_show.intent("AbuseIntent")
+    prompt = prompt_of(turn)
+    assert turn.card is None and prompt["label"] == "Lump Relief Guide"
+    assert "911" in prompt["question"] and prompt["question"].split()[:4] == turn.speech.split()[:4]
+    assert prompt["choices"] == [] and prompt["emergency"] == "In an emergency, call 911."
+
+
+def test_words_alexa_could_not_place_show_the_safety_net_not_the_last_answer(echo_show: Alexa) -> None:
+    echo_show.say("take me through the steps")
+    echo_show.say("next")
+    turn = echo_show.intent("AMAZON.FallbackIntent")
+    prompt = prompt_of(turn)
+    assert turn.speech.startswith("Sorry") and prompt["question"].startswith("Sorry") and "911" in prompt["question"]
+    assert prompt["emergency"] == "In an emergency, call 911."
+
+
+def test_the_safety_net_while_a_question_waits_shows_it_with_yes_and_no(echo_show: Alexa) -> None:
+    echo_show.say("how do I relieve a hard lump")  # "Shall I take you through the steps?"
+    prompt = prompt_of(echo_show.intent("AMAZON.FallbackIntent"))
+    assert "911" in prompt["question"] and prompt["question"].endswith("?") and prompt["choices"] == ["Yes", "No"]
+
+
 def test_a_speaker_gets_no_screen_on_launch_or_in_the_check(alexa: Alexa) -> None:
     assert alexa.launch().directives == [] and alexa.say("check my symptoms").directives == []
+    assert alexa.intent("AMAZON.FallbackIntent").directives == [] and alexa.intent("AbuseIntent").directives == []
 
 
 def test_the_prompt_words_are_data_beside_the_document() -> None:

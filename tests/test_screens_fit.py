@@ -89,6 +89,8 @@ def warning_and_action(card: str) -> dict[str, str]:
     wanted = {}
     if warning:
         wanted["warning"] = " ".join(lines(warning)[0].split())  # its first line, whole
+        if len(lines(warning)) > 1:  # pinned above the scrolling text, so it never scrolls: all of it
+            wanted["warning's last line"] = " ".join(lines(warning)[-1].split())
     if action:
         wanted["action"] = action
     later = [line for line in rest if CARE_LINE.search(line) and line != action]
@@ -120,6 +122,9 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
         turns[f"route {route}"] = reach_route(make(), route)
     turns["crisis"] = make().say("I want to hurt myself")
     turns["medicines"] = make().say("what can I take for the pain")
+    for medicine in ("ASPIRIN", "CODEINE", "TRAMADOL", "ANTIBIOTIC"):
+        turns[f"medicine {medicine.lower()}"] = make().intent(
+            "PainReliefIntent", {"medicine": {"value": medicine.lower(), "id": medicine}})
     for locale in OTHER_MARKETS:  # their numbers, clinicians and crisis lines differ in length
         market = make(locale)
         turns[f"{locale} topic doctor"] = market.intent(INTENT_OF["doctor"], FEEDING)
@@ -134,6 +139,9 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
     checking = make()
     prompts = {"launch": checking.launch(), "check question 1": checking.say("check my symptoms"),
                "check question 2": checking.say("no"), "check question 3": checking.say("no")}
+    for locale in ("en-US", *OTHER_MARKETS):  # what a reply with no card said, shown with its number
+        prompts[f"{locale} her safety at home"] = make(locale).intent("AbuseIntent")
+        prompts[f"{locale} the safety net"] = make(locale).intent("AMAZON.FallbackIntent")
     for name, turn in prompts.items():
         screens = screens_of(turn)
         assert len(screens) == 1, f"{name}: expected one screen"

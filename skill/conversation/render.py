@@ -59,6 +59,9 @@ class Reply:
     remember_for_repeat: bool = True
     warns: bool = False  # it leads with the warning signs, so the next turn need not repeat them
     shows_strokes: bool = False  # screens draw the gentle strokes toward the armpit and the cold pack
+    # No card, but an Echo Show shows what was said (the safety net, her safety at home): never an
+    # unrelated answer left up while she hears a number to call.
+    shows_speech: bool = False
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
@@ -263,23 +266,32 @@ def prompt_words() -> dict[str, Any]:
     return read_toml(APL_DIR / "prompts.toml")
 
 
-def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
-    """On launch and at each warning-sign question: what is asked and the choices she can say, large.
+# Pending, but not answered by the "Yes" and "No" a prompt screen would offer.
+NOT_YES_OR_NO = frozenset({None, Question.OPEN, Question.SITUATION, Question.AFTER_CRISIS, Question.AFTER_CARE,
+                           Question.AFTER_DOCTOR, Question.AFTER_SAFETY})
 
-    Only what the reply already says is shown; other turns without a card send no screen, as before."""
+
+def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
+    """On launch, at each warning-sign question, and for a reply that shows what it says: what is
+    asked or said, the choices she can say, large, and the emergency number beneath.
+
+    Only what the reply already says is shown; other turns without a card send no screen."""
     content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
     launching = handler_input.request_envelope.request.object_type == "LaunchRequest"
-    if content is None or not reply.speech or not (launching or reply.question is Question.CHECK):
+    if content is None or not reply.speech or not (launching or reply.question is Question.CHECK
+                                                   or reply.shows_speech):
         return None
     words, terms = prompt_words(), content.get("terms")
     if reply.question is Question.CHECK:
         number = conversation_of(handler_input).check_position + 1
         kind, label = "check", words["check"]["label"].format(number=number, count=len(CHECK_QUESTIONS))
         question = reply.speech[-1]
-    elif reply.question not in (None, Question.OPEN):  # "carry on from step 2?"; "What's your question?" is open
+    elif reply.question not in NOT_YES_OR_NO:  # "carry on from step 2?"; "What's your question?" is open
         kind, label, question = "answer", terms["skill_name"], " ".join(reply.speech)
-    else:
+    elif launching:
         kind, label, question = "launch", terms["skill_name"], ""
+    else:
+        kind, label, question = "said", terms["skill_name"], " ".join(reply.speech)
     prompt = {
         "label": html.escape(label, quote=False),
         "question": html.escape(question, quote=False),

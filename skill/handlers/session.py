@@ -88,10 +88,12 @@ class FallbackHandler(AbstractRequestHandler):
         if conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER:
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
         if asked := waiting_question(conversation):
-            return render(handler_input, asked_again(content.text("system.fallback.pending_speech"), asked))
-        reply = system_reply(content, "fallback")
-        reply.question = conversation.question
-        reply.remember_for_repeat = False
+            reply = asked_again(content.text("system.fallback.pending_speech"), asked)
+        else:
+            reply = system_reply(content, "fallback")
+            reply.question = conversation.question
+            reply.remember_for_repeat = False
+        reply.shows_speech = True  # the number she hears is on the screen, not the last answer
         return render(handler_input, reply)
 
 
