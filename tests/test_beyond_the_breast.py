@@ -303,6 +303,29 @@ def test_her_babys_fever_answer_says_floppy_or_hard_to_wake_at_any_age_is_the_em
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_a_floppy_or_breathless_baby_with_a_fever_hears_the_emergency_number_before_where_to_drive(
+        make_app, locale: str) -> None:
+    """Clinical review 2026-12-07: en-CA and en-AU offered the emergency department first, the number second
+    (healthdirect: 'call triple zero if your child has difficulty breathing')."""
+    speech = Alexa(make_app, locale=locale).intent("BabyFeverIntent").speech.lower()
+    number = content(locale).data["terms"]["emergency_number"]
+    places = [speech.find(place) for place in ("emergency department", "emergency room", "a and e", "hospital")]
+    assert speech.find(number) < min(at for at in places if at >= 0), speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_after_the_birth_breathlessness_is_a_sign_for_the_emergency_number_and_the_doctor_is_seen_now(
+        make_app, locale: str) -> None:
+    """A swollen calf with breathlessness may be a clot in the lung (nhs.uk DVT: call 999); only en-GB said so,
+    and en-IN said 'see a doctor today' where every other market says now (clinical review 2026-12-07)."""
+    speech = Alexa(make_app, locale=locale).intent("MotherUrgentIntent").speech
+    number = content(locale).data["terms"]["emergency_number"]
+    sentences = re.split(r"(?<=[.?]) ", speech)
+    assert any("breathless" in sentence and number in sentence for sentence in sentences), speech
+    assert "now" in sentences[0] and "today" not in sentences[0], speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("told", ["BabyFeverIntent", "BabyEmergencyIntent", "MotherUrgentIntent", "CrisisIntent"])
 def test_a_medicine_asked_about_just_after_a_call_for_help_is_never_generally_safe(make_app, locale: str,
                                                                                     told: str) -> None:
