@@ -72,15 +72,16 @@ def recall(handler_input: HandlerInput, store: RecordChanges | None) -> Memory:
 
 
 def remember(handler_input: HandlerInput, memory: Memory, store: RecordChanges | None,
-             step: int | None, step_count: int) -> None:
+             step: int | None, step_count: int, walked: bool = True) -> None:
     """Store her step if it changed (the last step needs no resuming); a store failure is logged once,
-    never turned into a failed answer."""
+    never turned into a failed answer. A turn that neither began nor ended on a step (`walked` False:
+    a question asked straight from the wake word) leaves her stored place as it is."""
     manager = handler_input.attributes_manager
     if memory.forgotten:
         manager.session_attributes.pop(SESSION_KEY, None)
         return
     wanted = step if step is not None and 0 <= step < step_count - 1 else None
-    if store is not None and memory.record is not None and wanted != memory.step:
+    if store is not None and memory.record is not None and wanted != memory.step and walked:
         try:
             still_hers = store.set_step(handler_input.request_envelope, memory.record, wanted)
         except PersistenceException as error:

@@ -53,6 +53,12 @@ def bounded(value: Any, upper: int) -> int | None:
     return number if 0 <= number < upper else None
 
 
+def began_on_a_step(attributes: dict[str, Any] | None) -> bool:
+    """Whether the session came in walking the steps (as Alexa sent it back, before this turn)."""
+    stored = (attributes or {}).get(SESSION_KEY)
+    return isinstance(stored, dict) and bounded(stored.get("step"), len(STEP_KEYS)) is not None
+
+
 @dataclass
 class Conversation:
     step: int | None = None          # index of the step she is on while walking the steps

@@ -75,5 +75,6 @@ class ConversationSaver(AbstractResponseInterceptor):
         remembered = manager.request_attributes.get(memory.REQUEST_KEY)
         if remembered is not None:
             steps = len(content_of(handler_input).steps)
-            memory.remember(handler_input, remembered, self.store, record.step, steps)
+            walked = record.walking or state.began_on_a_step(handler_input.request_envelope.session.attributes)
+            memory.remember(handler_input, remembered, self.store, record.step, steps, walked)
 
