@@ -15,6 +15,7 @@ what the store remembers about her: whether she has been before, and the step sh
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -271,6 +272,12 @@ def parse(ssml: str) -> ElementTree.Element:
     return ElementTree.fromstring(ssml)
 
 
+@functools.lru_cache(maxsize=None)
+def said(ssml: str | None) -> str:
+    """The words of an SSML, markup left out; each distinct SSML is parsed once for all the tests."""
+    return "".join(parse(ssml).itertext()) if ssml else ""
+
+
 def tag_name(element: ElementTree.Element) -> str:
     return element.tag.replace(f"{{{AMAZON_NAMESPACE}}}", "amazon:")
 
@@ -407,8 +414,7 @@ def test_the_welcome_is_25_heard_words_or_fewer(explored: Exploration) -> None:
 
 def test_an_open_session_always_says_something_and_has_a_reprompt(explored: Exploration) -> None:
     silent = [heard.where for heard in explored.responses if heard.ended is False and not heard.asks_alexa
-              and not (heard.ssml and "".join(parse(heard.ssml).itertext()).strip()
-                       and heard.reprompt and "".join(parse(heard.reprompt).itertext()).strip())]
+              and not (said(heard.ssml).strip() and said(heard.reprompt).strip())]
     assert not silent, f"open sessions with no speech or no reprompt: {silent[:10]}"
 
 
@@ -424,10 +430,10 @@ def test_every_turn_answers_and_says_whether_the_session_stays_open(explored: Ex
 def test_a_turn_that_ends_with_a_question_hears_her_yes_and_her_no(explored: Exploration) -> None:
     """"Anything else?", "What's your question?": a yes or a no is an answer, never "I didn't ask"."""
     nothing_asked = load_library().for_locale(explored.locale).text("system.no_question.speech")[:20]
-    answers = {heard.where: "".join(parse(heard.ssml).itertext()) if heard.ssml else "" for heard in explored.responses
+    answers = {heard.where: said(heard.ssml) for heard in explored.responses
                if heard.where.endswith(("+ AMAZON.YesIntent", "+ AMAZON.NoIntent"))}
     asking = [heard for heard in explored.responses if heard.ended is False and heard.ssml
-              and "".join(parse(heard.ssml).itertext()).strip().endswith("?")]
+              and said(heard.ssml).strip().endswith("?")]
     assert asking
     unheard = [f"{heard.where} -> {answer}" for heard in asking for answer in ("AMAZON.YesIntent", "AMAZON.NoIntent")
                if nothing_asked in answers.get(f"{explored.locale} {heard.then} + {answer}", "")]
