@@ -185,6 +185,32 @@ def test_denied_or_unanswered_says_how_to_allow_it_and_sends_the_consent_card(
     assert amazon.calls == []
 
 
+def test_alexas_answer_to_the_permission_without_a_device_is_answered_and_keeps_her_session(
+        her: Alexa, log_lines: list[str]) -> None:
+    """Skill events and callbacks may come with no device: the answer is still hers, with no traceback, and
+    her place in the steps comes back with it (service audit 2026-12-07: two tracebacks, session lost)."""
+    her.say("take me through the steps")
+    directive = ask(her, "RemindMeIntent", granted=False, duration="PT6H").directives[0]
+    envelope = her.session.envelope({
+        "type": "Connections.Response", "name": "AskFor", "status": {"code": "200", "message": "OK"},
+        "token": directive["token"], "payload": {"permissionScope": SCOPE, "status": "DENIED"}})
+    del envelope["context"]["System"]["device"]
+    turn = her.send(envelope)
+    assert turn.status == 200 and turn.has("Alexa app") and turn.stays_open
+    assert turn.body["sessionAttributes"]["conversation"]["step"] == 0
+    assert not [line for line in log_lines if '"ERROR"' in line or "Traceback" in line]
+
+
+@pytest.mark.parametrize("device_id", [None, "", 7])
+def test_a_clock_time_on_a_device_without_its_id_is_one_calm_sentence_not_a_traceback(
+        her: Alexa, log_lines: list[str], device_id: Any) -> None:
+    envelope = with_api(her.session.intent("RemindMeIntent", {"time": {"value": "07:00", "id": None}}), granted=True)
+    envelope["context"]["System"]["device"]["deviceId"] = device_id
+    turn = her.send(envelope)
+    assert turn.status == 200 and turn.stays_open and words(turn) <= WORD_LIMIT
+    assert not [line for line in log_lines if '"ERROR"' in line or "Traceback" in line]
+
+
 # --- the offer, at the right moments -------------------------------------------------------------
 
 def walk_to_the_end(alexa: Alexa) -> Turn:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
@@ -186,8 +185,9 @@ def render(handler_input: HandlerInput, reply: Reply) -> Response:
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:
-    interfaces = get_supported_interfaces(handler_input)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+    """A screen that takes APL; callbacks (the answer to a permission request) may come with no device."""
+    device = handler_input.request_envelope.context.system.device
+    return getattr(getattr(device, "supported_interfaces", None), "alexa_presentation_apl", None) is not None
 
 
 @cache

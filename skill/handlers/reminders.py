@@ -155,7 +155,7 @@ class Reminders:
             try:
                 local_now = self.local_now(handler_input)
             except (AlexaApiError, ValueError) as error:
-                failed(handler_input, error if isinstance(error, AlexaApiError) else AlexaApiError("bad zone"),
+                failed(handler_input, error if isinstance(error, AlexaApiError) else AlexaApiError(str(error)),
                        "time zone")
                 return "no_time_zone", None
             seconds = seconds_until(clock, local_now)
@@ -171,8 +171,10 @@ class Reminders:
         a clock time needs it, and every Lambda cold start would pay for it."""
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        device = handler_input.request_envelope.context.system.device
-        zone = time_zone(self.access.api(handler_input), device.device_id)
+        device_id = getattr(handler_input.request_envelope.context.system.device, "device_id", None)
+        if not isinstance(device_id, str) or not device_id:
+            raise ValueError("no device id")
+        zone = time_zone(self.access.api(handler_input), device_id)
         try:
             return datetime.now(timezone.utc).astimezone(ZoneInfo(zone))
         except ZoneInfoNotFoundError as error:
