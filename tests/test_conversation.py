@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from skill.envelopes import ECHO_SHOW, SPEAKER
 from tests.conftest import Alexa
 
 FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
@@ -486,6 +487,26 @@ def test_repeat_of_a_malformed_last_reply_does_not_break_the_turn(alexa: Alexa) 
         "step_number": 10**30, "step_count": "4", "card_title": "t", "card_text": "x"}}}
     turn = alexa.say("repeat")
     assert turn.status == 200 and turn.has("say next") and "sorry" not in turn.speech.lower()
+
+
+@pytest.mark.parametrize("forged", [{"card_title": 5}, {"card_text": True}, {"question": []}, {"speech": ["\u0000"]},
+                                    {"card_text": "C" * 100_000}, {"step_label": ["x"]}, {"end_session": "yes"},
+                                    {"reprompt": "\u0007 say next"}])
+@pytest.mark.parametrize("device", [SPEAKER, ECHO_SHOW])
+def test_repeat_of_a_stored_reply_with_a_forged_field_says_what_it_can_and_logs_no_traceback(
+        make_alexa, log_lines: list[str], forged: dict, device) -> None:
+    """A wrong type, a control character or a card Alexa would refuse (over 8,000 characters) in the stored
+    reply failed the handler with a traceback, or went out as an invalid card (service audit 2026-12-07)."""
+    alexa = make_alexa(device=device)
+    alexa.session.attributes = {"conversation": {"last_reply": {
+        "speech": ["Say next."], "reprompt": "Say next.", "card_title": "Gentle care", "card_text": "Stroke lightly."}
+        | forged}}
+    turn = alexa.intent("AMAZON.RepeatIntent")
+    assert turn.status == 200 and turn.stays_open and "something went wrong" not in turn.speech
+    assert not [line for line in log_lines if "Traceback" in line or '"ERROR"' in line]
+    card = turn.card or {}
+    assert all(isinstance(card.get(key, ""), str) for key in ("title", "content"))
+    assert len(card.get("title", "") + card.get("content", "")) <= 8000
 
 
 # --- memory: she is welcomed back where she stopped ------------------------------------------------

@@ -42,6 +42,17 @@ class SpeechLimitError(ValueError):
     """A response would be too long to hear in one go, or is not well-formed SSML."""
 
 
+QUESTIONS = frozenset(question.value for question in Question)
+FLAGS = ("end_session", "remember_for_repeat", "warns", "shows_strokes", "shows_speech")
+CARD_CHARACTER_LIMIT = 8000  # Alexa refuses a card longer than this
+# Characters XML 1.0, and so SSML, cannot carry.
+UNSAYABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def sayable(text: Any) -> bool:
+    return isinstance(text, str) and UNSAYABLE.search(text) is None
+
+
 @dataclass
 class Reply:
     """What a handler wants said and shown; plain sentences, no markup."""
@@ -64,20 +75,28 @@ class Reply:
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
-        """A reply kept for "repeat"; unknown or malformed fields are dropped."""
+        """A reply kept for "repeat"; unknown or malformed fields are dropped.
+
+        The session comes back from the device: what could never have been said or shown (a wrong type,
+        a character SSML cannot carry, a card Alexa would refuse) is not said or shown now."""
         fields = {name: stored[name] for name in cls.__dataclass_fields__ if name in stored}
         question = fields.get("question")
-        fields["question"] = Question(question) if question in {q.value for q in Question} else None
+        fields["question"] = Question(question) if isinstance(question, str) and question in QUESTIONS else None
         for name in ("step_number", "step_count"):
             fields[name] = bounded(fields.get(name), STEP_NUMBER_LIMIT)
+        for name in FLAGS:
+            if not isinstance(fields.get(name, False), bool):
+                del fields[name]
         speech = fields.get("speech")
-        fields["speech"] = [part for part in speech if isinstance(part, str)] if isinstance(speech, list) else []
-        # The session comes back from the device: what could never have been said is not said now.
+        fields["speech"] = [part for part in speech if sayable(part)] if isinstance(speech, list) else []
         if heard_words(" ".join(fields["speech"])) > RESPONSE_WORD_LIMIT:
             fields["speech"] = []
         reprompt = fields.get("reprompt")
-        if not isinstance(reprompt, str) or heard_words(reprompt) > RESPONSE_WORD_LIMIT:
+        if not sayable(reprompt) or heard_words(reprompt) > RESPONSE_WORD_LIMIT:
             fields["reprompt"] = None
+        for name in ("card_title", "card_text", "step_label"):
+            if not sayable(fields.get(name)) or len(fields[name]) > CARD_CHARACTER_LIMIT:
+                fields[name] = None
         return cls(**fields)
 
     def to_dict(self) -> dict[str, Any]:
