@@ -41,6 +41,8 @@ def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
         if isinstance(default, bool):
             settings[name] = raw.lower() not in FALSE_WORDS
         elif isinstance(default, int):
+            if not raw.isdigit():
+                raise ValueError(f"{name} must be a whole number, not {raw[:40]!r}")
             settings[name] = int(raw)
         else:
             settings[name] = raw
@@ -54,8 +56,27 @@ def skill_ids(value: str | frozenset[str] | set[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+def check(environ: Mapping[str, str] = os.environ) -> None:
+    """Every setting read as the service will read it, so a wrong one stops the start in one line."""
+    settings = from_environment(environ)
+    level = str(settings.get("LOG_LEVEL", DEFAULTS["LOG_LEVEL"])).upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level[:40]!r}")
+    loopback_url(settings.get("ALEXA_API_ENDPOINT", ""))
+
+
 def api_stand_in(value: str) -> str | None:
     """`ALEXA_API_ENDPOINT`: None when off; a loopback http(s) URL; anything else stops start-up."""
+    value = loopback_url(value)
+    if value is None:
+        return None
+    log.warning("ALEXA_API_ENDPOINT is set: reminder calls go to the local stand-in, never to Amazon; "
+                "never set it in production", extra={"check": "settings"})
+    return value
+
+
+def loopback_url(value: str) -> str | None:
+    """The stand-in's URL without its trailing slash, None when empty; ValueError unless loopback."""
     value = value.strip()
     if not value:
         return None
@@ -67,6 +88,4 @@ def api_stand_in(value: str) -> str | None:
         loopback = False
     if parts.scheme not in ("http", "https") or not loopback or parts.query or parts.fragment:
         raise ValueError("ALEXA_API_ENDPOINT must be a loopback http(s) URL (a local stand-in), or empty")
-    log.warning("ALEXA_API_ENDPOINT is set: reminder calls go to the local stand-in, never to Amazon; "
-                "never set it in production", extra={"check": "settings"})
     return value.rstrip("/")

@@ -400,3 +400,21 @@ def test_signed_requests_verify_through_the_server_byte_for_byte(tmp_path: Path,
     assert chunked[0] == 200 and chunked[1]["response"]["outputSpeech"]["ssml"]
     assert changed == (400, {"error": "request could not be verified"})
     assert health == 200 and pages == [(200, "text/html", True)] * 2
+
+
+@pytest.mark.parametrize("setting, value", [("SKILL_STORE", "postgres://user:secret@host/db"),
+                                            ("MAX_CONTENT_LENGTH", "abc"), ("LOG_LEVEL", "bogus"),
+                                            ("ALEXA_API_ENDPOINT", "https://evil.example.com"), ("PORT", "notaport")])
+def test_a_wrong_setting_stops_the_start_with_one_logged_line_naming_it(tmp_path: Path, setting: str,
+                                                                        value: str) -> None:
+    """Each used to stop the server with a 16-23 line traceback, one event per line in a log pipeline
+    (service audit 2026-12-07). A password in a store URL is never repeated."""
+    env = {**os.environ, "SKILL_STORE": f"sqlite:///{tmp_path / 'skill.db'}", setting: value}
+    done = subprocess.run([sys.executable, "-m", "skill", "serve", "--port", str(free_port())], cwd=tmp_path,
+                          env=env | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+                          capture_output=True, text=True, timeout=60)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    line = json.loads(lines[0])
+    assert line["level"] == "ERROR" and setting in line["cause"]
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr

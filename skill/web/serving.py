@@ -26,9 +26,11 @@ from gunicorn.glogging import Logger as GunicornLogger
 from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from skill import logs
+from skill import config, logs
+from skill.persistence import DEFAULT_STORE_URL, build_persistence_adapter
 from skill.web.asgi import APP_FACTORY, load_factory
 
+log = logging.getLogger(__name__)
 SERVERS = ("granian", "gunicorn")
 DEFAULT_SERVER = "granian"
 DEFAULT_HOST = "0.0.0.0"
@@ -82,7 +84,10 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
     """Command line first, then PORT and WEB_CONCURRENCY (as platforms set them), then the defaults."""
     parser = argparse.ArgumentParser(prog="python -m skill serve", description="Start the production server.")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})")
-    parser.add_argument("--port", type=int, default=int(environ.get("PORT", DEFAULT_PORT)),
+    port = str(environ.get("PORT", DEFAULT_PORT)).strip()
+    if not port.isdigit():
+        raise ValueError(f"PORT must be a whole number, not {port[:40]!r}")
+    parser.add_argument("--port", type=int, default=int(port),
                         help=f"port to bind (default $PORT or {DEFAULT_PORT})")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default $WEB_CONCURRENCY, else one per usable core, at most 8)")
@@ -98,8 +103,25 @@ def parse_args(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> 
 
 
 def main(argv: Sequence[str]) -> int:
-    """`python -m skill serve [options]`, as `make serve` and the Dockerfile run it."""
-    return serve(parse_args(argv))
+    """`python -m skill serve [options]`, as `make serve` and the Dockerfile run it. A wrong setting
+    stops the start with one logged line and status 2, not a traceback from each worker."""
+    try:
+        settings = parse_args(argv)
+        config.check()
+        check_store_url(os.environ.get("SKILL_STORE", DEFAULT_STORE_URL))
+    except ValueError as error:
+        logs.configure_logging("INFO")
+        log.error("cannot start: a setting is wrong", extra={"check": "settings", "cause": str(error)})
+        return 2
+    return serve(settings)
+
+
+def check_store_url(url: str) -> None:
+    """SKILL_STORE read as the app will read it (building the adapter opens nothing)."""
+    try:
+        build_persistence_adapter(url)
+    except ValueError as error:
+        raise ValueError(f"SKILL_STORE: {error}") from None
 
 
 def serve(settings: ServeSettings) -> int:
