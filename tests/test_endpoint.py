@@ -234,6 +234,20 @@ def test_exception_encountered_is_logged_as_one_warning_naming_its_type(app: Fla
     assert [(w.outcome, w.exc_info) for w in warnings] == [("INVALID_RESPONSE", None)]
 
 
+def test_a_session_alexa_ended_because_our_response_was_refused_is_one_warning_naming_its_type(
+        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    """A SessionEndedRequest with reason ERROR was an ordinary 'answered' line: nobody saw that Alexa
+    refused a response of ours (service audit 2026-12-07). Its message, which may quote her, is not logged."""
+    request = {"type": "SessionEndedRequest", "reason": "ERROR",
+               "error": {"type": "INVALID_RESPONSE", "message": "she said: my breast hurts"}}
+    with caplog.at_level(logging.INFO, logger="skill"):
+        response = post(app, json.dumps(Session().envelope(request)))
+    assert response.status_code == 200 and "outputSpeech" not in response.json["response"]
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [(w.outcome, w.request_type) for w in warnings] == [("INVALID_RESPONSE", "SessionEndedRequest")]
+    assert "my breast hurts" not in caplog.text
+
+
 def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
     envelope = Session().envelope({"type": "AlexaSkillEvent.SkillEnabled"}, with_session=False)
     del envelope["context"]["System"]["device"]

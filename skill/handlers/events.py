@@ -29,8 +29,14 @@ class SilentEventHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         if get_request_type(handler_input) == EXCEPTION_ENCOUNTERED:
-            error = getattr(handler_input.request_envelope.request, "error", None)
-            kind = getattr(getattr(error, "object_type", None), "value", None) or "unknown"
-            log.warning("Alexa reported an error in a response of ours",
-                        extra={"request_type": EXCEPTION_ENCOUNTERED, "outcome": str(kind)[:60]})
+            log_alexas_error(handler_input)
         return handler_input.response_builder.response
+
+
+def log_alexas_error(handler_input: HandlerInput) -> None:
+    """Alexa refused a response of ours (System.ExceptionEncountered, or a session ended with reason
+    ERROR): one warning with the kind of error, never its message, which may quote what she said."""
+    request = handler_input.request_envelope.request
+    kind = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None) or "unknown"
+    log.warning("Alexa reported an error in a response of ours",
+                extra={"request_type": request.object_type, "outcome": str(kind)[:60]})

@@ -10,6 +10,7 @@ from skill.content import content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
+from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
@@ -104,4 +105,7 @@ class SessionEndedHandler(AbstractRequestHandler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        reason = getattr(getattr(handler_input.request_envelope.request, "reason", None), "value", None)
+        if reason == "ERROR":
+            log_alexas_error(handler_input)
         return handler_input.response_builder.response
