@@ -248,6 +248,24 @@ def test_a_session_alexa_ended_because_our_response_was_refused_is_one_warning_n
     assert "my breast hurts" not in caplog.text
 
 
+@pytest.mark.parametrize("written", ["EN-gb", "en_GB", "en-gb"])
+def test_a_locale_written_another_way_gets_its_markets_numbers(app: Flask, written: str) -> None:
+    """Locale tags are case-insensitive; "EN-gb" got the US words, 911 and 988 (service audit 2026-12-07)."""
+    envelope = Session(locale=written).intent("CrisisIntent")
+    ssml = post(app, json.dumps(envelope)).json["response"]["outputSpeech"]["ssml"]
+    assert "999" in ssml and "911" not in ssml
+
+
+@pytest.mark.parametrize("locale", ["en-NZ", "de-DE"])
+def test_a_locale_we_do_not_ship_is_answered_in_the_default_words_and_logged_once(
+        app: Flask, caplog: pytest.LogCaptureFixture, locale: str) -> None:
+    with caplog.at_level(logging.INFO, logger="skill"):
+        response = post(app, json.dumps(Session(locale=locale).intent("CrisisIntent")))
+    assert response.status_code == 200 and "911" in response.json["response"]["outputSpeech"]["ssml"]
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [(w.check, w.cause) for w in warnings] == [("locale", locale)]
+
+
 def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
     envelope = Session().envelope({"type": "AlexaSkillEvent.SkillEnabled"}, with_session=False)
     del envelope["context"]["System"]["device"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import logging
 import re
 import string
 import tomllib
@@ -76,6 +77,9 @@ class LocaleContent:
         return self.data["steps"]
 
 
+log = logging.getLogger(__name__)
+
+
 class ContentLibrary:
     """All locales, each loaded and checked once; requests only look things up.
 
@@ -92,11 +96,22 @@ class ContentLibrary:
         return tuple(sorted({*self._locales, *self._pending}))
 
     def for_locale(self, locale: str | None) -> LocaleContent:
-        """The market's content, or the default English one for a locale we do not ship."""
-        wanted = locale if locale in self._locales or locale in self._pending else DEFAULT_LOCALE
+        """The market's content, or the default English one, logged, for a locale we do not ship.
+
+        Locale tags are case-insensitive ("EN-gb" is en-GB: her emergency number is 999, not 911)."""
+        wanted = locale if locale in self._locales or locale in self._pending else self.shipped(locale)
         if wanted not in self._locales:
             self._locales[wanted] = self._pending.pop(wanted)()
         return self._locales[wanted]
+
+    def shipped(self, locale: str | None) -> str:
+        """The market a locale written another way names, else the default (logged: her numbers may differ)."""
+        written = str(locale or "").replace("_", "-").lower()
+        found = next((known for known in self.locales if known.lower() == written), None)
+        if found is None and locale is not None:
+            log.warning("a locale we do not ship; answered in the default market's words",
+                        extra={"check": "locale", "cause": str(locale)[:20], "outcome": DEFAULT_LOCALE})
+        return found or DEFAULT_LOCALE
 
 
 def load_library(directory: Path = CONTENT_DIR, *, lazily: bool = False) -> ContentLibrary:
