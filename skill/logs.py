@@ -11,6 +11,8 @@ import orjson
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 # The only extra fields a log line may carry; anything else passed in `extra` is dropped.
 ALLOWED_FIELDS = ("request_type", "intent", "outcome", "check", "status", "path", "duration_ms", "cause")
+# No text in a line is longer than this: a 64 KB path or intent name must not make a 64 KB line.
+TEXT_LIMIT = 300
 
 
 def bind_request_id(envelope: dict[str, Any]) -> None:
@@ -36,14 +38,14 @@ class JsonFormatter(logging.Formatter):
             "time": self.stamp(record),
             "level": record.levelname,
             "logger": record.name,
-            "message": printable(record.getMessage()),
+            "message": printable(record.getMessage())[:TEXT_LIMIT],
         }
         if request_id.get():
             line["request_id"] = request_id.get()
         for name in ALLOWED_FIELDS:
             value = getattr(record, name, None)
             if value is not None:
-                line[name] = value
+                line[name] = value[:TEXT_LIMIT] if isinstance(value, str) else value
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return orjson.dumps(line, default=str).decode()

@@ -266,6 +266,13 @@ def test_a_locale_we_do_not_ship_is_answered_in_the_default_words_and_logged_onc
     assert [(w.check, w.cause) for w in warnings] == [("locale", locale)]
 
 
+def test_a_huge_intent_name_or_path_makes_no_huge_log_line(app: Flask, log_lines: list[str]) -> None:
+    """A 10,000-character intent name made a 10 KB line and a long URL a 65 KB one (service audit 2026-12-07)."""
+    post(app, json.dumps(Session().intent("X" * 10_000)))
+    app.test_client().get("/" + "a" * 65_000)
+    assert log_lines and max(len(line) for line in log_lines) < 1_000
+
+
 def test_a_skill_event_without_a_device_is_acknowledged(app: Flask) -> None:
     envelope = Session().envelope({"type": "AlexaSkillEvent.SkillEnabled"}, with_session=False)
     del envelope["context"]["System"]["device"]
