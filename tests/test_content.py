@@ -230,3 +230,26 @@ def test_the_one_week_rule_is_credited_to_its_sources() -> None:
     examine = next(q for q in read_toml(TRIAGE_FILE)["questions"] if q["name"] == "examine")
     assert "NHS breast lumps" in examine["clinical_source"] and "La Leche League" in examine["clinical_source"]
     assert "4 to 6 weeks" not in examine["threshold"]
+
+
+def answers_with_a_card(node: object, path: str = "") -> list[tuple[str, dict]]:
+    """Every entry that is spoken and has a card: (its key, the entry), anywhere in a market's content."""
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("speech"), str) and isinstance(node.get("card"), str) and node["card"]:
+            found.append((path, node))
+        for key, value in node.items():
+            found += answers_with_a_card(value, f"{path}.{key}".strip("."))
+    return found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_number_an_answer_gives_her_to_call_is_on_its_card_too(locale: str) -> None:
+    """She hears a number once; the card and the Echo Show are where she finds it again. "When to get
+    help" said NHS 111, 811 or healthdirect aloud but not on its card, and en-IN's after-birth answer
+    said 108 (screen and card audit 2026-12-07)."""
+    content = load_library().for_locale(locale)
+    missing = [f"{key}: {line['spoken']}" for key, entry in answers_with_a_card(content.data)
+               for line in content.care_lines if line["spoken"] in entry["speech"]
+               and line["spoken"] not in entry["card"] and line["number"] not in entry["card"]]
+    assert not missing, missing
