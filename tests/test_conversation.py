@@ -548,6 +548,21 @@ def test_asking_for_the_steps_when_offered_to_carry_on_resumes_her_step_never_st
     assert alexa.intent("WalkStepsIntent").has(step_heading(3))
 
 
+def test_go_back_to_go_back_to_step_2_is_a_yes_not_a_step_further_back(alexa: Alexa) -> None:
+    """"Go back to step 2?" "Go back." landed on step 1 (screen and card audit 2026-12-07)."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    assert alexa.intent("SeeDoctorIntent").speech.endswith("Go back to step 2?")
+    assert alexa.intent("AMAZON.PreviousIntent").has(step_heading(2))
+
+
+def test_go_back_to_back_to_the_warning_sign_questions_is_a_yes(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.intent("KeepFeedingIntent")
+    turn = alexa.intent("AMAZON.PreviousIntent")
+    assert turn.speech.endswith("?") and "step" not in turn.speech.lower() and "didn't ask" not in turn.speech
+
+
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", FEEDING)

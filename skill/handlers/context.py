@@ -78,6 +78,10 @@ NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Qu
                   Question.OPEN: Answer.YES, Question.REACHED: Answer.NO, Question.FORGET: Answer.NO}
 
 
+# Questions that offer to go back: "go back" answers them yes.
+GO_BACK_QUESTIONS = frozenset({Question.RETURN, Question.RETURN_CHECK})
+
+
 def intent_of(handler_input: HandlerInput) -> str | None:
     return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
 
@@ -113,6 +117,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(YES_NO[intent])
     if intent == "WalkStepsIntent" and question is Question.RESUME:
         return Heard(Answer.YES)  # "what step was I on", "the steps" to "carry on from step 3?": her step
+    if intent == "AMAZON.PreviousIntent" and question in GO_BACK_QUESTIONS:
+        return Heard(Answer.YES)  # "go back" to "go back to step 2?": there, not a step further back
     if intent == "NotSureIntent" and question in NOT_SURE_MEANS:
         return Heard(NOT_SURE_MEANS[question])
     if question is Question.CHECK:
