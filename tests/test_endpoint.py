@@ -286,3 +286,15 @@ def test_the_verifier_refuses_bodies_over_the_configured_size_too(sqlite_store_u
     verifier = app.extensions["lump_relief"].verifier
     with pytest.raises(MalformedRequest, match="envelope: body is over 300 bytes"):
         verifier.verify({}, json.dumps(Session().launch()).encode())
+
+
+def test_a_failing_health_probe_is_one_warning_with_its_cause(app_factory, tmp_path: Path,
+                                                               log_lines: list[str]) -> None:
+    """One fault, one line: the probe's warning named the cause and the endpoint added a second
+    (service audit 2026-12-07)."""
+    (tmp_path / "a-directory.db").mkdir()
+    app = app_factory(f"sqlite:///{tmp_path / 'a-directory.db'}")()
+    log_lines.clear()  # what starting the app logs is not the probe's
+    assert app.test_client().get("/healthz").status_code == 503
+    warnings = [json.loads(line) for line in log_lines if json.loads(line)["level"] == "WARNING"]
+    assert len(warnings) == 1 and warnings[0]["cause"], warnings
