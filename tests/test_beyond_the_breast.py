@@ -135,6 +135,18 @@ def test_her_safety_at_home_leaves_no_card_and_no_reminder_offer(make_app, local
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_a_reminder_asked_for_just_after_her_safety_at_home_sets_nothing_the_account_holder_would_see(
+        make_app, locale: str) -> None:
+    """"Remind me in 12 hours" straight after the answer about her safety asked Alexa for the reminder
+    permission: a reminder, or the consent card, shows in the Alexa app (screen and card audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("AbuseIntent")
+    turn = alexa.intent("RemindMeIntent", {"duration": {"value": "PT12H", "id": None}})
+    assert turn.directives == [] and turn.card is None and turn.stays_open
+    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_help_or_im_scared_just_after_the_crisis_answer_hears_it_again_never_lumps(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     told = alexa.intent("CrisisIntent")

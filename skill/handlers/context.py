@@ -111,6 +111,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.AGAIN if question is Question.AFTER_SAFETY else Answer.LUMP)
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
+    if question is Question.AFTER_SAFETY and intent == "RemindMeIntent":
+        return Heard(Answer.YES)  # a reminder, or its consent card, shows in the app the account holder sees
     if question in CARE_FOLLOW_UPS:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:
