@@ -147,6 +147,39 @@ def test_a_reminder_asked_for_just_after_her_safety_at_home_sets_nothing_the_acc
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_after_the_crisis_answer_she_is_never_dropped_on_the_second_turn_either(make_app, locale: str) -> None:
+    """Only the first "okay" after the crisis answer was heard: a second got "I didn't ask a question", "I'm
+    scared" lump reassurance, "help" the general help, "thanks" a goodbye with no line (audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    told = alexa.intent("CrisisIntent")
+    first = alexa.intent("AMAZON.YesIntent")
+    assert alexa.intent("AMAZON.YesIntent").speech == first.speech  # "okay", "okay"
+    assert alexa.intent("ReassuranceIntent").speech == told.speech  # "I'm scared"
+    assert alexa.intent("AMAZON.NoIntent").speech == first.speech
+    assert alexa.intent("AMAZON.HelpIntent").speech == told.speech
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    crisis_line = next(line["spoken"] for line in content(locale).care_lines if line.get("crisis"))
+    assert goodbye.ended and crisis_line in goodbye.speech, goodbye.speech
+
+
+@pytest.mark.parametrize("move", ["AMAZON.NextIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent"])
+@pytest.mark.parametrize("told", ["EmergencyIntent", "BabyEmergencyIntent", "CrisisIntent", "AbuseIntent",
+                                  "BabyFeverIntent"])
+def test_next_or_start_over_just_after_a_call_for_help_keeps_that_call_never_the_lump_steps(
+        make_app, told: str, move: str) -> None:
+    """"Next" is how a tired woman says "what now?": after "my baby isn't breathing" it started "Step 1 of 4.
+    Stroke lightly toward your armpit", mid-walk it went on to the next step, and help and goodbye then lost
+    the number (audit 2026-12-07)."""
+    alexa = Alexa(make_app)
+    alexa.intent("WalkStepsIntent")
+    alexa.intent(told)
+    turn = alexa.intent(move)
+    assert "step" not in turn.speech.lower() and turn.speech.rstrip(" .").endswith(("911", "988")), turn.speech
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    assert goodbye.speech.rstrip(" .").endswith(("911", "988", "7233")), goodbye.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_help_or_im_scared_just_after_the_crisis_answer_hears_it_again_never_lumps(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     told = alexa.intent("CrisisIntent")

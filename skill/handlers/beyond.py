@@ -43,9 +43,11 @@ def beyond_reply(content: LocaleContent, route: str) -> Reply:
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:
-    """"No", "okay", "I'm fine now" after a crisis answer: a kind word, and the number within reach."""
+    """"No", "okay", "I'm fine now" after a crisis answer: a kind word, and the number within reach. The
+    follow-up stays pending, as after any call for help: her next words are heard as just after it too."""
     entry = content.get("beyond.after_crisis")
-    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], remember_for_repeat=False)
+    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], question=Question.AFTER_CRISIS,
+                 remember_for_repeat=False)
 
 
 def after_low_reply(content: LocaleContent) -> Reply:

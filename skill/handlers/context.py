@@ -53,13 +53,15 @@ SITUATION_ANSWERS: dict[str, str | None] = {
 
 # After a crisis answer nothing was asked, but "no", "okay", "I'm fine now" or words Alexa could not
 # place are still heard (the safety net has already answered any danger in them).
-AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
+# "Next", "go back" or "start over" just after a call for help are "what now?", never the lump steps.
+MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent"})
+AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
                                   "FeelingLowIntent"})
 
 
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
 # "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
-AFTER_CARE_ANSWERS = frozenset({*YES_NO, "AMAZON.FallbackIntent", "NotSureIntent"})
+AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent"})
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
