@@ -109,7 +109,7 @@ def test_a_second_yes_does_not_answer_the_same_question_twice(alexa: Alexa) -> N
     alexa.say("yes")
     alexa.say("what should I eat")
     assert alexa.say("yes").has(step_heading(1))  # answers "go back to step 1?", not the old offer
-    assert "Step" not in alexa.say("yes").speech    # nothing is pending now
+    assert alexa.say("yes").has(step_heading(2))  # nothing pending: in the steps, "yes" goes on, never step 1 again
 
 
 def test_a_topic_asked_mid_walk_is_answered_then_offers_the_way_back(alexa: Alexa) -> None:
@@ -561,6 +561,16 @@ def test_go_back_to_back_to_the_warning_sign_questions_is_a_yes(alexa: Alexa) ->
     alexa.intent("KeepFeedingIntent")
     turn = alexa.intent("AMAZON.PreviousIntent")
     assert turn.speech.endswith("?") and "step" not in turn.speech.lower() and "didn't ask" not in turn.speech
+
+
+def test_yes_okay_or_go_on_in_the_steps_is_the_next_step_and_no_is_the_steps_hint(alexa: Alexa) -> None:
+    """Step 1 opens "Fever, or a red, hot breast? Contact your doctor today."; "yes" or "okay" got "I didn't
+    ask a question just then" and left the steps (audit of navigation 2026-12-07)."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    assert alexa.intent("AMAZON.YesIntent").has(step_heading(2))
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert "didn't ask" not in turn.speech and turn.has("say next") and turn.stays_open
+    assert alexa.intent("AMAZON.NextIntent").has(step_heading(3))
 
 
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:

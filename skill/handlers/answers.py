@@ -21,7 +21,7 @@ from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
-from skill.handlers.steps import step_reply, walk_reply
+from skill.handlers.steps import next_reply, step_reply, walk_reply
 from skill.handlers.topics import with_prompt
 from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, pending_position, question_reply,
                                    route_reply, start_check_reply, triage_rules)
@@ -173,10 +173,17 @@ class PendingAnswerHandler(AbstractRequestHandler):
 
 
 class YesNoHandler(AbstractRequestHandler):
-    """"Yes" or "no" when nothing was asked: say so, and what she can ask."""
+    """"Yes" or "no" when nothing was asked: say so, and what she can ask. In the steps, "yes", "okay" or
+    "go on" is the next step, and "no" the step's own hint: she is never told she wasn't asked anything."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.YesIntent")(handler_input) or is_intent_name("AMAZON.NoIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, nothing_asked(content_of(handler_input)))
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if not conversation.walking:
+            return render(handler_input, nothing_asked(content))
+        if is_intent_name("AMAZON.YesIntent")(handler_input):
+            return render(handler_input, next_reply(content, conversation))
+        hint = content.text("prompts.step_hint")
+        return render(handler_input, Reply(speech=[hint], reprompt=hint, remember_for_repeat=False))
