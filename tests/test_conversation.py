@@ -573,6 +573,18 @@ def test_yes_okay_or_go_on_in_the_steps_is_the_next_step_and_no_is_the_steps_hin
     assert alexa.intent("AMAZON.NextIntent").has(step_heading(3))
 
 
+@pytest.mark.parametrize("move, then", [("AMAZON.NextIntent", 3), ("AMAZON.PreviousIntent", 1)])
+def test_next_or_go_back_from_the_wake_word_moves_from_where_she_stopped(alexa: Alexa, move: str, then: int) -> None:
+    """"Alexa, tell lump relief guide next", the day after she stopped at step 2, started again at step 1
+    and overwrote her place; "go back" said there was nothing to go back to (audit of return visits 2026-12-07)."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    alexa.say("stop")
+    assert alexa.intent(move).has(step_heading(then))
+    alexa.walk_away()
+    assert alexa.stored["step"] == then - 1
+
+
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", FEEDING)

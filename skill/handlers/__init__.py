@@ -24,7 +24,7 @@ from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
     FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
 )
-from skill.handlers.intent_reply import IntentReply
+from skill.handlers.intent_reply import IntentReply, StepMove
 from skill.handlers.situation import NotSureHandler, situation_reply
 from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
@@ -64,8 +64,8 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         PainReliefHandler(),
         *topic_handlers(),
         IntentReply("WalkStepsIntent", walk_reply),
-        IntentReply("AMAZON.NextIntent", next_reply),
-        IntentReply("AMAZON.PreviousIntent", previous_reply),
+        StepMove("AMAZON.NextIntent", next_reply),
+        StepMove("AMAZON.PreviousIntent", previous_reply),
         StartOverHandler(),
         IntentReply("SymptomCheckIntent", start_check_reply),
         ReportSymptomHandler(),

@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Conversation, conversation_of
+from skill.conversation import memory
 from skill.conversation.render import Reply, render
 
 ReplyFor = Callable[[LocaleContent, Conversation], Reply]
@@ -31,3 +32,17 @@ class IntentReply(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return render(handler_input, self.reply(content_of(handler_input), conversation_of(handler_input)))
+
+
+class StepMove(IntentReply):
+    """"Next" or "go back" said straight from the wake word, the day after she stopped at step 2: moved
+    from step 2, her place being what the store keeps it for, not from nothing."""
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        conversation, session = conversation_of(handler_input), handler_input.request_envelope.session
+        stored = getattr(handler_input.attributes_manager.request_attributes.get(memory.REQUEST_KEY), "step", None)
+        if session is not None and session.new and not conversation.walking and stored is not None \
+                and stored < len(content_of(handler_input).steps):
+            conversation.walk_to(stored)
+        return super().handle(handler_input)
+
