@@ -585,6 +585,15 @@ def test_next_or_go_back_from_the_wake_word_moves_from_where_she_stopped(alexa: 
     assert alexa.stored["step"] == then - 1
 
 
+def test_what_was_the_number_in_a_new_session_still_gives_the_emergency_number(alexa: Alexa) -> None:
+    """After "stop" the session is gone, and "repeat" or "what was the number" got only "There's nothing to
+    repeat yet": she could not get a number back without saying her danger again (audit 2026-12-07)."""
+    alexa.intent("EmergencyIntent")
+    alexa.say("stop")
+    turn = alexa.intent("AMAZON.RepeatIntent")
+    assert turn.speech.rstrip(" .").endswith("911") and turn.stays_open
+
+
 def test_declining_to_resume_is_remembered(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", FEEDING)
