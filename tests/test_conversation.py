@@ -714,6 +714,15 @@ def test_next_during_the_warning_sign_check_waits_for_her_answer_never_skips_it(
     assert alexa.intent("AMAZON.NoIntent").has("fever")  # her "no" answers it: on to question 2
 
 
+def test_the_steps_asked_for_during_the_warning_sign_check_wait_for_her_answer_too(alexa: Alexa) -> None:
+    """"What were the steps again?" mid-check started step 1 and the check was gone (audit 2026-12-07)."""
+    alexa.intent("SymptomCheckIntent")
+    alexa.intent("AMAZON.NoIntent")  # question 2 waits
+    turn = alexa.intent("WalkStepsIntent")
+    assert turn.has("answer this one first") and "Step 1" not in turn.speech, turn.speech
+    assert alexa.intent("AMAZON.YesIntent").has("today")  # "yes" to question 2 (fever...): contact them today
+
+
 def test_go_back_during_the_check_asks_the_question_before_and_hears_her_new_answer(alexa: Alexa) -> None:
     alexa.intent("SymptomCheckIntent")
     alexa.intent("AMAZON.NoIntent")  # not very unwell: question 2 waits
