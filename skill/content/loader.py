@@ -23,6 +23,7 @@ BASE_FILE = "en.toml"
 CARE_LINES_FILE = "care_lines.toml"
 DEFAULT_LOCALE = "en-US"
 FORBIDDEN_CHARACTERS = re.compile(r"[&<>]")
+log = logging.getLogger(__name__)
 
 
 class ContentError(Exception):
@@ -75,9 +76,6 @@ class LocaleContent:
     @property
     def steps(self) -> list[dict[str, str]]:
         return self.data["steps"]
-
-
-log = logging.getLogger(__name__)
 
 
 class ContentLibrary:
