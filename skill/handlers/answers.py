@@ -23,8 +23,8 @@ from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import next_reply, step_reply, walk_reply
 from skill.handlers.topics import with_prompt
-from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, pending_position, question_reply,
-                                   route_reply, start_check_reply, triage_rules)
+from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, route_reply, start_check_reply,
+                                   waiting_check_question)
 from skill.conversation.render import Reply, render, said_last
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
@@ -84,8 +84,7 @@ def start_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def back_to_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    conversation = conversation_of(handler_input)
-    return question_reply(content, conversation, pending_position(triage_rules(), conversation))
+    return waiting_check_question(content, conversation_of(handler_input))
 
 
 def check_yes(handler_input: HandlerInput, content: LocaleContent) -> Reply:

@@ -122,13 +122,19 @@ def start_check_reply(content: LocaleContent, conversation: Conversation) -> Rep
     return question_reply(content, conversation, 0, lead=[content.text("check.intro.speech")])
 
 
+def waiting_check_question(content: LocaleContent, conversation: Conversation,
+                           lead: list[str] | None = None) -> Reply:
+    """The warning-sign question she is on, asked again after `lead`: never the first one over."""
+    return question_reply(content, conversation, pending_position(triage_rules(), conversation), lead=lead)
+
+
 def check_step_reply(content: LocaleContent, conversation: Conversation, back: bool) -> Reply:
     """"Next" or "go back" while a warning-sign question waits: never skips or drops the check.
     Next asks the same question for a yes or no; go back asks the one before (her earlier "no" is
     asked again, so she can change it)."""
-    position = pending_position(triage_rules(), conversation)
     if not back:
-        return question_reply(content, conversation, position, lead=[content.text("prompts.check_next")])
+        return waiting_check_question(content, conversation, lead=[content.text("prompts.check_next")])
+    position = pending_position(triage_rules(), conversation)
     if position == 0:
         return question_reply(content, conversation, 0, lead=[content.text("prompts.check_first")])
     return question_reply(content, conversation, position - 1, lead=[content.text("prompts.check_back")])
@@ -194,7 +200,6 @@ class ReportSymptomHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         route = symptom_route(handler_input) or RELIEF
         if route == SCREEN and conversation.question is Question.CHECK:  # mid-check: never back to the first
-            position = pending_position(triage_rules(), conversation)
-            return render(handler_input, question_reply(content, conversation, position,
-                                                        lead=[content.text("system.fallback.pending_speech")]))
+            lead = [content.text("system.fallback.pending_speech")]
+            return render(handler_input, waiting_check_question(content, conversation, lead=lead))
         return render(handler_input, route_reply(content, conversation, route))
