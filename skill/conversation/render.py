@@ -43,7 +43,6 @@ class SpeechLimitError(ValueError):
 
 
 QUESTIONS = frozenset(question.value for question in Question)
-FLAGS = ("end_session", "remember_for_repeat", "warns", "shows_strokes", "shows_speech")
 CARD_CHARACTER_LIMIT = 8000  # Alexa refuses a card longer than this
 # Characters XML 1.0, and so SSML, cannot carry.
 UNSAYABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -84,7 +83,7 @@ class Reply:
         fields["question"] = Question(question) if isinstance(question, str) and question in QUESTIONS else None
         for name in ("step_number", "step_count"):
             fields[name] = bounded(fields.get(name), STEP_NUMBER_LIMIT)
-        for name in FLAGS:
+        for name in cls.flags():
             if not isinstance(fields.get(name, False), bool):
                 del fields[name]
         speech = fields.get("speech")
@@ -98,6 +97,11 @@ class Reply:
             if not sayable(fields.get(name)) or len(fields[name]) > CARD_CHARACTER_LIMIT:
                 fields[name] = None
         return cls(**fields)
+
+    @classmethod
+    def flags(cls) -> tuple[str, ...]:
+        """The yes-or-no fields (end_session, warns...), read off the fields themselves."""
+        return tuple(name for name, field in cls.__dataclass_fields__.items() if field.type == "bool")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for the session (copied field by field: asdict's deep copy is slow)."""

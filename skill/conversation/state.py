@@ -53,10 +53,15 @@ def bounded(value: Any, upper: int) -> int | None:
     return number if 0 <= number < upper else None
 
 
+def stored_step(stored: dict[str, Any]) -> int | None:
+    """The step a session's record says she is on, kept in range whatever the session says."""
+    return bounded(stored.get("step"), len(STEP_KEYS))
+
+
 def began_on_a_step(attributes: dict[str, Any] | None) -> bool:
     """Whether the session came in walking the steps (as Alexa sent it back, before this turn)."""
     stored = (attributes or {}).get(SESSION_KEY)
-    return isinstance(stored, dict) and bounded(stored.get("step"), len(STEP_KEYS)) is not None
+    return isinstance(stored, dict) and stored_step(stored) is not None
 
 
 @dataclass
@@ -88,7 +93,7 @@ class Conversation:
         situation = stored.get("situation")
         asked_for = stored.get("asked_for")
         return cls(
-            step=bounded(stored.get("step"), len(STEP_KEYS)),
+            step=stored_step(stored),
             topic=stored.get("topic") if isinstance(stored.get("topic"), str) else None,
             question=question,
             check_position=bounded(stored.get("check_position", 0), len(CHECK_QUESTIONS)) or 0,
