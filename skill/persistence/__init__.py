@@ -25,22 +25,29 @@ ACCEPTED_FORMS = ("sqlite:///relative/path.db (from the working directory), "
 TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 
 __all__ = ["DEFAULT_STORE_URL", "GuardedStore", "SQLitePersistenceAdapter", "build_persistence_adapter", "guarded",
-           "is_reachable", "prepare_at_start"]
+           "is_reachable", "prepare_at_start", "store_target"]
 
 
 def build_persistence_adapter(store_url: str) -> AbstractPersistenceAdapter:
     """An adapter for the URL; building it opens no file and no connection."""
+    kind, target = store_target(store_url)
+    return SQLitePersistenceAdapter(target) if kind == "sqlite" else build_dynamodb_store(target)
+
+
+def store_target(store_url: str) -> tuple[str, str]:
+    """The kind of store a URL names ("sqlite" or "dynamodb") and its file or table; ValueError for any
+    other URL. It imports and opens nothing, so start-up can check the setting before any worker runs."""
     if store_url.startswith(SQLITE_PREFIX):
         path = store_url.removeprefix(SQLITE_PREFIX)
         if not path or path.endswith("/") or "?" in path or "#" in path:
             raise ValueError(f"A sqlite store URL needs a file path; use {ACCEPTED_FORMS}")
-        return SQLitePersistenceAdapter(path)
+        return "sqlite", path
     if store_url.startswith(DYNAMODB_PREFIX):
         table_name = store_url.removeprefix(DYNAMODB_PREFIX)
         if not TABLE_NAME.fullmatch(table_name):
             raise ValueError("A dynamodb store URL needs a table name of 3-255 letters, digits, '_', '-' "
                              f"or '.'; use {ACCEPTED_FORMS}")
-        return build_dynamodb_store(table_name)
+        return "dynamodb", table_name
     scheme = store_url.partition("://")[0] if "://" in store_url else "no scheme"
     # Name only the scheme: a URL of another kind may carry a password.
     raise ValueError(f"Unsupported store URL ({scheme}); use {ACCEPTED_FORMS}")

@@ -27,7 +27,7 @@ from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from skill import config, logs
-from skill.persistence import DEFAULT_STORE_URL, build_persistence_adapter
+from skill.persistence import DEFAULT_STORE_URL, store_target
 from skill.web.asgi import APP_FACTORY, load_factory
 
 log = logging.getLogger(__name__)
@@ -117,9 +117,9 @@ def main(argv: Sequence[str]) -> int:
 
 
 def check_store_url(url: str) -> None:
-    """SKILL_STORE read as the app will read it (building the adapter opens nothing)."""
+    """SKILL_STORE read as the app will read it, without building the store (nor importing boto3)."""
     try:
-        build_persistence_adapter(url)
+        store_target(url)
     except ValueError as error:
         raise ValueError(f"SKILL_STORE: {error}") from None
 
