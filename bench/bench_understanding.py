@@ -1,6 +1,7 @@
 """Measure what understanding costs: fitting the matcher at console start-up, and one utterance.
 
-Targets (issue 10): start-up (fit) under 1 s per locale; one utterance under 5 ms.
+Targets (issue 10): start-up (fit) under 1 s per locale; one utterance under 5 ms. The danger reader
+rows show a slot's words cost time linear in their length, up to the 128 KB body a request may carry.
 Run: .venv/bin/python bench/bench_understanding.py [--fits 5]
 The "grown" rows fit a copy of each model padded to --grow-to samples per custom intent (the
 samples again with filler words), to show what a model of that size will cost before it exists.
@@ -22,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from skill.understanding.report import LOCALES, read_labelled  # noqa: E402 - needs the repo root on sys.path
+from skill.understanding.danger import read_words  # noqa: E402
 from skill.understanding.matcher import Understanding, load_model  # noqa: E402
 
 FILLERS = ("um", "so", "okay", "please", "sorry", "i was wondering", "can you tell me", "right", "erm", "hey")
@@ -62,6 +64,18 @@ def utterance_ms(understanding: Understanding, phrases: list[str], rounds: int =
     return samples
 
 
+def danger_reader_ms(size: int, rounds: int = 5) -> list[float]:
+    """One slot of `size` characters of ordinary words, a crisis at its very end, read for danger."""
+    filler = "my lump is sore and a bit hard and "
+    words = (filler * (size // len(filler) + 1))[:size - 30] + " i want to end my life"
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        assert read_words(words).route == "crisis"
+        samples.append((time.perf_counter() - started) * 1e3)
+    return samples
+
+
 def fresh_process_seconds(arguments: list[str], runs: int) -> list[float]:
     """Wall time of a new Python process: what she waits for when the console starts."""
     root = Path(__file__).resolve().parents[1]
@@ -91,6 +105,9 @@ def main() -> None:
     print(row("import skill.understanding.matcher", fresh_process_seconds(["-c", "import skill.understanding.matcher"], 3), "s"))
     print(row("console --say, whole process", fresh_process_seconds(
         ["-m", "skill", "console", "--say", "my boob has gone hard what do i do"], 3), "s"))
+    read_words("warm up the danger words")
+    for size in (100, 10_000, 128 * 1024):
+        print(row(f"danger reader, {size:,}-char slot", danger_reader_ms(size), "ms"))
     for locale in LOCALES:
         model = load_model(locale)
         fits, understanding = fit_seconds(model, options.fits)

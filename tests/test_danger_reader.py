@@ -177,6 +177,13 @@ def test_nothing_said_reads_as_nothing() -> None:
     assert read_words("").route is None and read_words(None).route is None
 
 
+def test_danger_at_the_end_of_the_longest_slot_a_request_carries_is_still_read() -> None:
+    """A request body may be 128 KB; words that long are read whole (bench_understanding shows the cost)."""
+    ordinary = "my lump is sore and a bit hard and " * 3700
+    assert read_words(ordinary + "i want to end my life") == read_words("i want to end my life")
+    assert read_words(ordinary + "she is not breathing") == read_words("she is not breathing")
+
+
 def test_contractions_read_the_same_as_written_out() -> None:
     assert spoken_form("I'm, can't won't she's") == "i am can not will not she is"
 
@@ -194,7 +201,7 @@ def test_the_reader_is_pure_python_so_every_host_runs_it() -> None:
     tree = ast.parse((SKILL / "understanding" / "danger.py").read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert imported <= {"__future__", "re", "tomllib", "dataclasses", "functools", "pathlib", "skill"}, imported
+    assert imported <= {"__future__", "bisect", "re", "tomllib", "dataclasses", "functools", "pathlib", "skill"}, imported
     assert (SKILL / "understanding" / "danger_words.toml").stat().st_size < 100_000
 
 
