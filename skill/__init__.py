@@ -44,7 +44,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     finally:
         turn.end()
     if turn.failure():
-        logging.getLogger(__name__).error("event not honoured; Amazon documents no redelivery",
+        logging.getLogger(__name__).warning("event not honoured; Amazon documents no redelivery",
                                           extra={"outcome": turn.failure()})
         raise EventNotHonoured(turn.failure() or "")
     return answer
@@ -57,10 +57,15 @@ class EventNotHonoured(RuntimeError):
 @cache
 def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
     """Load content, pick the store and wire the handlers once per Lambda container (the cold start).
+    A wrong setting is one ERROR line naming it, and its default (for the store: no memory) is used.
 
     Only what an event needs is imported: no Flask and no certificate verifier (the web path's), which
     tests/test_lambda.py holds.
     """
+    import logging
+
+    from ask_sdk_core.exceptions import PersistenceException
+
     from skill import config
     from skill.content import load_library
     from skill.handlers import build_skill
@@ -68,10 +73,19 @@ def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
     from skill.persistence import build_persistence_adapter, guarded, prepare_at_start
     from skill.web.codec import EnvelopeCodec
 
-    settings = {**config.DEFAULTS, **config.from_environment()}
+    settings, wrong = config.settings_or_defaults()
     configure_logging(settings["LOG_LEVEL"])
-    store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
-    prepare_at_start(store)  # once per container on DynamoDB (TTL check, table described); nothing on SQLite
+    store = None  # a wrong store setting: she is answered without memory, as when the store is down
+    if "SKILL_STORE" not in wrong:
+        try:
+            store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
+        except (ValueError, PersistenceException) as error:
+            wrong["SKILL_STORE"] = str(error)
+    for name, why in wrong.items():  # once per container: no start-up to stop here, unlike the web service
+        logging.getLogger(__name__).error("a setting is wrong; answering without it", extra={
+            "check": "settings", "cause": why if why.startswith(name) else f"{name}: {why}"})
+    if store is not None:
+        prepare_at_start(store)  # once per container on DynamoDB (TTL check, table described); nothing on SQLite
     content = load_library(lazily=True)  # the event's market only: each market is read on its first event
     custom_skill = build_skill(content, store, config.api_stand_in(settings["ALEXA_API_ENDPOINT"]))
     return custom_skill, config.skill_ids(settings["SKILL_ID"]), EnvelopeCodec()

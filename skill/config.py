@@ -65,6 +65,19 @@ def check(environ: Mapping[str, str] = os.environ) -> None:
     loopback_url(settings.get("ALEXA_API_ENDPOINT", ""))
 
 
+def settings_or_defaults(environ: Mapping[str, str] = os.environ) -> tuple[dict[str, Any], dict[str, str]]:
+    """For a host with no start-up to stop (Lambda): the settings as `check` reads them, each wrong one
+    left at its default, and what was wrong with each (to be logged once), so she is still answered."""
+    settings, wrong = dict(DEFAULTS), {}
+    for name in DEFAULTS.keys() & environ.keys():
+        try:
+            check({name: environ[name]})
+            settings.update(from_environment({name: environ[name]}))
+        except ValueError as error:
+            wrong[name] = str(error)
+    return settings, wrong
+
+
 def api_stand_in(value: str) -> str | None:
     """`ALEXA_API_ENDPOINT`: None when off; a loopback http(s) URL; anything else stops start-up."""
     value = loopback_url(value)

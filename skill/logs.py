@@ -4,6 +4,9 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import orjson
@@ -46,8 +49,8 @@ class JsonFormatter(logging.Formatter):
             value = getattr(record, name, None)
             if value is not None:
                 line[name] = value[:TEXT_LIMIT] if isinstance(value, str) else value
-        if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[0] is not None:
+            line["error"] = where_it_failed(record.exc_info[0], record.exc_info[2])
         return orjson.dumps(line, default=str).decode()
 
     def stamp(self, record: logging.LogRecord) -> str:
@@ -56,6 +59,15 @@ class JsonFormatter(logging.Formatter):
         if second != self._second:
             self._stamp, self._second = self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), second
         return self._stamp
+
+
+def where_it_failed(kind: type[BaseException], trace: TracebackType | None) -> str:
+    """An exception as its class and the frames it came through, innermost first ("KeyError at
+    render.py:42 in render_step < ..."): one short line an operator can act on. Never its message,
+    which may carry what she said, nor a multi-line traceback."""
+    frames = [f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+              for frame in reversed(traceback.extract_tb(trace))]
+    return f"{kind.__name__} at {' < '.join(frames) or 'an unknown place'}"[:TEXT_LIMIT]
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import select
 import socket
 import threading
@@ -211,3 +212,77 @@ def test_a_turn_s_budget_ends_with_its_answer(tmp_path: Path) -> None:
     app = app_on(tmp_path=tmp_path)
     app.test_client().post("/", data=json.dumps(Session().launch()), content_type="application/json")
     assert turn.left(10.0) == 10.0 > turn.TURN_BUDGET_SECONDS
+
+
+# The store and Lambda audit (2026-12-07) -------------------------------------------------------------
+
+def a_turn_after(session: Session, client: Any, *intents: str) -> dict[str, Any]:
+    """Her turns in one session, as Alexa sends them; the last answer's body."""
+    body: dict[str, Any] = {}
+    for name in intents:
+        envelope = session.launch() if name == "launch" else session.intent(name)
+        body = client.post("/", data=json.dumps(envelope), content_type="application/json").get_json()
+        session.attributes = body.get("sessionAttributes") or {}
+    return body
+
+
+def test_yes_to_forget_me_while_the_store_is_down_says_nothing_was_deleted_in_one_log_line(
+        log_lines: list[str]) -> None:
+    """"Forget me", then "yes", with the store down got "Sorry, something went wrong on my side" and an
+    ERROR line carrying a 2 KB traceback: she was not told her data was still there."""
+    body = a_turn_after(Session(), app_on(FailingStore()).test_client(), "launch", "ForgetMeIntent", "AMAZON.YesIntent")
+    speech = body["response"]["outputSpeech"]["ssml"]
+    assert "haven't deleted" in speech and "went wrong" not in speech, speech
+    assert body["response"].get("shouldEndSession") is not True
+    forget_lines = [json.loads(line) for line in log_lines if "delete" in json.loads(line)["message"]]
+    assert len(forget_lines) == 1 and forget_lines[0]["cause"].startswith("PersistenceException"), log_lines
+    assert not any("Traceback" in line or json.loads(line)["level"] == "ERROR" for line in log_lines), log_lines
+
+
+def test_a_disable_event_the_store_cannot_honour_logs_one_error_line(log_lines: list[str]) -> None:
+    """Two ERROR lines were logged ("could not erase..." and "event not honoured"); the docs promise one."""
+    event = Session().skill_disabled()
+    app_on(FailingStore()).test_client().post("/", data=json.dumps(event), content_type="application/json")
+    errors = [json.loads(line)["message"] for line in log_lines if json.loads(line)["level"] == "ERROR"]
+    assert errors == ["could not erase her record on disable; it expires on its own"], errors
+
+
+def test_an_unexpected_failure_is_logged_in_one_short_line_with_where_but_none_of_its_words() -> None:
+    """A handler's crash logged its whole traceback (2 KB, over the 300-character cap), and an
+    exception's message may carry what she said."""
+    from skill.logs import TEXT_LIMIT, JsonFormatter
+
+    def crash() -> None:
+        raise ValueError("she said: my baby is not breathing")
+
+    try:
+        crash()
+    except ValueError:
+        import sys
+        record = logging.LogRecord("skill.handlers.errors", logging.ERROR, __file__, 1, "handler failed", None,
+                                   sys.exc_info())
+    line = json.loads(JsonFormatter().format(record))
+    assert line["error"].startswith("ValueError") and "crash" in line["error"], line["error"]
+    assert "she said" not in line["error"] and "Traceback" not in line["error"] and len(line["error"]) <= TEXT_LIMIT
+
+
+@pytest.mark.parametrize("setting, value", [("SKILL_STORE", "postgres://user:secretpw@host/db"),
+                                            ("SKILL_STORE", "dynamodb://x"), ("LOG_LEVEL", "LOUD"),
+                                            ("MAX_CONTENT_LENGTH", "abc")])
+def test_on_lambda_a_wrong_setting_still_answers_her_and_names_the_setting_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, log_lines: list[str], setting: str, value: str) -> None:
+    """On Lambda there is no start-up to stop: a wrong setting made every event raise, with no line
+    from the skill, and Alexa told every mother the skill had a problem."""
+    monkeypatch.setenv("SKILL_STORE", f"sqlite:///{tmp_path}/lambda.db")
+    monkeypatch.setenv(setting, value)
+    skill._lambda_entry.cache_clear()
+    try:
+        answers = [skill.lambda_handler(Session(user_id=f"amzn1.ask.account.LAMBDA-{n}").launch(), None) for n in range(2)]
+    finally:
+        skill._lambda_entry.cache_clear()
+    for answer in answers:
+        assert "Emergency? Call" in answer["response"]["outputSpeech"]["ssml"]
+    logged = [json.loads(line) for line in log_lines]
+    wrong = [line for line in logged if line.get("check") == "settings"]
+    assert len(wrong) == 1 and wrong[0]["level"] == "ERROR" and wrong[0]["cause"].startswith(setting), logged
+    assert "secretpw" not in json.dumps(logged)

@@ -92,7 +92,8 @@ def _answer(service: Services, headers: Mapping[str, str], body: bytes) -> tuple
         answer = LAST_RESORT
     said = request_envelope.request
     if turn.failure():  # an event not carried out (an erase the store refused) is never acknowledged
-        log.error("event not honoured; Amazon documents no redelivery",
+        # The handler has logged why, as the one ERROR line; this is the request's own line.
+        log.warning("event not honoured; Amazon documents no redelivery",
                   extra={"status": 503, "request_type": said.object_type, "outcome": turn.failure()})
         replays.release(service.persistence, claim)
         return 503, to_json({"error": "event not honoured"})
