@@ -6,7 +6,7 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
@@ -15,6 +15,8 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.conversation.memory import forget, memory_of
 from skill.conversation.render import Reply, render
+from skill.handlers.topics import CHECKING, way_back
+from skill.handlers.triage import waiting_check_question
 from skill.persistence.guard import cause_of
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,14 @@ SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 
 
 def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """Erase, then say so and end the session, so nothing is written for her afterwards."""
-    forget(handler_input, memory_of(handler_input))
+    """Erase, then say so and end the session, so nothing is written for her afterwards. A store that
+    cannot erase it now (or none) is one log line, and she hears that nothing was deleted."""
+    try:
+        forget(handler_input, memory_of(handler_input))
+    except (PersistenceException, AttributesManagerException) as error:
+        log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
+        return Reply(speech=[content.text("memory.done.not_done")], reprompt=content.text("memory.kept.reprompt"),
+                     remember_for_repeat=False)
     conversation = conversation_of(handler_input)
     conversation.stop_walking()
     conversation.topic = None
@@ -31,6 +39,16 @@ def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def kept_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """Nothing deleted; then back where she was: the warning-sign question she was on, her step, or
+    what she can ask."""
+    conversation = conversation_of(handler_input)
+    kept = content.text("memory.kept.on_the_way")
+    if conversation.check_waits:
+        conversation.check_waits = False
+        return waiting_check_question(content, conversation, lead=[kept])
+    if conversation.walking:
+        follow, question = way_back(content, conversation)
+        return Reply(speech=[kept, follow], reprompt=follow, question=question)
     return Reply(speech=[content.text("memory.kept.speech")], reprompt=content.text("memory.kept.reprompt"))
 
 
@@ -39,7 +57,8 @@ class ForgetMeHandler(AbstractRequestHandler):
         return is_intent_name("ForgetMeIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        conversation.check_waits = conversation.question in CHECKING
         reply = Reply(speech=[content.text("memory.confirm.speech")],
                       reprompt=content.text("memory.confirm.reprompt"), question=Question.FORGET)
         return render(handler_input, reply)
