@@ -235,6 +235,31 @@ def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(m
         assert turn.has("repeat") and "didn't ask" not in turn.speech and turn.stays_open, turn.speech
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", [("CrisisIntent", None), ("AbuseIntent", None),
+                                  ("ReportSymptomIntent", {"happening": person("don't love my baby")})])
+def test_if_she_says_nothing_after_a_call_for_help_the_reprompt_names_the_emergency_number(
+        make_app, locale: str, told) -> None:
+    """The crisis, abuse and support reprompts were "Say repeat to hear the number again": if she said
+    nothing, the last words before Alexa closed named no number (audit, 2026-12-07)."""
+    number = content(locale).data["terms"]["emergency_number"]
+    alexa = Alexa(make_app, locale=locale)
+    for turn in (alexa.intent(*told), alexa.intent("AMAZON.NoIntent")):
+        assert turn.stays_open and turn.reprompt.rstrip(" .?").endswith(number), (told, turn.reprompt)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_stop_just_after_the_feeling_low_answer_says_goodbye_with_her_line(make_app, locale: str) -> None:
+    """"Stop" after "if you might harm yourself or your baby, call 911 now" was "Goodbye for now. Take
+    good care of yourself.", with no number (audit, 2026-12-07)."""
+    number = content(locale).data["terms"]["emergency_number"]
+    alexa = Alexa(make_app, locale=locale)
+    low = alexa.intent("FeelingLowIntent")
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    assert goodbye.ended and goodbye.has(number) and goodbye.speech.rstrip(" .")[-1].isdigit(), goodbye.speech
+    assert low.speech.rstrip(" .").rsplit(" ", 1)[-1] in goodbye.speech or goodbye.has("any time")
+
+
 # Answers that send her or her baby for help now and keep the session open.
 CARE_NOW_INTENTS = ("EmergencyIntent", "BabyEmergencyIntent", "MotherEmergencyIntent", "BabyFeverIntent",
                     "BabyUrgentIntent", "MotherUrgentIntent")

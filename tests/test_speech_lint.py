@@ -48,7 +48,7 @@ from skill.web.alexa_turn import CODEC
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-STATE_BOUND = 1500
+STATE_BOUND = 2000
 USER_ID = "amzn1.ask.account.speech-lint"
 SERIALIZER = DefaultSerializer()
 AMAZON_NAMESPACE = "urn:lint:amazon-ssml"  # Alexa takes amazon:... tags without declaring the prefix
@@ -158,7 +158,7 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     # "emergency_told" only ends the session on a second emergency answer, in the same words.
     for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told"):
         record.pop(flag, None)
-    if record.get("question") != Question.CHECK.value:
+    if not record.pop("check_waits", False) and record.get("question") != Question.CHECK.value:  # the one waiting is re-asked
         record.pop("check_position", None)
     return json.dumps(record, sort_keys=True)
 

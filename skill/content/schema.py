@@ -62,7 +62,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step", "last_step_short",
         "first_step", "offer_return", "offer_check_return", "anything_else", "nothing_before", "declined", "ask_situation",
-        "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "ask_reached",
+        "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "situation_noted", "ask_reached",
         "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
@@ -83,8 +83,8 @@ REQUIRED: tuple[str, ...] = (
     *(f"medicines.{name}.{field}" for name in MEDICINES
       for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",
-    "memory.done.speech",
-    "memory.kept.speech", "memory.kept.reprompt",
+    "memory.done.speech", "memory.done.not_done",
+    "memory.kept.speech", "memory.kept.reprompt", "memory.kept.on_the_way",
     "reminders.text",
     *(f"reminders.{name}.{field}" for name in REMINDER_REPLIES for field in ("speech", "reprompt")),
 )

@@ -77,6 +77,7 @@ class Conversation:
     warned: bool = False             # the last thing she heard led with the warning signs
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
     emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
+    check_waits: bool = False        # a warning-sign question waits behind "delete everything?" (kept only while that waits)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
     @classmethod
@@ -104,6 +105,7 @@ class Conversation:
             warned=stored.get("warned") is True,
             reminder_offered=stored.get("reminder_offered") is True,
             emergency_told=stored.get("emergency_told") is True,
+            check_waits=stored.get("check_waits") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
         )
 
@@ -120,6 +122,7 @@ class Conversation:
             "warned": self.warned,
             "reminder_offered": self.reminder_offered,
             "emergency_told": self.emergency_told,
+            "check_waits": self.check_waits and self.question is Question.FORGET,
             "last_reply": self.last_reply,
         }
 

@@ -82,6 +82,8 @@ NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Qu
 
 # Questions that offer to go back: "go back" answers them yes.
 GO_BACK_QUESTIONS = frozenset({Question.RETURN, Question.RETURN_CHECK})
+# ... and "next" to "Back to the warning-sign questions?" is on with the check, never the steps.
+GO_ON_QUESTIONS = frozenset({Question.RETURN_CHECK})
 
 
 def intent_of(handler_input: HandlerInput) -> str | None:
@@ -123,6 +125,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.YES)  # "what step was I on", "the steps" to "carry on from step 3?": her step
     if intent == "AMAZON.PreviousIntent" and question in GO_BACK_QUESTIONS:
         return Heard(Answer.YES)  # "go back" to "go back to step 2?": there, not a step further back
+    if intent == "AMAZON.NextIntent" and question in GO_ON_QUESTIONS:
+        return Heard(Answer.YES)
     if intent == "NotSureIntent" and question in NOT_SURE_MEANS:
         return Heard(NOT_SURE_MEANS[question])
     if question is Question.CHECK:

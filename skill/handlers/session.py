@@ -7,7 +7,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.content import content_of
-from skill.conversation.state import Question, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
 from skill.handlers.events import log_alexas_error
@@ -20,6 +20,11 @@ from skill.conversation.render import render, said_last
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
 JUST_AFTER_AN_ANSWER = frozenset({Question.OPEN, Question.RETURN})
+
+
+def just_after_feeling_low(conversation: Conversation) -> bool:
+    """The feeling-low answer ("if you might harm yourself or your baby, call 911 now") was the last."""
+    return conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER
 
 
 class HelpHandler(AbstractRequestHandler):
@@ -61,15 +66,17 @@ class StartOverHandler(AbstractRequestHandler):
 
 
 class StopHandler(AbstractRequestHandler):
-    """Stop and cancel: a short goodbye (just after a call for help, with that call and the number);
-    her place is kept for next time."""
+    """Stop and cancel: a short goodbye (just after a call for help or the feeling-low answer, with that
+    call and the number); her place is kept for next time."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content = content_of(handler_input)
-        told = help_just_given(conversation_of(handler_input))
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        told = help_just_given(conversation)
+        if told is None and just_after_feeling_low(conversation):
+            told = Question.AFTER_CRISIS  # her 24/7 line in the goodbye, as after the crisis answer
         return render(handler_input, goodbye_after_help_reply(content, told) if told else goodbye_reply(content))
 
 
@@ -86,7 +93,7 @@ class FallbackHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if conversation.topic == FEELING_LOW and conversation.question in JUST_AFTER_AN_ANSWER:
+        if just_after_feeling_low(conversation):
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
         if asked := waiting_question(conversation):
             reply = asked_again(content.text("system.fallback.pending_speech"), asked)

@@ -15,7 +15,8 @@ from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
 from skill.conversation.state import Conversation, conversation_of
 from skill.handlers.steps import step_reply
-from skill.handlers.topics import OVERVIEW, situation_question, topic_reply
+from skill.handlers.topics import CHECKING, OVERVIEW, situation_question, topic_reply
+from skill.handlers.triage import waiting_check_question
 from skill.conversation.render import Reply, render, said_last
 
 
@@ -26,10 +27,13 @@ def asked_for_reply(content: LocaleContent, conversation: Conversation) -> Reply
 
 
 def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply:
-    """She told us her situation unasked: her step again, fitted, or the overview; "fit it to me"
-    without saying which asks her (an answer to that question is handled in handlers/context.py)."""
+    """She told us her situation unasked: the warning-sign question she is on, her step again, fitted,
+    or the overview; "fit it to me" without saying which asks her (an answer to that question is
+    handled in handlers/context.py)."""
     if conversation.situation is None:
         return situation_question(content, conversation, OVERVIEW)
+    if conversation.question in CHECKING:  # not a new question: the warning-sign question still waits
+        return waiting_check_question(content, conversation, lead=[content.text("prompts.situation_noted")])
     if conversation.walking:
         return step_reply(content, conversation, conversation.step)
     return topic_reply(content, conversation, OVERVIEW)

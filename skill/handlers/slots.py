@@ -1,12 +1,17 @@
 """Read what Alexa resolved a slot to: the value id, or None when it did not resolve."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 SITUATION_SLOT = "situation"
+# Her words say she has stopped, whatever value Alexa resolved them to ("gave up breastfeeding" can
+# resolve to breastfeeding): she is weaning, and is never told to keep feeding or add feeds.
+STOPPED = re.compile(r"\b(gave up|given up|giving up|quit|quitting|no longer|stopped|stopping|finished|"
+                     r"not\b.*\bany ?more)\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
@@ -29,6 +34,8 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
 def said_situation(handler_input: HandlerInput) -> str | None:
     """Feeding, pumping or weaning, if she said it in this turn (FeedingSituationType id, lowered)."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
+    if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
+        return "weaning"
     return situation.lower() if situation else None
 
 
