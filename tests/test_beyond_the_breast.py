@@ -176,7 +176,10 @@ def test_next_or_start_over_just_after_a_call_for_help_keeps_that_call_never_the
     turn = alexa.intent(move)
     assert "step" not in turn.speech.lower() and turn.speech.rstrip(" .").endswith(("911", "988")), turn.speech
     goodbye = alexa.intent("AMAZON.StopIntent")
-    assert goodbye.speech.rstrip(" .").endswith(("911", "988", "7233")), goodbye.speech
+    if told == "AbuseIntent":  # her quick exit: nothing more is said (clinical review 2026-12-07)
+        assert goodbye.speech == "Goodbye for now.", goodbye.speech
+    else:
+        assert goodbye.speech.rstrip(" .").endswith(("911", "988", "7233")), goodbye.speech
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -236,12 +239,12 @@ def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(m
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("told", [("CrisisIntent", None), ("AbuseIntent", None),
+@pytest.mark.parametrize("told", [("CrisisIntent", None),
                                   ("ReportSymptomIntent", {"happening": person("don't love my baby")})])
 def test_if_she_says_nothing_after_a_call_for_help_the_reprompt_names_the_emergency_number(
         make_app, locale: str, told) -> None:
-    """The crisis, abuse and support reprompts were "Say repeat to hear the number again": if she said
-    nothing, the last words before Alexa closed named no number (audit, 2026-12-07)."""
+    """The crisis and support reprompts were "Say repeat to hear the number again": if she said nothing,
+    the last words before Alexa closed named no number (audit, 2026-12-07)."""
     number = content(locale).data["terms"]["emergency_number"]
     alexa = Alexa(make_app, locale=locale)
     for turn in (alexa.intent(*told), alexa.intent("AMAZON.NoIntent")):
@@ -249,15 +252,26 @@ def test_if_she_says_nothing_after_a_call_for_help_the_reprompt_names_the_emerge
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_stop_just_after_the_feeling_low_answer_says_goodbye_with_her_line(make_app, locale: str) -> None:
+def test_after_the_answer_about_her_safety_silence_and_stop_say_nothing_that_names_it(make_app, locale: str) -> None:
+    """Silence after that answer (a reprompt) or "stop" (her quick exit) is most likely because someone
+    came in: neither says "danger", "safe" or a number aloud (clinical review, 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    told = alexa.intent("AbuseIntent")
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    assert told.reprompt == "Say repeat to hear that again." and goodbye.speech == "Goodbye for now." and goodbye.ended
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_stop_just_after_the_feeling_low_answer_says_goodbye_with_her_own_line(make_app, locale: str) -> None:
     """"Stop" after "if you might harm yourself or your baby, call 911 now" was "Goodbye for now. Take
-    good care of yourself.", with no number (audit, 2026-12-07)."""
-    number = content(locale).data["terms"]["emergency_number"]
+    good care of yourself.", with no number (audit, 2026-12-07); and it must not switch her to a
+    suicide line she never asked about (clinical review): the sentence and the line she was just given."""
     alexa = Alexa(make_app, locale=locale)
     low = alexa.intent("FeelingLowIntent")
     goodbye = alexa.intent("AMAZON.StopIntent")
-    assert goodbye.ended and goodbye.has(number) and goodbye.speech.rstrip(" .")[-1].isdigit(), goodbye.speech
-    assert low.speech.rstrip(" .").rsplit(" ", 1)[-1] in goodbye.speech or goodbye.has("any time")
+    line = low.speech.split(" now. ", 1)[1]  # after "call 911 now.": her clinician, then her own line
+    assert goodbye.ended and goodbye.speech.endswith(line.split(". ", 1)[-1]), (low.speech, goodbye.speech)
+    assert goodbye.has("if you might harm yourself or your baby")
 
 
 # Answers that send her or her baby for help now and keep the session open.

@@ -60,7 +60,7 @@ def test_a_crisis_hears_the_emergency_number_then_the_crisis_line_from_any_state
     STATES[state](alexa)
     turn = alexa.say(words)
     assert hears_crisis_help(turn.speech, "en-US"), f"{state}: {turn.speech}"
-    assert "your baby" in turn.speech and turn.stays_open
+    assert turn.has("call 911 now", "hearing voices") and turn.stays_open  # voices or acting: the number now
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -75,7 +75,7 @@ REQUIRED: tuple[str, ...] = (
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
     *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "medicine_speech", "medicine_crisis_speech", "goodbye_speech",
                                                  "goodbye_doctor_speech", "goodbye_safety_speech")),
-    "beyond.after_crisis.goodbye_speech", "beyond.after_crisis.low_speech",
+    "beyond.after_crisis.goodbye_speech", "beyond.after_crisis.low_speech", "beyond.after_crisis.low_goodbye_speech",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),
     *(f"crisis.{field}" for field in ("title", "speech", "reprompt", "card", "source", "clinical_source")),
     *(f"beyond.{route}.{field}" for route in BEYOND_ROUTES

@@ -50,6 +50,12 @@ def after_crisis_reply(content: LocaleContent) -> Reply:
                  remember_for_repeat=False)
 
 
+def goodbye_after_low_reply(content: LocaleContent) -> Reply:
+    """"Stop" just after the feeling-low answer: the sentence she was just given, and her own line last."""
+    return Reply(speech=[content.get("beyond.after_crisis")["low_goodbye_speech"]], end_session=True,
+                 remember_for_repeat=False)
+
+
 def after_low_reply(content: LocaleContent) -> Reply:
     """Words Alexa cannot place straight after the feeling-low answer: a kind word and her 24/7 line."""
     entry = content.get("beyond.after_crisis")

@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 from skill.content import content_of
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.asking import asked_again, waiting_question
-from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, help_just_given
+from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, goodbye_after_low_reply, help_just_given
 from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
@@ -74,10 +74,11 @@ class StopHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        told = help_just_given(conversation)
-        if told is None and just_after_feeling_low(conversation):
-            told = Question.AFTER_CRISIS  # her 24/7 line in the goodbye, as after the crisis answer
-        return render(handler_input, goodbye_after_help_reply(content, told) if told else goodbye_reply(content))
+        if told := help_just_given(conversation):
+            return render(handler_input, goodbye_after_help_reply(content, told))
+        if just_after_feeling_low(conversation):
+            return render(handler_input, goodbye_after_low_reply(content))
+        return render(handler_input, goodbye_reply(content))
 
 
 class FallbackHandler(AbstractRequestHandler):
