@@ -45,6 +45,15 @@ def test_the_zip_is_within_lambdas_limits_and_holds_only_the_runtime(unzipped: P
                for path in unzipped.glob("cryptography-*.dist-info/WHEEL")), "not Lambda's platform wheels"
 
 
+def test_the_zip_names_nothing_of_the_machine_that_built_it(unzipped: Path) -> None:
+    """The zip shipped pip's console scripts (bin/), whose first line is the builder's own venv, and the
+    RECORD lists hashing them: two checkouts built different bytes (deploy audit, 2026-12-07)."""
+    assert not (unzipped / "bin").exists()
+    assert not list(unzipped.glob("*.dist-info/RECORD"))
+    builder = sys.prefix.encode()
+    assert not [path for path in unzipped.rglob("*") if path.is_file() and builder in path.read_bytes()]
+
+
 def test_every_module_ships_bytecode_for_python_311_that_is_never_rechecked(unzipped: Path) -> None:
     """Lambda's code folder is read-only: without these, each cold start compiles every module it imports."""
     magic_311 = (3495).to_bytes(2, "little") + b"\r\n"  # importlib.util.MAGIC_NUMBER of CPython 3.11
