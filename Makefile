@@ -26,7 +26,7 @@ test: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER) $(LAMBDA_ZIP) chromium
 
 install: $(INSTALLED) $(DYNALITE) $(APL_SUGGESTER)
 
-package: $(INSTALLED)
+package: $(SERVER)
 	@test -n "$(ENDPOINT)" || { echo "usage: make package ENDPOINT=https://your.host/ [SSL=Trusted|Wildcard|SelfSigned]" >&2; exit 2; }
 	$(PY) -m skill package --endpoint "$(ENDPOINT)" --ssl-certificate-type "$(SSL)"
 
