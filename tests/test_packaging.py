@@ -242,6 +242,15 @@ def test_refuses_an_endpoint_that_is_not_a_plain_https_host_and_path(tmp_path: P
     assert not (tmp_path / "skill-package").exists()
 
 
+@pytest.mark.parametrize("endpoint", ["https://localhost:8443/", "https://lumps.example.net:8080/alexa"])
+def test_refuses_an_endpoint_on_a_port_alexa_never_calls(tmp_path: Path, endpoint: str) -> None:
+    """Alexa calls a web service on port 443 only ("Host a Custom Skill as a Web Service"): 8443 was
+    accepted and written into the manifest (deploy audit, 2026-12-07)."""
+    with pytest.raises(ValueError, match="port 443"):
+        write_skill_package(endpoint, tmp_path)
+    write_skill_package("https://lumps.example.net:443/alexa", tmp_path)  # 443 said aloud is fine
+
+
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:lump-relief"
 PAGES_URL = "https://pages.example.net/lump-relief/"
 

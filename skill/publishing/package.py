@@ -57,6 +57,8 @@ def check_endpoint(endpoint: str) -> str:
     if (parts.scheme != "https" or not parts.hostname or parts.username is not None or parts.password is not None
             or parts.query or parts.fragment or "?" in endpoint or "#" in endpoint or parts.port == 0):
         raise refused
+    if parts.port not in (None, 443):  # "The service must accept HTTP requests on port 443" (Amazon)
+        raise ValueError(f"endpoint must be on port 443, the only port Alexa calls; got port {parts.port}")
     return endpoint
 
 
