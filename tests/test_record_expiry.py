@@ -145,6 +145,9 @@ def test_the_service_readies_its_table_at_start_so_her_first_turn_only_touches_h
         TableName=store_url.removeprefix("dynamodb://"))["Table"]
     assert table["TableStatus"] == "ACTIVE"
     assert turn.has("lump") and calls and "DescribeTable" not in calls and "CreateTable" not in calls, calls
+    # On demand, as the CloudFormation template and docs/lambda.md make it: the SDK's fixed 5 reads and
+    # 5 writes a second throttled a busy evening (deploy audit, 2026-12-07).
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST", table
 
 
 def test_a_store_that_never_answers_at_start_costs_one_log_line_and_the_service_still_answers(

@@ -257,13 +257,14 @@ class DynamoDbStore(DynamoDbAdapter):
             return None
 
     def _create(self, client: Any) -> str:
-        """The same table the SDK's create_table makes; another worker creating it first is fine."""
+        """The table the template makes (on demand: the SDK's fixed 5 reads and 5 writes a second would
+        throttle a busy evening); another worker creating it first is fine."""
         try:
             response = client.create_table(
                 TableName=self.table_name,
                 KeySchema=[{"AttributeName": self.partition_key_name, "KeyType": "HASH"}],
                 AttributeDefinitions=[{"AttributeName": self.partition_key_name, "AttributeType": "S"}],
-                ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+                BillingMode="PAY_PER_REQUEST",
             )
         except client.exceptions.ResourceInUseException:
             return "CREATING"
