@@ -885,3 +885,11 @@ def test_after_call_the_doctor_now_words_like_i_already_called_are_not_told_to_c
 
 def test_is_it_my_fault_hears_that_it_is_not(alexa: Alexa) -> None:
     assert alexa.intent("ReassuranceIntent").has("very common", "aren't your fault")
+
+
+def test_pink_or_blood_stained_milk_is_answered_aloud_not_only_on_the_card(alexa: Alexa) -> None:
+    """"My milk's come out a bit pink" heard only that yellow milk is normal; blood-stained was on the
+    card alone (first-turn audit, 2026-12-07)."""
+    turn = alexa.intent("MilkColourIntent")
+    assert turn.has("pink or blood-stained", "book to see your doctor") and turn.card
+    assert "blood-stained" in turn.card["content"]
