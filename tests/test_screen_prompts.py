@@ -99,6 +99,40 @@ def test_the_safety_net_while_a_question_waits_shows_it_with_yes_and_no(echo_sho
     assert "911" in prompt["question"] and prompt["question"].endswith("?") and prompt["choices"] == ["Yes", "No"]
 
 
+# The screen and card audit (2026-12-07): a reply with no card sent no screen, so the last one stayed up.
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_stop_after_the_answer_about_her_safety_replaces_it_on_screen_with_goodbye(
+        make_alexa: Callable[..., Alexa], locale: str) -> None:
+    """"Stop" is her quick exit, most likely because someone came in; the Echo Show kept "It's not your
+    fault ... talk in private" and the line's number up in large text."""
+    echo_show = make_alexa(locale=locale, device=ECHO_SHOW)
+    echo_show.intent("AbuseIntent")
+    goodbye = echo_show.intent("AMAZON.StopIntent")
+    prompt = prompt_of(goodbye)
+    assert goodbye.ended and prompt["question"] == "Goodbye for now." and prompt["choices"] == []
+
+
+def test_delete_everything_asked_mid_check_is_shown_with_yes_and_no_not_the_check_question(echo_show: Alexa) -> None:
+    """"Forget me" mid-check left "Very unwell or confused? ... Say Yes / No" up: a yes to the screen deleted her data."""
+    echo_show.say("check my symptoms")
+    prompt = prompt_of(echo_show.say("forget me"))
+    assert prompt["question"].startswith("Shall I delete everything") and prompt["choices"] == ["Yes", "No"]
+
+
+def test_every_number_a_follow_up_speaks_is_on_screen(echo_show: Alexa) -> None:
+    """After the support answer, "okay" spoke 988, which neither the screen nor any card showed."""
+    echo_show.intent("ReportSymptomIntent", {"happening": {"value": "don't love my baby"}})
+    turn = echo_show.intent("AMAZON.YesIntent")
+    assert "988" in turn.speech and "988" in prompt_of(turn)["question"]
+
+
+def test_a_goodbye_replaces_the_last_answer_on_screen(echo_show: Alexa) -> None:
+    echo_show.say("how do I relieve a hard lump")
+    goodbye = echo_show.intent("AMAZON.StopIntent")
+    assert goodbye.ended and prompt_of(goodbye)["question"] == goodbye.speech
+
+
 def test_a_speaker_gets_no_screen_on_launch_or_in_the_check(alexa: Alexa) -> None:
     assert alexa.launch().directives == [] and alexa.say("check my symptoms").directives == []
     assert alexa.intent("AMAZON.FallbackIntent").directives == [] and alexa.intent("AbuseIntent").directives == []

@@ -161,9 +161,13 @@ def test_a_speaker_gets_a_card_but_no_screen(alexa: Alexa) -> None:
         assert turn.card and turn.directives == []
 
 
-def test_a_screen_without_an_answer_to_show_gets_no_document(echo_show: Alexa) -> None:
+def test_a_reply_without_a_card_shows_what_it_said_never_the_last_answer(echo_show: Alexa) -> None:
+    """Help sent no document, and the answer before it stayed up (screen and card audit, 2026-12-07)."""
+    echo_show.say("what should I eat")
     turn = echo_show.say("help")
-    assert turn.card is None and answer_screens(turn) == []
+    [screen] = answer_screens(turn)
+    assert turn.card is None and screen["token"] == "lumpReliefPrompt"
+    assert screen["datasources"]["prompt"]["question"] == turn.speech
 
 
 # --- touching next and back -----------------------------------------------------------------------

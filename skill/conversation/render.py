@@ -68,9 +68,6 @@ class Reply:
     remember_for_repeat: bool = True
     warns: bool = False  # it leads with the warning signs, so the next turn need not repeat them
     shows_strokes: bool = False  # screens draw the gentle strokes toward the armpit and the cold pack
-    # No card, but an Echo Show shows what was said (the safety net, her safety at home): never an
-    # unrelated answer left up while she hears a number to call.
-    shows_speech: bool = False
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
@@ -295,14 +292,14 @@ NOT_YES_OR_NO = frozenset({None, Question.OPEN, Question.SITUATION, Question.AFT
 
 
 def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumentDirective | None:
-    """On launch, at each warning-sign question, and for a reply that shows what it says: what is
-    asked or said, the choices she can say, large, and the emergency number beneath.
-
-    Only what the reply already says is shown; other turns without a card send no screen."""
+    """Every reply with no card: what is asked or said, the choices she can say, large, and the
+    emergency number beneath. An Echo Show keeps the last document until another comes, so a reply
+    that sent none left the last one up: a lump answer while she heard 911, "Say Yes / No" to the
+    check while "delete everything?" waited, the answer about her safety after "stop", her quick exit
+    (screen and card audits, 2026-12-07)."""
     content = handler_input.attributes_manager.request_attributes.get(CONTENT_KEY)
     launching = handler_input.request_envelope.request.object_type == "LaunchRequest"
-    if content is None or not reply.speech or not (launching or reply.question is Question.CHECK
-                                                   or reply.shows_speech):
+    if content is None or not reply.speech:
         return None
     words, terms = prompt_words(), content.get("terms")
     if reply.question is Question.CHECK:

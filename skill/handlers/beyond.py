@@ -36,10 +36,9 @@ GOODBYE_AFTER = {**{question: ("after_care", f"goodbye_{field}") for question, f
 def beyond_reply(content: LocaleContent, route: str) -> Reply:
     """The care route first, in the market's words; the session stays open so she can say more."""
     entry = content.get(f"beyond.{route}")
-    cardless = route in CARDLESS_BEYOND
-    card = {} if cardless else {"card_title": entry["title"], "card_text": entry["card"]}
+    card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
-                 question=FOLLOW_UP.get(route), shows_speech=cardless, **card)
+                 question=FOLLOW_UP.get(route), **card)
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:

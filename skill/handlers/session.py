@@ -102,7 +102,6 @@ class FallbackHandler(AbstractRequestHandler):
             reply = system_reply(content, "fallback")
             reply.question = conversation.question
             reply.remember_for_repeat = False
-        reply.shows_speech = True  # the number she hears is on the screen, not the last answer
         return render(handler_input, reply)
 
 
