@@ -172,6 +172,28 @@ def test_a_reply_without_a_card_shows_what_it_said_never_the_last_answer(echo_sh
 
 # --- touching next and back -----------------------------------------------------------------------
 
+@pytest.mark.parametrize("asked, then, question", [
+    ("how do I relieve a hard lump", None, "Shall I take you through the steps?"),
+    ("take me through the steps", "what should I eat", "Go back to step 1?"),
+    ("check my symptoms", "can I massage it", "Back to the warning-sign questions?"),
+])
+def test_an_answer_that_ends_with_a_yes_or_no_question_shows_it_and_how_to_answer(
+        echo_show: Alexa, document: dict[str, Any], asked: str, then: str | None, question: str) -> None:
+    """The answer screens never showed the yes/no question the speech ended with, nor how to answer
+    it, while the launch and check screens did (screen audit, 2026-12-07: 145 conversations)."""
+    turn = echo_show.say(asked)
+    if then:
+        turn = echo_show.say(then)
+    assert turn.speech.endswith(question)
+    assert the_screen(turn)["datasources"]["answer"]["asks"] == f"{question} Say Yes or No."
+    assert "${answer.asks}" in json.dumps(document)
+
+
+def test_an_answer_with_nothing_asked_shows_no_question(echo_show: Alexa) -> None:
+    turn = echo_show.say("what should I eat")
+    assert turn.speech.endswith("Anything else?") and the_screen(turn)["datasources"]["answer"]["asks"] == ""
+
+
 def test_touching_next_moves_one_step_exactly_like_saying_it(make_alexa: Callable[..., Alexa]) -> None:
     saying = make_alexa(device=ECHO_SHOW, user_id="amzn1.ask.account.says-it")
     touching = make_alexa(device=ECHO_SHOW, user_id="amzn1.ask.account.touches-it")

@@ -251,7 +251,21 @@ def screen_length(reply: Reply, warning: str, body: str) -> int:
     (tests/test_screens_fit.py) fails if an answer scrolls without it."""
     drawing = 1.45 if reply.shows_strokes else 1.0
     buttons = 80 if reply.step_number is not None else 0
-    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons)
+    asks = 40 if screen_asks(reply) else 0
+    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons + asks)
+
+
+def screen_asks(reply: Reply) -> str:
+    """The yes-or-no question an answer ends with (or waits on in its reprompt, after a number said
+    last), and how to answer it, for the foot of its screen; "" when nothing of the kind waits."""
+    if reply.question in NOT_YES_OR_NO:
+        return ""
+    question = next((said for said in (reply.speech[-1] if reply.speech else "", reply.reprompt or "")
+                     if said.rstrip().endswith("?")), "")
+    if not question:
+        return ""
+    words = prompt_words()["answer"]
+    return f"{question.rstrip()} {words['heading']} {' or '.join(words['choices'])}."
 
 
 def screen_directive(reply: Reply) -> RenderDocumentDirective:
@@ -266,6 +280,7 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
             "text": apl_markup(rest),
             "screenLength": screen_length(reply, warning, action + "\n" + rest),
             "stepLabel": html.escape(reply.step_label or "", quote=False),
+            "asks": html.escape(screen_asks(reply), quote=False),
             "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
             "canGoNext": bool(walking and reply.step_number < reply.step_count),
