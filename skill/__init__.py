@@ -13,8 +13,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda's entry point: the same checks as the web path (application id, request shape), then the skill.
 
     Signatures are Lambda's job (the Alexa trigger's skill id check); SKILL_ID, when set, is checked too.
-    A malformed event (nested deeper than Alexa's ever are, too) is refused with one log line naming the
-    check, and an UnexpectedShape error. An event the skill could not honour (an erase the store
+    A malformed event (nested deeper than Alexa's ever are, too), or one for another skill, is refused
+    with one log line naming the check and answered {"error": "event refused", "check": ...}: raised,
+    the runtime added a traceback of its own. An event the skill could not honour (an erase the store
     refused) raises EventNotHonoured, so Lambda reports an error rather than a success.
     """
     import logging
@@ -38,7 +39,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         request_envelope = decoded_request(event, codec.request_envelope)
     except (UnexpectedShape, VerificationError) as error:
         logging.getLogger(__name__).warning("event refused", extra={"check": error.reason})
-        raise
+        return {"error": "event refused", "check": error.reason}
     try:
         answer = codec.response_dict(custom_skill.invoke(request_envelope, context))
     finally:

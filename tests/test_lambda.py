@@ -9,7 +9,6 @@ import pytest
 import skill
 from skill.envelopes import DEFAULT_SKILL_ID, Session
 from skill.conversation.render import plain_text
-from skill.verification import VerificationError
 
 
 @pytest.fixture
@@ -51,8 +50,8 @@ def test_skill_id_when_set_refuses_events_for_another_skill(lambda_environment: 
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.someone-else")
     skill._lambda_entry.cache_clear()
-    with pytest.raises(VerificationError):
-        skill.lambda_handler(Session().launch(), None)
+    refused = skill.lambda_handler(Session().launch(), None)
+    assert refused["error"] == "event refused" and "response" not in refused
     monkeypatch.setenv("SKILL_ID", DEFAULT_SKILL_ID)
     skill._lambda_entry.cache_clear()
     assert speech(skill.lambda_handler(Session().launch(), None))
@@ -68,13 +67,14 @@ def test_skill_id_when_set_refuses_events_for_another_skill(lambda_environment: 
 ])
 def test_a_malformed_event_is_refused_with_one_log_line_like_the_web_path(
         lambda_environment: Path, malformed: object, caplog: pytest.LogCaptureFixture) -> None:
-    from skill.web.request_shape import UnexpectedShape
-
+    """Refused by raising, the Lambda runtime added a traceback of its own to the one line and counted a
+    function error (store and Lambda audit, 2026-12-07): it is answered with the refusal instead."""
     import logging
     logging.getLogger("skill").addHandler(caplog.handler)
     try:
-        with pytest.raises(UnexpectedShape):
-            skill.lambda_handler(malformed, None)  # type: ignore[arg-type]
+        refused = skill.lambda_handler(malformed, None)  # type: ignore[arg-type]
+        assert refused == {"error": "event refused", "check": refused["check"]}
+        assert refused["check"].startswith("envelope:")
     finally:
         logging.getLogger("skill").removeHandler(caplog.handler)
     refusals = [record for record in caplog.records if record.name.startswith("skill")]
