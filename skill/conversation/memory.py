@@ -45,6 +45,10 @@ class Memory:
     def to_session(self) -> dict[str, Any]:
         return {"visits": self.visits, "step": self.step, "record": self.record}
 
+    def resumable_step(self, step_count: int) -> int | None:
+        """The stored step, if it is one of today's steps (the content may have fewer than when it was stored)."""
+        return self.step if self.step is not None and self.step < step_count else None
+
     @property
     def returning(self) -> bool:
         """True from the second visit on (this visit is already counted)."""

@@ -40,9 +40,8 @@ class StepMove(IntentReply):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation, session = conversation_of(handler_input), handler_input.request_envelope.session
-        stored = getattr(handler_input.attributes_manager.request_attributes.get(memory.REQUEST_KEY), "step", None)
-        if session is not None and session.new and not conversation.walking and stored is not None \
-                and stored < len(content_of(handler_input).steps):
-            conversation.walk_to(stored)
+        if session is not None and session.new and not conversation.walking:
+            stored = memory.memory_of(handler_input).resumable_step(len(content_of(handler_input).steps))
+            if stored is not None:
+                conversation.walk_to(stored)
         return super().handle(handler_input)
-

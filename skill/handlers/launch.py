@@ -27,12 +27,13 @@ def welcome_reply(handler_input: HandlerInput, content: LocaleContent, memory: M
         reply = system_reply(content, "welcome")
         reply.question = Question.OPEN  # "What's your question?": "no" is a goodbye, "yes" is asked what
         return reply
-    if memory.step is None or not 0 <= memory.step < len(content.steps):
+    step = memory.resumable_step(len(content.steps))
+    if step is None:
         return system_reply(content, "welcome_back")
     conversation = conversation_of(handler_input)
-    conversation.step = memory.step
-    reply = system_reply(content, "welcome_back_resume", step_number=memory.step + 1,
-                         step_count=len(content.steps), topic_title=content.steps[memory.step]["title"])
+    conversation.step = step
+    reply = system_reply(content, "welcome_back_resume", step_number=step + 1,
+                         step_count=len(content.steps), topic_title=content.steps[step]["title"])
     reply.question = Question.RESUME
     return reply
 
