@@ -81,10 +81,10 @@ def _lambda_entry() -> tuple[Any, frozenset[str], Any]:
         try:
             store = guarded(build_persistence_adapter(settings["SKILL_STORE"]))
         except (ValueError, PersistenceException) as error:
-            wrong["SKILL_STORE"] = str(error)
-    for name, why in wrong.items():  # once per container: no start-up to stop here, unlike the web service
-        logging.getLogger(__name__).error("a setting is wrong; answering without it", extra={
-            "check": "settings", "cause": why if why.startswith(name) else f"{name}: {why}"})
+            wrong["SKILL_STORE"] = f"SKILL_STORE: {error}"  # as the web service's start-up check names it
+    for why in wrong.values():  # once per container: no start-up to stop here, unlike the web service
+        logging.getLogger(__name__).error("a setting is wrong; answering without it",
+                                          extra={"check": "settings", "cause": why})
     if store is not None:
         prepare_at_start(store)  # once per container on DynamoDB (TTL check, table described); nothing on SQLite
     content = load_library(lazily=True)  # the event's market only: each market is read on its first event
