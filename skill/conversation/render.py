@@ -244,15 +244,15 @@ def screen_parts(card_text: str | None) -> tuple[str, str, str]:
     return warning, "\n".join(lines[:cut]), "\n".join(lines[cut:]).strip("\n")
 
 
-def screen_length(reply: Reply, warning: str, body: str) -> int:
+def screen_length(reply: Reply, warning: str, body: str, asks: str) -> int:
     """A rough measure of how much an answer screen must hold, in characters of body text: a line
-    beside the drawing holds less, and each line break, the warning and the buttons take room. The
-    document shows its cue to scroll above each screen's capacity (@fitsLength); the rendered check
-    (tests/test_screens_fit.py) fails if an answer scrolls without it."""
+    beside the drawing holds less, and each line break, the warning, the buttons and the question at
+    the foot (`asks`) take room. The document shows its cue to scroll above each screen's capacity
+    (@fitsLength); the rendered check (tests/test_screens_fit.py) fails if an answer scrolls without it."""
     drawing = 1.45 if reply.shows_strokes else 1.0
     buttons = 80 if reply.step_number is not None else 0
-    asks = 40 if screen_asks(reply) else 0
-    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons + asks)
+    question = 40 if asks else 0
+    return round(len(body) * drawing + len(warning) + 40 * body.strip().count("\n") + buttons + question)
 
 
 def screen_asks(reply: Reply) -> str:
@@ -272,15 +272,16 @@ def screen_directive(reply: Reply) -> RenderDocumentDirective:
     """Large, high-contrast text of the answer; next/back buttons while walking the steps."""
     walking = reply.step_number is not None and reply.step_count is not None
     warning, action, rest = screen_parts(reply.card_text)
+    asks = screen_asks(reply)
     datasource = {
         "answer": {
             "title": screen_title(reply),
             "warning": apl_markup(warning),
             "action": apl_markup(action),
             "text": apl_markup(rest),
-            "screenLength": screen_length(reply, warning, action + "\n" + rest),
+            "screenLength": screen_length(reply, warning, action + "\n" + rest, asks),
             "stepLabel": html.escape(reply.step_label or "", quote=False),
-            "asks": html.escape(screen_asks(reply), quote=False),
+            "asks": html.escape(asks, quote=False),
             "showsStrokes": reply.shows_strokes,
             "canGoBack": bool(walking and reply.step_number > 1),
             "canGoNext": bool(walking and reply.step_number < reply.step_count),

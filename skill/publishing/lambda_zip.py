@@ -33,7 +33,7 @@ PLATFORM = ["--platform", "manylinux2014_x86_64", "--implementation", "cp", "--p
 LEFT_OUT = ("__pycache__", ".pyc")
 # pip's console scripts (bin/) never run on Lambda, and their first line names the builder's own venv;
 # each RECORD is pip's uninstall list, hashing those scripts. Left out, two checkouts build the same bytes.
-BUILDER_ONLY = ("bin/", ".dist-info/RECORD")
+BUILDER_ONLY_FOLDER, BUILDER_ONLY_FILE = "bin/", ".dist-info/RECORD"
 # Lambda unzips the package into its task root; the compiled files name their sources there.
 TASK_ROOT = "/var/task"
 BYTECODE_PYTHON = (3, 11)
@@ -64,10 +64,10 @@ def compile_bytecode(folder: Path) -> None:
 
 def package_files(site: Path) -> list[tuple[Path, str]]:
     """(file, name in the zip): everything in the prepared folder (libraries, skill/, their bytecode),
-    but what only the machine that built it uses (BUILDER_ONLY)."""
+    but what only the machine that built it uses (BUILDER_ONLY_FOLDER, BUILDER_ONLY_FILE)."""
     named = ((path, path.relative_to(site).as_posix()) for path in sorted(site.rglob("*")) if path.is_file())
     return [(path, name) for path, name in named
-            if not name.startswith(BUILDER_ONLY[0]) and not name.endswith(BUILDER_ONLY[1])]
+            if not name.startswith(BUILDER_ONLY_FOLDER) and not name.endswith(BUILDER_ONLY_FILE)]
 
 
 def write_zip(files: list[tuple[Path, str]], zip_path: Path) -> tuple[int, int]:
