@@ -19,7 +19,7 @@ WORKDIR /app
 # The runtime and the web server only, exactly as locked (versions and hashes): the console's, tests'
 # and benchmarks' requirements-dev stays out. Bytecode is compiled once here, for this Python, in
 # unchecked-hash mode, so no start compiles anything (the app's user cannot write it anyway).
-COPY requirements.txt requirements-server.txt requirements.lock requirements-server.lock ./
+COPY requirements-lambda.txt requirements.txt requirements-server.txt requirements.lock requirements-server.lock ./
 RUN pip install --no-compile --require-hashes -r requirements-server.lock \
  && python -m compileall -q -j 0 --invalidation-mode unchecked-hash "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
 

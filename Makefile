@@ -3,7 +3,7 @@
 #   make test    run the whole test suite (starts and stops dynalite itself)
 #   make package ENDPOINT=https://... [SSL=Wildcard]   write the ASK CLI project (ask-resources.json, skill-package/)
 #   make validate   check the manifest, models and screen against Amazon's own schemas and linter
-#   make lambda     build dist/lambda.zip (Lambda's platform wheels of requirements.lock) and print its sizes
+#   make lambda     build dist/lambda.zip (Lambda's platform wheels of requirements-lambda.lock) and print its sizes
 #   make lock       re-pin every requirements-*.lock from the requirements-*.txt ranges (docs/deployment.md)
 PYTHON ?= python3
 VENV := .venv
@@ -34,7 +34,8 @@ validate: $(INSTALLED) $(APL_SUGGESTER)
 	$(PY) -m pytest -q tests/test_amazon_artefacts.py tests/test_self_contained.py
 
 # The service needs requirements-server (runtime + web server); tests, console and tools add
-# requirements-dev. The image and the Lambda zip install requirements (runtime) only. Each *.txt names
+# requirements-dev. The image installs requirements (runtime) only, the Lambda zip the part of it Lambda
+# imports (requirements-lambda). Each *.txt names
 # ranges; its *.lock pins every package, dependencies included, with hashes, and is what gets installed.
 $(SERVER): requirements.lock requirements-server.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,13 +51,14 @@ $(INSTALLED): $(SERVER) requirements-dev.lock
 LOCK := $(PY) -m uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_17
 lock: $(INSTALLED)
 	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-lambda.txt -c requirements.lock -o requirements-lambda.lock
 	$(LOCK) requirements-server.txt -c requirements.lock -o requirements-server.lock
 	$(LOCK) requirements-dev.txt -c requirements-server.lock -o requirements-dev.lock
 
-# Lambda's platform wheels (manylinux, CPython 3.11) of the runtime lock, zipped with skill/ and compiled.
+# Lambda's platform wheels (manylinux, CPython 3.11) of the Lambda lock, zipped with skill/ and compiled.
 lambda: $(LAMBDA_ZIP)
 
-$(LAMBDA_ZIP): $(SERVER) requirements.lock $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
+$(LAMBDA_ZIP): $(SERVER) requirements-lambda.lock $(shell find skill -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.md' -o -name '*.txt' -o -name '*.sql' | grep -v __pycache__)
 	$(PY) -m skill lambda --out $@
 
 # dynalite (a local DynamoDB, from npm) for the DynamoDB tests; Node comes from Debian if missing.

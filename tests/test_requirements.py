@@ -53,8 +53,12 @@ def test_the_service_and_the_lambda_handler_import_no_scientific_library(tmp_pat
 
 
 # Each requirements file names ranges; its lock pins what is installed, with hashes (docs/deployment.md).
-LOCKS = {"requirements.txt": "requirements.lock", "requirements-server.txt": "requirements-server.lock",
-         "requirements-dev.txt": "requirements-dev.lock"}
+# Each includes the one before it, and is locked within that one's lock (Lambda's within the runtime's).
+LOCKS = {"requirements-lambda.txt": "requirements-lambda.lock", "requirements.txt": "requirements.lock",
+         "requirements-server.txt": "requirements-server.lock", "requirements-dev.txt": "requirements-dev.lock"}
+# The web service's own: Lambda never runs Flask or the certificate verifier (tests/test_lambda.py).
+SERVICE_ONLY = ("flask", "werkzeug", "jinja2", "itsdangerous", "click", "blinker", "markupsafe", "cryptography", "cffi",
+                "pycparser")
 
 
 def locked(name: str) -> dict[str, tuple[str, list[str]]]:
@@ -95,11 +99,11 @@ def test_the_locks_satisfy_the_ranges_and_agree_with_each_other() -> None:
                 version = pins[wanted.name.lower().replace("_", "-")][0]
                 assert wanted.specifier.contains(version, prereleases=True), \
                     f"{lock} pins {wanted.name}=={version}, outside {source}'s {wanted.specifier}: run `make lock`"
-    runtime, server, dev = (locked(lock) for lock in LOCKS.values())
-    for smaller, larger, names in ((runtime, server, "requirements.lock/requirements-server.lock"),
-                                   (server, dev, "requirements-server.lock/requirements-dev.lock")):
-        differing = {project for project in smaller if project in larger and smaller[project] != larger[project]}
-        assert not differing, f"{names} pin {sorted(differing)} differently"
+    chain = list(LOCKS.values())
+    for smaller, larger in zip(chain, chain[1:]):
+        pins, wider = locked(smaller), locked(larger)
+        differing = {project for project in pins if wider.get(project) != pins[project]}
+        assert not differing, f"{smaller} and {larger} pin {sorted(differing)} differently"
 
 
 def test_make_the_image_and_the_zip_install_the_locks_with_hashes() -> None:
@@ -108,5 +112,14 @@ def test_make_the_image_and_the_zip_install_the_locks_with_hashes() -> None:
     assert "--require-hashes -r requirements-dev.lock" in makefile
     assert "--require-hashes -r requirements-server.lock" in (ROOT / "Dockerfile").read_text()
     from skill.publishing import lambda_zip
-    assert lambda_zip.REQUIREMENTS == ROOT / "requirements.lock"
+    assert lambda_zip.REQUIREMENTS == ROOT / "requirements-lambda.lock"
     assert "require_hashes: bool = True" in (ROOT / "skill" / "publishing" / "lambda_zip.py").read_text()
+
+
+def test_the_lambda_zip_installs_only_what_the_handler_imports() -> None:
+    """It shipped Flask and cryptography, 7 MB of the zip's 30.5 that no event ever imported."""
+    lambda_needs = requirement_names("requirements-lambda.txt")
+    assert {"ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter", "boto3", "orjson"} <= lambda_needs
+    assert lambda_needs < requirement_names("requirements.txt")
+    assert not set(locked("requirements-lambda.lock")) & set(SERVICE_ONLY)
+    assert set(SERVICE_ONLY) <= set(locked("requirements.lock")), "the service still needs them"

@@ -1,4 +1,4 @@
-"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements.lock, plus skill/.
+"""Build the AWS Lambda deployment zip: Lambda's own wheels of requirements-lambda.lock, plus skill/.
 
 pip picks manylinux wheels for CPython 3.11 on x86_64 (Lambda's python3.11 runtime), whatever this
 machine is, exactly the versions and files the lock names (each checked against its hash), and the zip is checked against Lambda's limits before anyone uploads it.
@@ -22,8 +22,9 @@ import zipfile
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-# requirements.txt locked with hashes (docs/deployment.md, "Updating the pins").
-REQUIREMENTS = REPO_DIR / "requirements.lock"
+# requirements-lambda.txt (what the handler imports: no Flask, no certificate verifier) locked with hashes,
+# at the runtime lock's versions (docs/deployment.md, "Updating the pins").
+REQUIREMENTS = REPO_DIR / "requirements-lambda.lock"
 DEFAULT_ZIP = REPO_DIR / "dist" / "lambda.zip"
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (deployment package, direct upload)
 ZIPPED_LIMIT = 50 * 1000 * 1000
