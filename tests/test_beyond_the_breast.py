@@ -170,6 +170,8 @@ def test_next_or_start_over_just_after_a_call_for_help_keeps_that_call_never_the
     """"Next" is how a tired woman says "what now?": after "my baby isn't breathing" it started "Step 1 of 4.
     Stroke lightly toward your armpit", mid-walk it went on to the next step, and help and goodbye then lost
     the number (audit 2026-12-07)."""
+    if (told, move) == ("AbuseIntent", "AMAZON.StartOverIntent"):
+        pytest.skip("after her safety at home, start over starts over (test_a_lump_question_after_her_safety...)")
     alexa = Alexa(make_app)
     alexa.intent("WalkStepsIntent")
     alexa.intent(told)
@@ -199,8 +201,31 @@ def test_okay_after_the_abuse_answer_keeps_the_emergency_number_never_a_suicide_
         turn = alexa.intent(answer)
         assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
         assert "didn't ask" not in turn.speech and turn.card is None and turn.stays_open
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_lump_question_after_her_safety_at_home_never_says_it_again_aloud(make_app, locale: str) -> None:
+    """Someone may have come in: "how do I relieve a hard lump" is her cover. It repeated "It's not your
+    fault ... talk in private" and the helpline aloud, "start over" said "if you're not safe right now",
+    and "can I take ibuprofen" was answered as a medicine for after a call for help (privacy audit
+    2026-12-07). "What do I do?" reaches the same intent: lump care is offered, with nothing that names
+    what she asked about, and "repeat" still says it again."""
+    alexa = Alexa(make_app, locale=locale)
     told = alexa.intent("AbuseIntent")
-    assert alexa.intent("RelieveLumpIntent").speech == told.speech  # "what do I do?": nothing about lumps
+    helpline = re.findall(r"\d[\d -]*\d", told.speech)[-1]
+    offer = alexa.intent("RelieveLumpIntent")
+    assert offer.has("if you meant the breast lump, say yes") and offer.card is None, offer.speech
+    for words in ("fault", "safe", "danger", "private", helpline, content(locale).data["terms"]["emergency_number"]):
+        assert words not in offer.speech and words not in (offer.reprompt or ""), (words, offer.speech)
+    relief = Alexa(make_app, locale=locale).intent("RelieveLumpIntent").speech.split("?")[0]
+    assert alexa.intent("AMAZON.YesIntent").speech.startswith(relief)  # the relief answer, then its offer
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("AMAZON.RepeatIntent").speech == told.speech
+
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("PainReliefIntent").speech == Alexa(make_app, locale=locale).intent("PainReliefIntent").speech
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("AMAZON.StartOverIntent").speech.startswith("Step 1 of")
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -162,7 +162,7 @@ class PendingAnswerHandler(AbstractRequestHandler):
         elif heard.answer is Answer.AGAIN:
             reply = care_again(handler_input, content)
         elif heard.answer is Answer.LUMP:
-            reply = lump_or_help_now_reply(content)
+            reply = lump_or_help_now_reply(content, help_just_given(conversation))
         elif heard.answer is Answer.MEDICINE:
             reply = medicine_after_help_reply(content, help_just_given(conversation))
         else:

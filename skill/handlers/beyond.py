@@ -100,9 +100,13 @@ def goodbye_after_help_reply(content: LocaleContent, told: Question) -> Reply:
     return Reply(speech=[content.get(f"beyond.{entry}")[field]], end_session=True, remember_for_repeat=False)
 
 
-def lump_or_help_now_reply(content: LocaleContent) -> Reply:
+def lump_or_help_now_reply(content: LocaleContent, told: Question | None) -> Reply:
     """Just after "call 911 now", "what do I do?" and "how do I relieve a hard lump" reach the same intent:
-    lump care is offered, not given, and the number comes last."""
+    lump care is offered, not given, and the number comes last. Just after the answer about her safety,
+    the offer names nothing of it: the lump may be her cover because someone came in."""
     entry = content.get("beyond.after_care")
-    return Reply(speech=[entry["lump_speech"]], reprompt=entry["reprompt"], question=Question.OFFER_RELIEF,
-                 remember_for_repeat=False)
+    if told is Question.AFTER_SAFETY:
+        speech, reprompt = entry["safety_lump_speech"], entry["safety_lump_reprompt"]
+    else:
+        speech, reprompt = entry["lump_speech"], entry["reprompt"]
+    return Reply(speech=[speech], reprompt=reprompt, question=Question.OFFER_RELIEF, remember_for_repeat=False)

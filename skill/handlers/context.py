@@ -62,6 +62,9 @@ AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "Not
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
 # "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
 AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent"})
+# Just after the answer about her safety at home, what she may say because someone came in keeps its own
+# meaning: "start over", and a medicine asked about is hers, not one for after a call for help.
+COVER_AFTER_SAFETY = frozenset({"AMAZON.StartOverIntent", "PainReliefIntent"})
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
@@ -100,7 +103,7 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     conversation = conversation_of(handler_input)
     question = conversation.question
-    if question is None:
+    if question is None or (question is Question.AFTER_SAFETY and intent in COVER_AFTER_SAFETY):
         return None
     if question is Question.SITUATION:
         if intent in SITUATION_ANSWERS:
@@ -111,8 +114,7 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
     if intent == "PainReliefIntent" and question in JUST_AFTER_HELP:
         return Heard(Answer.MEDICINE)
     if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP - {Question.OFFER_RELIEF}:
-        # after the answer about her safety at home, that answer again: nothing about lumps
-        return Heard(Answer.AGAIN if question is Question.AFTER_SAFETY else Answer.LUMP)
+        return Heard(Answer.LUMP)
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if question is Question.AFTER_SAFETY and intent == "RemindMeIntent":
