@@ -263,6 +263,43 @@ def test_an_emergency_answer_never_offers_it(her: Alexa) -> None:
     assert emergency.has("If I misheard you") and not emergency.has("remind")
 
 
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "MotherEmergencyIntent", "BabyFeverIntent",
+                                  "MotherUrgentIntent", "CrisisIntent", "PsychosisIntent"])
+def test_remind_me_just_after_a_call_for_help_sets_nothing_and_keeps_that_call(
+        her: Alexa, amazon: AlexaApiStandIn, told: str) -> None:
+    """"Remind me in 12 hours" straight after "call 911 now" or the crisis answer set a 12-hour self-check
+    and answered "Done ... What else would you like to know?": the number was gone (reminders audit
+    2026-12-07). She hears the call she was given again, the number last."""
+    her.launch()
+    her.intent(told)
+    follow_up = her.intent("AMAZON.NoIntent")  # what "okay" or "no" gets just after that answer
+    her.intent(told)
+    turn = ask(her, "RemindMeIntent", duration="PT12H")
+    assert amazon.sent("POST") == [] and turn.directives == []
+    assert turn.speech == follow_up.speech and turn.stays_open, turn.speech
+
+
+def test_after_her_safety_at_home_no_reminder_is_offered_or_set_for_the_rest_of_the_session(
+        her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """The account holder sees a reminder, its notification and the consent card: after the abuse answer,
+    walking the steps to the end offered one and "yes" set it (reminders audit 2026-12-07)."""
+    her.launch()
+    her.intent("AbuseIntent")
+    her.intent("AMAZON.YesIntent")  # "okay"
+    last = walk_to_the_end(her)
+    assert not last.has("remind")
+    later = ask(her, "RemindMeIntent", duration="PT6H")
+    assert amazon.sent("POST") == [] and later.directives == [] and later.card is None
+    assert "remind you" not in later.speech.lower() and later.stays_open, later.speech
+
+
+def test_a_reminder_set_is_confirmed_with_one_question_not_two(her: Alexa) -> None:
+    """"Done. I'll remind you in 12 hours ... What else would you like to know? Anything else?" (audit)."""
+    for duration in ("PT12H", "PT1H", "PT1H30M", "PT2H15M"):
+        turn = ask(her, "RemindMeIntent", duration=duration)
+        assert turn.has("remind you") and turn.speech.count("?") == 1, turn.speech
+
+
 # --- cancel and list -----------------------------------------------------------------------------
 
 def test_cancel_my_reminder_deletes_this_skills_reminders(her: Alexa, amazon: AlexaApiStandIn) -> None:

@@ -50,7 +50,7 @@ SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
 REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
-                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled")
+                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled", "private")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.
 MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "unknown")

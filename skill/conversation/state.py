@@ -76,6 +76,7 @@ class Conversation:
     hint_taught: bool = False        # she has heard the full "say next" hint this session
     warned: bool = False             # the last thing she heard led with the warning signs
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
+    kept_private: bool = False       # she spoke of her safety at home: no reminder (the account holder sees it) this session
     emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
     check_waits: bool = False        # a warning-sign question waits behind "delete everything?" (kept only while that waits)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
@@ -104,6 +105,7 @@ class Conversation:
             hint_taught=stored.get("hint_taught") is True,
             warned=stored.get("warned") is True,
             reminder_offered=stored.get("reminder_offered") is True,
+            kept_private=stored.get("kept_private") is True,
             emergency_told=stored.get("emergency_told") is True,
             check_waits=stored.get("check_waits") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
@@ -121,6 +123,7 @@ class Conversation:
             "hint_taught": self.hint_taught,
             "warned": self.warned,
             "reminder_offered": self.reminder_offered,
+            "kept_private": self.kept_private,
             "emergency_told": self.emergency_told,
             "check_waits": self.check_waits and self.question is Question.FORGET,
             "last_reply": self.last_reply,
@@ -134,6 +137,8 @@ class Conversation:
 
     def ask(self, question: Question | None) -> None:
         self.question = question
+        if question is Question.AFTER_SAFETY:
+            self.kept_private = True  # for the rest of the session, whatever she asks next
 
     def walk_to(self, index: int) -> None:
         self.step = index
@@ -153,7 +158,7 @@ class Conversation:
 
     def may_offer_reminder(self) -> bool:
         """True the first time this session; the offer marks itself made (see handlers/reminders.py)."""
-        if self.reminder_offered:
+        if self.reminder_offered or self.kept_private:
             return False
         self.reminder_offered = True
         return True

@@ -55,13 +55,16 @@ SITUATION_ANSWERS: dict[str, str | None] = {
 # place are still heard (the safety net has already answered any danger in them).
 # "Next", "go back" or "start over" just after a call for help are "what now?", never the lump steps.
 MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent"})
+# "Remind me in 12 hours" then would set a self-check and drop the line: she hears that answer's reply.
 AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
-                                  "FeelingLowIntent"})
+                                  "FeelingLowIntent", "RemindMeIntent"})
 
 
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
-# "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
-AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent"})
+# "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach; so is
+# "remind me in 12 hours" (a self-check later is not the call to make now, and after her safety the account
+# holder would see it).
+AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "RemindMeIntent"})
 # Just after the answer about her safety at home, what she may say because someone came in keeps its own
 # meaning: "start over", and a medicine asked about is hers, not one for after a call for help.
 COVER_AFTER_SAFETY = frozenset({"AMAZON.StartOverIntent", "PainReliefIntent"})
@@ -117,8 +120,6 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.LUMP)
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
-    if question is Question.AFTER_SAFETY and intent == "RemindMeIntent":
-        return Heard(Answer.YES)  # a reminder, or its consent card, shows in the app the account holder sees
     if question in CARE_FOLLOW_UPS:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
     if intent in YES_NO:

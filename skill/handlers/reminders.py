@@ -118,6 +118,8 @@ class Reminders:
         return render(handler_input, set_reply(content, seconds, when))
 
     def create_or_ask(self, handler_input: HandlerInput, seconds: int, when: str | None = None) -> Response:
+        if conversation_of(handler_input).kept_private:  # the reminder, its card and notification are the account holder's too
+            return render(handler_input, said_reply(content_of(handler_input), "private"))
         if has_permission(handler_input):
             return self.create(handler_input, seconds, when)
         conversation_of(handler_input).ask(None)
