@@ -11,7 +11,9 @@ import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 REMINDERS = "/v1/alerts/reminders"
 HANG_SECONDS = 3.0  # far past the client's timeout
@@ -101,9 +103,11 @@ class AlexaApiStandIn:
             return 200, self.time_zone
         if path == REMINDERS and method == "POST":
             token = f"alert-{len(self.reminders) + 1}"
+            offset = body["trigger"]["offsetInSeconds"]
+            due = datetime.now(ZoneInfo(self.time_zone)) + timedelta(seconds=offset)  # her local time, no offset
             self.reminders[token] = {"alertToken": token, "status": "ON", "trigger": {
-                "type": "SCHEDULED_RELATIVE", "offsetInSeconds": body["trigger"]["offsetInSeconds"],
-                "scheduledTime": "2026-11-29T03:04:00.000"}}
+                "type": "SCHEDULED_RELATIVE", "offsetInSeconds": offset, "timeZoneId": self.time_zone,
+                "scheduledTime": due.strftime("%Y-%m-%dT%H:%M:%S.000")}}
             return 201, {"alertToken": token, "status": "ON"}
         if path == REMINDERS and method == "GET":
             return 200, {"totalCount": str(len(self.reminders)), "alerts": list(self.reminders.values())}

@@ -9,7 +9,7 @@ A state is the `conversation` session attribute minus what does not change what 
 `last_reply` (only "repeat" reads it), `topic` (only remembered for her next visit) and
 `check_position` unless a check question is pending (it is reset when a check starts), and the
 flags that only shorten what comes next (`hint_taught`, `warned`, `situation_asked`, and
-`reminder_offered`, which only leaves the reminder offer out). Keyed on
+`reminder_offered` and `kept_private`, which leave the reminder offer out). Keyed on
 the raw record, the same few dozen states multiply to several hundred. A new session's state is
 what the store remembers about her: whether she has been before, and the step she stopped at.
 """
@@ -156,7 +156,9 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     # Only shorten what she hears next (the budget of the longer form is reached from the start
     # state), so they would multiply states without new words.
     # "emergency_told" only ends the session on a second emergency answer, in the same words.
-    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told"):
+    # "kept_private" leaves the reminder offer out too, and turns "remind me" into one short sentence
+    # (its words are held by the content budget below and tests/test_reminders.py).
+    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told", "kept_private"):
         record.pop(flag, None)
     if not record.pop("check_waits", False) and record.get("question") != Question.CHECK.value:  # the one waiting is re-asked
         record.pop("check_position", None)
@@ -521,7 +523,7 @@ def test_every_spoken_content_text_fits_the_answer_budget(locale: str) -> None:
     content = load_library().for_locale(locale)
     assert content.locale == locale
     filled = {"step_number": 4, "step_count": 4, "topic_title": "When to get checked", "hours": 48, "minutes": 30,
-              "clock": "11:59 PM", "when": "tomorrow at 11:59 PM"}
+              "when": "tomorrow at 11:59 PM", "count": 3, "left": 12}
     over = [f"{key} ({len(text.format(**filled).split())} words)"
             for key, text in spoken_texts(content.data)
             if len(text.format(**filled).split()) > SPOKEN_WORD_LIMIT]

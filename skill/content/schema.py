@@ -26,7 +26,7 @@ SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
-RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "clock", "when"})
+RUNTIME_PLACEHOLDERS = frozenset({"step_number", "step_count", "topic_title", "hours", "minutes", "when", "count", "left"})
 TERMS = ("emergency_number", "emergency_written", "clinician", "clinician_short", "skill_name",
          "feeding_help", "low_help", "fever_written", "fever_spoken", "everyday_pain_relief",
          "crisis_help", "crisis_written",
@@ -50,7 +50,7 @@ SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
 REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
-                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled", "private")
+                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled", "cancelled_some", "maybe_set", "private")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.
 MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "unknown")

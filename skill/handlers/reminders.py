@@ -8,6 +8,7 @@ one log line without her ids, never the rest of the turn (see docs/reminders.md)
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,11 +31,16 @@ from skill.handlers.reminder_time import (
 )
 
 log = logging.getLogger(__name__)
+SPOKEN_WHEN = re.compile(r"(today|tomorrow|on [A-Z][a-z]+day) at \d{1,2}(:\d\d)? [AP]M")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 ASK_FOR = "AskFor"
 CONNECTIONS_RESPONSE = "Connections.Response"
-TOKEN_PREFIX = "remind:"  # the directive's token carries only the delay, and comes back to us as is
+TOKEN_PREFIX = "remind:"  # the directive's token carries the delay (and the time she named), back to us as is
+TOKEN_WHEN = "|"          # between the delay and the time she named, in the token: "remind:74152|today at 9 PM"
 MAX_DELETES = 3           # "cancel" deletes at most this many, so a slow API cannot hold her turn
+# Amazon's answers that mean she has not allowed this skill's reminders (401 for every call in
+# ask-sdk-model's reminder_management client; 403 for a create): say how to allow them.
+NOT_ALLOWED = frozenset({"unauthorized", "forbidden"})
 
 
 @dataclass(frozen=True)
@@ -111,9 +117,10 @@ class Reminders:
             create_reminder(self.access.api(handler_input), seconds, locale, content.text("reminders.text"))
         except AlexaApiError as error:
             failed(handler_input, error, "create")
-            if error.reason == "forbidden":  # the permission was taken back: say how to allow it
+            if error.reason in NOT_ALLOWED:  # the permission was taken back: say how to allow it
                 return with_consent_card(render(handler_input, said_reply(content, "permission")))
-            return render(handler_input, said_reply(content, "failed"))
+            # Past the deadline Amazon may still have made it: "failed" had her ask again, for a second one.
+            return render(handler_input, said_reply(content, "maybe_set" if error.reason == "timeout" else "failed"))
         log.info("reminder set", extra={"request_type": get_request_type(handler_input), "outcome": "reminder set"})
         return render(handler_input, set_reply(content, seconds, when))
 
@@ -123,7 +130,8 @@ class Reminders:
         if has_permission(handler_input):
             return self.create(handler_input, seconds, when)
         conversation_of(handler_input).ask(None)
-        directive = SendRequestDirective(name=ASK_FOR, token=f"{TOKEN_PREFIX}{seconds}", payload={
+        token = f"{TOKEN_PREFIX}{seconds}{TOKEN_WHEN}{when}" if when else f"{TOKEN_PREFIX}{seconds}"
+        directive = SendRequestDirective(name=ASK_FOR, token=token, payload={
             "@type": "AskForPermissionsConsentRequest", "@version": "2",
             "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}],
         })
@@ -202,27 +210,39 @@ class Reminders:
         return self.with_listed(handler_input, self.delete_all)
 
     def delete_all(self, handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
-        for reminder in reminders[:MAX_DELETES]:
+        """The soonest first; what one turn could not delete is said, never "cancelled" for all."""
+        soonest = sorted(reminders, key=lambda reminder: (reminder.scheduled is None, reminder.scheduled or datetime.min))
+        for reminder in soonest[:MAX_DELETES]:
             delete_reminder(self.access.api(handler_input), reminder.token)
+        left = len(soonest) - MAX_DELETES
+        if left > 0:
+            return said_reply(content_of(handler_input), "cancelled_some", count=MAX_DELETES, left=left)
         return said_reply(content_of(handler_input), "cancelled")
 
     def next_one(self, handler_input: HandlerInput) -> Response:
         """"What reminders do I have": when the next one from this skill is."""
-        return self.with_listed(handler_input, next_reply)
+        return self.with_listed(handler_input, self.next_reply)
 
-
-def next_reply(handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
-    content = content_of(handler_input)
-    times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
-    if not times:
-        return said_reply(content, "next_unknown")
-    return said_reply(content, "next", clock=spoken_clock(times[0]))
+    def next_reply(self, handler_input: HandlerInput, reminders: list[ListedReminder]) -> Reply:
+        """Its day and time ("tomorrow at 6:25 PM"), in her time zone; only the time if that is unreadable
+        (Amazon lists each reminder's time as her local clock, with no day relative to today)."""
+        content = content_of(handler_input)
+        times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
+        if not times:
+            return said_reply(content, "next_unknown")
+        try:
+            when = clock_words(self.local_now(handler_input), times[0])
+        except (AlexaApiError, ValueError):
+            when = f"at {spoken_clock(times[0])}"
+        return said_reply(content, "next", when=when)
 
 
 def clock_words(local_now: datetime, target: datetime) -> str:
-    """"at 8 AM" today, "tomorrow at 8 AM", in her own time zone."""
-    day = "tomorrow " if target.date() > local_now.date() else ""
-    return f"{day}at {spoken_clock(target)}"
+    """"today at 8 AM", "tomorrow at 8 AM", "on Tuesday at 8 AM": in her own time zone, so a time she
+    named is never taken for the wrong day."""
+    days = (target.date() - local_now.date()).days
+    day = {0: "today", 1: "tomorrow"}.get(days, f"on {target:%A}")
+    return f"{day} at {spoken_clock(target)}"
 
 
 def spoken_clock(moment: datetime) -> str:
@@ -247,13 +267,15 @@ class ReminderTurn(AbstractRequestHandler):
         return self.turn(handler_input)
 
 
-def token_seconds(token: object) -> int:
-    """The delay the AskFor token carried back; anything odd means the default 12 hours."""
-    if isinstance(token, str) and token.startswith(TOKEN_PREFIX) and token[len(TOKEN_PREFIX):].isdigit():
-        seconds = int(token[len(TOKEN_PREFIX):][:6])
-        if within_bounds(seconds):
-            return seconds
-    return DEFAULT_SECONDS
+def token_request(token: object) -> tuple[int, str | None]:
+    """The delay the AskFor token carried back, and the time she named in words (said back to her only
+    if it is one clock_words could have written); anything odd means the default 12 hours."""
+    if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
+        return DEFAULT_SECONDS, None
+    delay, _, when = token[len(TOKEN_PREFIX):].partition(TOKEN_WHEN)
+    if not delay.isdigit() or not within_bounds(seconds := int(delay[:6])):
+        return DEFAULT_SECONDS, None
+    return seconds, when if SPOKEN_WHEN.fullmatch(when) else None
 
 
 class PermissionAnswerHandler(AbstractRequestHandler):
@@ -275,5 +297,5 @@ class PermissionAnswerHandler(AbstractRequestHandler):
         log.info("reminder permission answered", extra={"request_type": CONNECTIONS_RESPONSE,
                                                          "outcome": f"{code} {answer}"[:60]})
         if code == "200" and answer == "ACCEPTED":
-            return self.reminders.create(handler_input, token_seconds(request.token))
+            return self.reminders.create(handler_input, *token_request(request.token))
         return with_consent_card(render(handler_input, said_reply(content_of(handler_input), "permission")))
