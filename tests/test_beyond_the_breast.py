@@ -127,6 +127,15 @@ def test_the_stand_in_keeps_every_intent_the_safety_net_answers_first() -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_sexual_violence_in_any_slot_gets_her_safety_answer_before_any_lump_care(make_app, locale: str) -> None:
+    """"I was raped and now my breast hurts" reached the relief intent with those words in its slot and got
+    "stroke lightly" and the lump card (privacy audit 2026-12-07)."""
+    turn = Alexa(make_app, locale=locale).intent("RelieveLumpIntent", {"situation": person("was raped and now my breast hurts")})
+    assert opens_with_its_route(turn.speech, locale, "abuse") and turn.card is None, turn.speech
+    assert leads_with_the_number(turn.speech, locale)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_her_safety_at_home_leaves_no_card_and_no_reminder_offer(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     turn = alexa.intent("ReportSymptomIntent", {"symptom": person("scared of my husband")})

@@ -68,6 +68,12 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
     ("a hard lump", "relief"),
+    # Sexual violence is her safety (privacy audit 2026-12-07: "I was raped and now my breast hurts" got
+    # the lump answer; "I was sexually assaulted" the lump reassurance).
+    ("was raped and now my breast hurts", "abuse"),
+    ("i was sexually assaulted", "abuse"),
+    ("someone raped me last night", "abuse"),
+    ("he made me have sex when i said no", "abuse"),
 ])
 def test_her_words_carry_their_route(words: str, route: str) -> None:
     assert read_words(words).route == route, read_words(words)
