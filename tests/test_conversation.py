@@ -698,10 +698,39 @@ def test_not_sure_to_forget_me_keeps_everything_and_says_so_instead_of_asking_ag
     assert alexa.stored["step"] == 0
 
 
+def test_forget_me_on_a_first_visit_keeps_nothing_and_asks_nothing(alexa: Alexa) -> None:
+    """"Forget me" said on her first visit stored a record (the visit counted) and asked "delete
+    everything?"; "no", or walking away, kept it for 90 days (privacy audit 2026-12-07). Nothing of
+    hers was there: it is erased at once, she is told so, and nothing more is written this session."""
+    turn = alexa.say("forget me")
+    assert turn.has("nothing stored") and turn.stays_open and "delete everything" not in turn.speech.lower()
+    assert alexa.stored == {}
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    alexa.walk_away()
+    assert alexa.stored == {}
+
+
+def test_forget_me_on_a_first_visit_mid_check_goes_back_to_her_question(alexa: Alexa) -> None:
+    alexa.launch()
+    alexa.say("check my symptoms")
+    second = alexa.say("no")
+    turn = alexa.say("forget me")
+    assert turn.has("nothing stored") and turn.speech.endswith(second.speech.rsplit(". ", 1)[-1])
+    assert alexa.stored == {}
+
+
+def returning(alexa: Alexa) -> Alexa:
+    """She has been before: her visits are stored, so "forget me" has something to delete."""
+    alexa.launch()
+    alexa.walk_away()
+    return alexa
+
+
 def test_no_to_forget_me_mid_check_asks_the_warning_sign_question_she_was_on_again(alexa: Alexa) -> None:
     """"Forget me" said mid-check, then "no", dropped the check: "You can ask how to relieve a hard
     lump, or say check my symptoms" (stop 44's left list). The question she was on comes back."""
-    alexa.launch()
+    returning(alexa).launch()
     first = alexa.say("check my symptoms")
     second = alexa.say("no")
     assert second.speech != first.speech and second.stays_open

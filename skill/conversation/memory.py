@@ -37,12 +37,16 @@ class Memory:
     @classmethod
     def from_session(cls, stored: dict[str, Any]) -> Memory:
         """Rebuild from session attributes, bounding every value rather than failing a turn."""
+        if stored.get("forgotten") is True:  # erased earlier this session: nothing may be written again
+            return cls(forgotten=True)
         record = stored.get("record")
         return cls(visits=bounded(stored.get("visits"), 0, MAX_VISITS) or 0,
                    step=bounded(stored.get("step"), 0, MAX_STEP),
                    record=record if isinstance(record, str) and 0 < len(record) <= MAX_RECORD_ID_LENGTH else None)
 
     def to_session(self) -> dict[str, Any]:
+        if self.forgotten:
+            return {"forgotten": True}
         return {"visits": self.visits, "step": self.step, "record": self.record}
 
     def resumable_step(self, step_count: int) -> int | None:
@@ -81,8 +85,8 @@ def remember(handler_input: HandlerInput, memory: Memory, store: RecordChanges |
     never turned into a failed answer. A turn that neither began nor ended on a step (`walked` False:
     a question asked straight from the wake word) leaves her stored place as it is."""
     manager = handler_input.attributes_manager
-    if memory.forgotten:
-        manager.session_attributes.pop(SESSION_KEY, None)
+    if memory.forgotten:  # kept in the session, so no later turn counts a visit and makes a new record
+        manager.session_attributes[SESSION_KEY] = memory.to_session()
         return
     wanted = step if step is not None and 0 <= step < step_count - 1 else None
     if store is not None and memory.record is not None and wanted != memory.step and walked:

@@ -38,18 +38,37 @@ def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return Reply(speech=[content.text("memory.done.speech")], end_session=True, remember_for_repeat=False)
 
 
-def kept_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """Nothing deleted; then back where she was: the warning-sign question she was on, her step, or
-    what she can ask."""
+def back_where_she_was(handler_input: HandlerInput, content: LocaleContent, lead: str) -> Reply | None:
+    """`lead`, then the warning-sign question she was on, or her step offered back; None if neither."""
     conversation = conversation_of(handler_input)
-    kept = content.text("memory.kept.on_the_way")
     if conversation.check_waits:
         conversation.check_waits = False
-        return waiting_check_question(content, conversation, lead=[kept])
+        return waiting_check_question(content, conversation, lead=[lead])
     if conversation.walking:
         follow, question = way_back(content, conversation)
-        return Reply(speech=[kept, follow], reprompt=follow, question=question)
-    return Reply(speech=[content.text("memory.kept.speech")], reprompt=content.text("memory.kept.reprompt"))
+        return Reply(speech=[lead, follow], reprompt=follow, question=question)
+    return None
+
+
+def kept_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """Nothing deleted; then back where she was, or what she can ask."""
+    return (back_where_she_was(handler_input, content, content.text("memory.kept.on_the_way"))
+            or Reply(speech=[content.text("memory.kept.speech")], reprompt=content.text("memory.kept.reprompt")))
+
+
+def nothing_stored_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"Forget me" on her first visit: the record this visit made is all there is, so it is erased at
+    once (nothing to confirm) and nothing more is written; then back where she was."""
+    try:
+        forget(handler_input, memory_of(handler_input))
+    except (PersistenceException, AttributesManagerException) as error:
+        log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
+        return Reply(speech=[content.text("memory.done.not_done")], reprompt=content.text("memory.kept.reprompt"),
+                     remember_for_repeat=False)
+    nothing = content.text("memory.nothing.speech")
+    follow = content.text("prompts.anything_else")
+    return (back_where_she_was(handler_input, content, nothing)
+            or Reply(speech=[nothing, follow], reprompt=follow, question=Question.OPEN))
 
 
 class ForgetMeHandler(AbstractRequestHandler):
@@ -57,8 +76,10 @@ class ForgetMeHandler(AbstractRequestHandler):
         return is_intent_name("ForgetMeIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        content, conversation, memory = content_of(handler_input), conversation_of(handler_input), memory_of(handler_input)
         conversation.check_waits = conversation.question in CHECKING
+        if memory.visits == 1 and memory.step is None and memory.record is not None:
+            return render(handler_input, nothing_stored_reply(handler_input, content))
         reply = Reply(speech=[content.text("memory.confirm.speech")],
                       reprompt=content.text("memory.confirm.reprompt"), question=Question.FORGET)
         return render(handler_input, reply)
