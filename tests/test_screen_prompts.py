@@ -115,6 +115,8 @@ def test_stop_after_the_answer_about_her_safety_replaces_it_on_screen_with_goodb
 
 def test_delete_everything_asked_mid_check_is_shown_with_yes_and_no_not_the_check_question(echo_show: Alexa) -> None:
     """"Forget me" mid-check left "Very unwell or confused? ... Say Yes / No" up: a yes to the screen deleted her data."""
+    echo_show.launch()
+    echo_show.walk_away()  # she has been before: there is something to delete, so it is asked first
     echo_show.say("check my symptoms")
     prompt = prompt_of(echo_show.say("forget me"))
     assert prompt["question"].startswith("Shall I delete everything") and prompt["choices"] == ["Yes", "No"]

@@ -65,7 +65,7 @@ REQUIRED: tuple[str, ...] = (
         "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "situation_noted", "ask_reached",
         "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
-        "welcome", "welcome_back", "welcome_back_resume", "help", "fallback", "error",
+        "welcome", "welcome_back", "welcome_back_resume", "home", "help", "fallback", "error",
         "no_question", "what_else", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
     "system.goodbye.speech", "system.fallback.pending_speech", "system.help.pending_speech",
     "check.thresholds_note",

@@ -48,10 +48,12 @@ class LaunchHandler(AbstractRequestHandler):
 
 
 class NavigateHomeHandler(AbstractRequestHandler):
-    """"Home" on a screen device: back to the short welcome, her step kept."""
+    """"Home" on a screen device: what she can ask, her step kept."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.NavigateHomeIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return render(handler_input, system_reply(content_of(handler_input), "welcome_back"))
+        reply = system_reply(content_of(handler_input), "home")
+        reply.question = Question.OPEN  # "What would you like to know?": "no" is a goodbye, "yes" is asked what
+        return render(handler_input, reply)

@@ -100,7 +100,7 @@ class FallbackHandler(AbstractRequestHandler):
             reply = asked_again(content.text("system.fallback.pending_speech"), asked)
         else:
             reply = system_reply(content, "fallback")
-            reply.question = conversation.question
+            reply.question = conversation.question or Question.OPEN  # it ends "What would you like to know?"
             reply.remember_for_repeat = False
         return render(handler_input, reply)
 
