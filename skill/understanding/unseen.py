@@ -38,7 +38,8 @@ CONTEXTS: dict[str, tuple[Step, ...]] = {
     "check_examine": (("launch",), ("intent", "SymptomCheckIntent"), ("intent", "AMAZON.NoIntent"),
                       ("intent", "AMAZON.NoIntent")),
     "situation": (("launch",), ("intent", "SituationIntent")),
-    "forget": (("launch",), ("intent", "ForgetMeIntent")),
+    # On a first visit "forget me" erases at once and asks nothing: she has been before here.
+    "forget": (("launch",), ("away",), ("launch",), ("intent", "ForgetMeIntent")),
     "resume": (("launch",), ("intent", "WalkStepsIntent"), ("intent", "AMAZON.NextIntent"), ("away",),
                ("launch",)),
     "mid_walk": (("launch",), ("intent", "WalkStepsIntent"), ("intent", "AMAZON.NextIntent")),
