@@ -138,7 +138,7 @@ def test_feeding_help_names_the_markets_breastfeeding_helpline(make_alexa: Calla
 
 
 @pytest.mark.parametrize("locale, line", [
-    ("en-US", "1-833-852-6262"), ("en-AU", "1300 726 306"), ("en-IN", "14416"), ("en-GB", "NHS 111"),
+    ("en-US", "1-833-852-6262"), ("en-AU", "thirteen eleven fourteen"), ("en-IN", "14416"), ("en-GB", "NHS 111"),
     ("en-CA", "811"),
 ])
 def test_feeling_low_names_the_markets_support_line_and_the_emergency_number(make_alexa: Callable[..., Alexa],

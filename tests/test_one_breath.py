@@ -149,8 +149,8 @@ def test_an_abscess_named_alone_is_same_day_in_india(make_alexa: Callable[..., A
 
 def test_australias_feeling_low_answer_adds_lifeline_any_time(make_alexa: Callable[..., Alexa]) -> None:
     turn = make_alexa(locale="en-AU").say("I'm feeling really low")
-    assert turn.has("PANDA", "Lifeline", "any time", "13 11 14")
-    assert turn.speech.rstrip(" .").endswith("13 11 14")
+    assert turn.has("Lifeline", "any time", "thirteen eleven fourteen")  # PANDA, closed at night, is on the card
+    assert turn.speech.rstrip(" .").endswith("thirteen eleven fourteen")
 
 
 @pytest.mark.parametrize("words", ["should I stop breastfeeding", "should I keep breastfeeding",
@@ -183,7 +183,7 @@ def test_each_check_question_is_20_heard_words_or_fewer(locale: str) -> None:
 def test_the_first_check_question_keeps_every_danger_sign(her: Alexa) -> None:
     first = her.say("check my symptoms")
     assert first.has("very unwell or confused", "fast breathing", "racing heart", "blotchy", "pale",
-                     "no urine all day")
+                     "a day without passing urine")
 
 
 # --- the smaller findings ------------------------------------------------------------------------------
