@@ -172,25 +172,20 @@ def test_after_the_crisis_answer_she_is_never_dropped_on_the_second_turn_either(
 
 
 @pytest.mark.parametrize("move", ["AMAZON.NextIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent"])
-@pytest.mark.parametrize("told", ["EmergencyIntent", "BabyEmergencyIntent", "CrisisIntent", "AbuseIntent",
-                                  "BabyFeverIntent"])
+@pytest.mark.parametrize("told", ["EmergencyIntent", "BabyEmergencyIntent", "CrisisIntent", "BabyFeverIntent"])
 def test_next_or_start_over_just_after_a_call_for_help_keeps_that_call_never_the_lump_steps(
         make_app, told: str, move: str) -> None:
     """"Next" is how a tired woman says "what now?": after "my baby isn't breathing" it started "Step 1 of 4.
     Stroke lightly toward your armpit", mid-walk it went on to the next step, and help and goodbye then lost
     the number (audit 2026-12-07)."""
-    if (told, move) == ("AbuseIntent", "AMAZON.StartOverIntent"):
-        pytest.skip("after her safety at home, start over starts over (test_a_lump_question_after_her_safety...)")
+    # After her safety at home, her cover keeps its meaning instead: test_next_or_go_back_after_her_safety_mid_steps...
     alexa = Alexa(make_app)
     alexa.intent("WalkStepsIntent")
     alexa.intent(told)
     turn = alexa.intent(move)
     assert "step" not in turn.speech.lower() and turn.speech.rstrip(" .").endswith(("911", "988")), turn.speech
     goodbye = alexa.intent("AMAZON.StopIntent")
-    if told == "AbuseIntent":  # her quick exit: nothing more is said (clinical review 2026-12-07)
-        assert goodbye.speech == "Goodbye for now.", goodbye.speech
-    else:
-        assert goodbye.speech.rstrip(" .").endswith(("911", "988", "7233")), goodbye.speech
+    assert goodbye.speech.rstrip(" .").endswith(("911", "988")), goodbye.speech
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -235,6 +230,71 @@ def test_a_lump_question_after_her_safety_at_home_never_says_it_again_aloud(make
     assert alexa.intent("PainReliefIntent").speech == Alexa(make_app, locale=locale).intent("PainReliefIntent").speech
     alexa.intent("AbuseIntent")
     assert alexa.intent("AMAZON.StartOverIntent").speech.startswith("Step 1 of")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "CrisisIntent", "AbuseIntent"])
+def test_what_do_i_do_said_twice_after_a_call_for_help_is_offered_again_never_lump_care(
+        make_app, locale: str, told: str) -> None:
+    """A frightened mother repeats herself: a second "what do I do?" got the lump answer with no number,
+    and "repeat" then lost the call (QA audit 2026-12-07). Only "yes" to the offer gives lump care."""
+    alexa = Alexa(make_app, locale=locale)
+    said = alexa.intent(told)
+    offer = alexa.intent("RelieveLumpIntent")
+    again = alexa.intent("RelieveLumpIntent")
+    assert again.speech == offer.speech and not again.has("cold pack"), again.speech
+    assert alexa.intent("AMAZON.RepeatIntent").speech == said.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_medicine_asked_after_the_lump_offer_that_followed_her_safety_gets_the_usual_answer(
+        make_app, locale: str) -> None:
+    """After the answer about her safety and the neutral lump offer, "can I take ibuprofen" got "please get
+    that help first ... call 911": to someone who came in, that undoes her cover (QA audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("AbuseIntent")
+    alexa.intent("RelieveLumpIntent")
+    usual = Alexa(make_app, locale=locale).intent("PainReliefIntent").speech
+    assert alexa.intent("PainReliefIntent").speech == usual
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_next_or_go_back_after_her_safety_mid_steps_goes_on_with_the_steps_saying_nothing_of_it(
+        make_app, locale: str) -> None:
+    """Mid-steps, "next" is what she says when someone walks in: it got "If you're not safe right now,
+    call 911" aloud (QA audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("RelieveLumpIntent")
+    alexa.intent("AMAZON.YesIntent")
+    second = alexa.intent("AMAZON.NextIntent")
+    alexa.intent("AbuseIntent")
+    third = alexa.intent("AMAZON.NextIntent")
+    assert third.speech.startswith("Step 3 of") and not third.has("safe"), third.speech
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("AMAZON.PreviousIntent").speech == second.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_yes_or_no_after_her_safety_mid_check_answers_the_check_question_she_was_on(make_app, locale: str) -> None:
+    """Mid-check, her answer to the question on screen got "If you're not safe right now, call 911" aloud
+    and the check was dropped (QA audit 2026-12-07; the check is never dropped)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("SymptomCheckIntent")
+    second = alexa.intent("AMAZON.NoIntent")
+    alexa.intent("SymptomCheckIntent")
+    alexa.intent("AbuseIntent")
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert turn.speech == second.speech and not turn.has("safe"), turn.speech
+    yes_straight = Alexa(make_app, locale=locale)
+    yes_straight.intent("SymptomCheckIntent")
+    alexa.intent("SymptomCheckIntent")
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("AMAZON.YesIntent").speech == yes_straight.intent("AMAZON.YesIntent").speech
+    alexa.intent("SymptomCheckIntent")
+    alexa.intent("AbuseIntent")
+    asked_again = alexa.intent("AMAZON.NextIntent")  # "next" waits for her answer, as mid-check
+    first_question = content(locale).data["check"]["questions"]["emergency"]["speech"]
+    assert first_question in asked_again.speech and not asked_again.has("safe"), asked_again.speech
 
 
 @pytest.mark.parametrize("locale", LOCALES)

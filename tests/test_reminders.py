@@ -279,6 +279,21 @@ def test_remind_me_just_after_a_call_for_help_sets_nothing_and_keeps_that_call(
     assert turn.speech == follow_up.speech and turn.stays_open, turn.speech
 
 
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
+def test_remind_me_after_the_lump_offer_that_followed_a_call_for_help_still_sets_nothing(
+        her: Alexa, amazon: AlexaApiStandIn, told: str) -> None:
+    """"My baby is not breathing", "what do I do?" (the lump offer), "remind me in 12 hours": a 12-hour
+    self-check was set while her baby was not breathing (QA audit 2026-12-07). She hears that call again."""
+    her.launch()
+    her.intent(told)
+    follow_up = her.intent("AMAZON.NoIntent")
+    her.intent(told)
+    assert her.intent("RelieveLumpIntent").has("if you meant the breast lump")
+    turn = ask(her, "RemindMeIntent", duration="PT12H")
+    assert amazon.sent("POST") == [] and turn.directives == []
+    assert turn.speech == follow_up.speech and turn.stays_open, turn.speech
+
+
 def test_after_her_safety_at_home_no_reminder_is_offered_or_set_for_the_rest_of_the_session(
         her: Alexa, amazon: AlexaApiStandIn) -> None:
     """The account holder sees a reminder, its notification and the consent card: after the abuse answer,

@@ -78,7 +78,7 @@ class Conversation:
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
     kept_private: bool = False       # she spoke of her safety at home: no reminder (the account holder sees it) this session
     emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
-    check_waits: bool = False        # a warning-sign question waits behind "delete everything?" (kept only while that waits)
+    check_waits: bool = False        # a warning-sign question waits behind "delete everything?" or her safety (kept only while that waits)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
     @classmethod
@@ -125,7 +125,7 @@ class Conversation:
             "reminder_offered": self.reminder_offered,
             "kept_private": self.kept_private,
             "emergency_told": self.emergency_told,
-            "check_waits": self.check_waits and self.question is Question.FORGET,
+            "check_waits": self.check_waits and self.question in (Question.FORGET, Question.AFTER_SAFETY),
             "last_reply": self.last_reply,
         }
 
@@ -136,9 +136,10 @@ class Conversation:
         return self.step is not None
 
     def ask(self, question: Question | None) -> None:
-        self.question = question
         if question is Question.AFTER_SAFETY:
             self.kept_private = True  # for the rest of the session, whatever she asks next
+            self.check_waits = self.check_waits or self.question is Question.CHECK  # her answer to it is her cover
+        self.question = question
 
     def walk_to(self, index: int) -> None:
         self.step = index

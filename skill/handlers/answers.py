@@ -16,15 +16,15 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
                                    lump_or_help_now_reply, medicine_after_help_reply)
-from skill.handlers.context import Answer, heard_in_context
+from skill.handlers.context import Answer, heard_in_context, intent_of
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import next_reply, step_reply, walk_reply
 from skill.handlers.topics import with_prompt
-from skill.handlers.triage import (RELIEF, check_answer_reply, not_sure_reply, route_reply, start_check_reply,
-                                   waiting_check_question)
+from skill.handlers.triage import (RELIEF, check_answer_reply, check_step_reply, not_sure_reply, route_reply,
+                                   start_check_reply, waiting_check_question)
 from skill.conversation.render import Reply, render, said_last
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
@@ -154,6 +154,9 @@ class PendingAnswerHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         heard = heard_in_context(handler_input)
+        if heard.resumes_check:  # the warning-sign question she was on, before she spoke of her safety
+            conversation.check_waits = False
+            conversation.ask(Question.CHECK)
         if heard.answer is Answer.SITUATION:
             conversation.learn_situation(heard.situation)
             reply = asked_for_reply(content, conversation)
@@ -163,6 +166,8 @@ class PendingAnswerHandler(AbstractRequestHandler):
             reply = care_again(handler_input, content)
         elif heard.answer is Answer.LUMP:
             reply = lump_or_help_now_reply(content, help_just_given(conversation))
+        elif heard.answer is Answer.CHECK_MOVE:
+            reply = check_step_reply(content, conversation, back=intent_of(handler_input) == "AMAZON.PreviousIntent")
         elif heard.answer is Answer.MEDICINE:
             reply = medicine_after_help_reply(content, help_just_given(conversation))
         else:

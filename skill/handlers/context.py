@@ -15,7 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS
+from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS, help_just_given
 from skill.handlers.slots import slot_words
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
@@ -28,12 +28,14 @@ class Answer(StrEnum):
     AGAIN = "again"          # "help" or "I'm scared" just after "call 911 now": that answer again
     LUMP = "lump"            # the lump asked about just after "call 911 now": "what do I do?" sounds the same
     MEDICINE = "medicine"    # a medicine asked about just after a call for help: hers, or her baby's?
+    CHECK_MOVE = "check_move"  # "next" or "go back" while a warning-sign question waits behind her safety
 
 
 @dataclass(frozen=True)
 class Heard:
     answer: Answer
     situation: str | None = None  # the situation an answer implies ("weaning" from WeaningIntent)
+    resumes_check: bool = False   # an answer to the warning-sign question that waits behind her safety
 
 
 YES_NO = {"AMAZON.YesIntent": Answer.YES, "AMAZON.NoIntent": Answer.NO}
@@ -67,7 +69,12 @@ AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "Not
 AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "RemindMeIntent"})
 # Just after the answer about her safety at home, what she may say because someone came in keeps its own
 # meaning: "start over", and a medicine asked about is hers, not one for after a call for help.
+# So does "next" or "go back" in the steps; and her answer to the warning-sign question she was on (on
+# screen, and what she would say) answers it: nothing said aloud names what she told the skill.
 COVER_AFTER_SAFETY = frozenset({"AMAZON.StartOverIntent", "PainReliefIntent"})
+STEP_MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent"})
+CHECK_ANSWERS = {**YES_NO, "NotSureIntent": Answer.NOT_SURE,
+                 **{move: Answer.CHECK_MOVE for move in STEP_MOVES}}
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
@@ -107,8 +114,13 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return None
     conversation = conversation_of(handler_input)
     question = conversation.question
-    if question is None or (question is Question.AFTER_SAFETY and intent in COVER_AFTER_SAFETY):
+    if question is None:
         return None
+    if help_just_given(conversation) is Question.AFTER_SAFETY:
+        if intent in COVER_AFTER_SAFETY or (conversation.walking and intent in STEP_MOVES):
+            return None
+        if conversation.check_waits and intent in CHECK_ANSWERS:
+            return Heard(CHECK_ANSWERS[intent], resumes_check=True)
     if question is Question.SITUATION:
         if intent in SITUATION_ANSWERS:
             return Heard(Answer.SITUATION, SITUATION_ANSWERS[intent])
@@ -117,8 +129,10 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.AGAIN)
     if intent == "PainReliefIntent" and question in JUST_AFTER_HELP:
         return Heard(Answer.MEDICINE)
-    if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP - {Question.OFFER_RELIEF}:
-        return Heard(Answer.LUMP)
+    if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP:
+        return Heard(Answer.LUMP)  # said again to the offer, still "what do I do?": only "yes" means the lump
+    if intent == "RemindMeIntent" and question is Question.OFFER_RELIEF:
+        return Heard(Answer.NO)  # a self-check later is not the call to make now: she hears that call again
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if question in CARE_FOLLOW_UPS:
