@@ -703,7 +703,7 @@ def test_forget_me_on_a_first_visit_keeps_nothing_and_asks_nothing(alexa: Alexa)
     everything?"; "no", or walking away, kept it for 90 days (privacy audit 2026-12-07). Nothing of
     hers was there: it is erased at once, she is told so, and nothing more is written this session."""
     turn = alexa.say("forget me")
-    assert turn.has("nothing stored") and turn.stays_open and "delete everything" not in turn.speech.lower()
+    assert turn.has("i haven't stored anything") and turn.stays_open and "delete everything" not in turn.speech.lower()
     assert alexa.stored == {}
     alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
@@ -716,7 +716,7 @@ def test_forget_me_on_a_first_visit_mid_check_goes_back_to_her_question(alexa: A
     alexa.say("check my symptoms")
     second = alexa.say("no")
     turn = alexa.say("forget me")
-    assert turn.has("nothing stored") and turn.speech.endswith(second.speech.rsplit(". ", 1)[-1])
+    assert turn.has("i haven't stored anything") and turn.speech.endswith(second.speech.rsplit(". ", 1)[-1])
     assert alexa.stored == {}
 
 

@@ -215,7 +215,9 @@ class Reminders:
         for reminder in soonest[:MAX_DELETES]:
             delete_reminder(self.access.api(handler_input), reminder.token)
         left = len(soonest) - MAX_DELETES
-        if left > 0:
+        if left == 1:
+            return said_reply(content_of(handler_input), "cancelled_all_but_one", count=MAX_DELETES)
+        if left > 1:
             return said_reply(content_of(handler_input), "cancelled_some", count=MAX_DELETES, left=left)
         return said_reply(content_of(handler_input), "cancelled")
 
