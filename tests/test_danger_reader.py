@@ -74,6 +74,14 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("i was sexually assaulted", "abuse"),
     ("someone raped me last night", "abuse"),
     ("he made me have sex when i said no", "abuse"),
+    # "Forced" is sexual violence only with what he forced (QA audit 2026-12-07: "my husband forced me to
+    # rest" was read as abuse, said aloud to a couple; "he forced himself on me" was missed).
+    ("he forced himself on me", "abuse"),
+    ("my partner forced himself on me last night", "abuse"),
+    ("i was groped", "abuse"),
+    ("my husband forced me to rest", None),
+    ("my husband forces me to eat properly", None),
+    ("she forced me to sleep", None),
 ])
 def test_her_words_carry_their_route(words: str, route: str) -> None:
     assert read_words(words).route == route, read_words(words)
