@@ -377,6 +377,26 @@ def test_a_clock_time_later_today_is_confirmed_as_today(app_factory, sqlite_stor
     assert turn.has("today at 9 PM"), turn.speech
 
 
+def test_a_named_time_is_listed_at_that_time_not_a_minute_before(her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """"Remind me at 9 PM", then "what reminders do I have": "today at 8:59 PM" (QA audit 2026-12-07: the
+    delay was cut to whole seconds, and Amazon counts it from when the request reaches it)."""
+    named = (datetime.now(ZoneInfo(amazon.time_zone)) + timedelta(hours=3)).replace(minute=0, second=0)
+    assert ask(her, "RemindMeIntent", time=f"{named:%H}:00").has("remind you")
+    clock = f"{named.hour % 12 or 12} {'AM' if named.hour < 12 else 'PM'}"
+    turn = ask(her, "ListRemindersIntent")
+    assert turn.has(f"at {clock}."), turn.speech
+
+
+@pytest.mark.parametrize("token", ["remind:43200|tomorrow at 25 PM", "remind:43200|on Funday at 9 PM",
+                                   "remind:43200|today at 9:75 PM", "remind:43200|tomorrow at 0 AM"])
+def test_a_token_with_words_no_clock_could_show_is_never_said_back(her: Alexa, amazon: AlexaApiStandIn,
+                                                                   token: str) -> None:
+    """Hardening: "tomorrow at 25 PM" and "on Funday" were said back as they came (QA audit 2026-12-07)."""
+    turn = permission_answer(her, "ACCEPTED", token=token)
+    said = token.partition("|")[2]
+    assert said not in turn.speech and turn.has("12 hours") and len(amazon.sent("POST")) == 1, turn.speech
+
+
 def test_a_named_time_is_still_a_time_after_alexa_asks_her_permission(her: Alexa, amazon: AlexaApiStandIn) -> None:
     """With the permission asked for first, "tonight at 9" was confirmed as "in 20 hours and 36 minutes"."""
     asked = ask(her, "RemindMeIntent", granted=False, time="21:00")

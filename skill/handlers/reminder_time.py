@@ -6,6 +6,7 @@ within 1 to 48 hours from now; anything else is refused with a sentence, never g
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -54,7 +55,9 @@ def next_time(clock: tuple[int, int], local_now: datetime) -> datetime:
 def seconds_until(clock: tuple[int, int], local_now: datetime) -> int:
     """Seconds from her local time now to the next time the clock shows `clock` (past today: tomorrow)."""
     target = next_time(clock, local_now)
-    return int((target.astimezone(timezone.utc) - local_now.astimezone(timezone.utc)).total_seconds())
+    # Rounded up: Amazon counts the delay from when the request reaches it, a moment after `local_now`, so
+    # a delay cut short lands at 8:59:59 and is listed as "8:59 PM" for a reminder she asked for at 9.
+    return math.ceil((target.astimezone(timezone.utc) - local_now.astimezone(timezone.utc)).total_seconds())
 
 
 def within_bounds(seconds: int) -> bool:

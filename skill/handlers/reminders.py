@@ -31,7 +31,7 @@ from skill.handlers.reminder_time import (
 )
 
 log = logging.getLogger(__name__)
-SPOKEN_WHEN = re.compile(r"(today|tomorrow|on [A-Z][a-z]+day) at \d{1,2}(:\d\d)? [AP]M")
+SPOKEN_WHEN = re.compile(r"(today|tomorrow|on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day) at (1[0-2]|[1-9])(:[0-5]\d)? [AP]M")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 ASK_FOR = "AskFor"
 CONNECTIONS_RESPONSE = "Connections.Response"
