@@ -272,6 +272,26 @@ def test_what_do_i_do_just_after_call_911_now_never_gets_lump_care(alexa: Alexa)
     assert alexa.intent("ReassuranceIntent").speech == told.speech  # "I'm scared"
 
 
+def test_yes_to_anything_else_asks_what_she_would_like_and_hears_her_no_as_goodbye(alexa: Alexa) -> None:
+    """"Book me a taxi", "yes" (to "What would you like to know?"), "no": "I didn't ask a question just
+    then" (QA audit 2026-12-07). She was just asked one."""
+    alexa.intent("AMAZON.FallbackIntent")
+    assert alexa.intent("AMAZON.YesIntent").has("what would you like to know")
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert "didn't ask" not in turn.speech and turn.ended, turn.speech
+
+
+def test_forget_me_twice_on_a_first_visit_mid_check_keeps_the_check(alexa: Alexa) -> None:
+    """The second "forget me" asked "Shall I delete everything...?", and "yes" ended the session mid-check
+    (QA audit 2026-12-07)."""
+    first = alexa.intent("SymptomCheckIntent")
+    question = first.speech.split(". ", 1)[1] if ". " in first.speech else first.speech
+    alexa.intent("ForgetMeIntent")
+    turn = alexa.intent("ForgetMeIntent")
+    assert turn.has("i haven't stored anything") and question.split("?")[0] in turn.speech, turn.speech
+    assert turn.stays_open and "delete everything" not in turn.speech.lower()
+
+
 def test_anything_else_hears_yes_and_no(alexa: Alexa) -> None:
     asked = alexa.intent("HowLongIntent")
     assert asked.speech.endswith("Anything else?")

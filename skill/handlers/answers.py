@@ -106,7 +106,10 @@ def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def what_else(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return system_reply(content, "what_else")
+    """"Yes" to "Anything else?": what would she like to know (a "no" now is a goodbye)."""
+    reply = system_reply(content, "what_else")
+    reply.question = Question.OPEN
+    return reply
 
 
 def goodbye(handler_input: HandlerInput, content: LocaleContent) -> Reply:

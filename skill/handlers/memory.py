@@ -78,7 +78,7 @@ class ForgetMeHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation, memory = content_of(handler_input), conversation_of(handler_input), memory_of(handler_input)
         conversation.check_waits = conversation.question in CHECKING
-        if memory.visits == 1 and memory.step is None and memory.record is not None:
+        if memory.forgotten or (memory.visits == 1 and memory.step is None and memory.record is not None):
             return render(handler_input, nothing_stored_reply(handler_input, content))
         reply = Reply(speech=[content.text("memory.confirm.speech")],
                       reprompt=content.text("memory.confirm.reprompt"), question=Question.FORGET)
