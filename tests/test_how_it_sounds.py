@@ -68,3 +68,25 @@ def test_the_samaritans_number_is_read_digit_by_digit(app_factory, sqlite_store_
     """Six digits as a "telephone" number are grouped as Alexa guesses; digit by digit is how it is said."""
     turn = Alexa(app_factory(sqlite_store_url), locale="en-GB").intent("CrisisIntent")
     assert '<say-as interpret-as="digits">116 123</say-as>' in turn.ssml
+
+
+def test_healthdirect_is_named_wherever_its_number_is_said() -> None:
+    """en-AU's baby-fever reprompt said "If you're not sure, call 1800 022 222", with no name (sound audit
+    2026-12-07): at 3 a.m. she needs to know who answers. (The abuse lines are named softly, or not at
+    all, on purpose: someone may be listening.)"""
+    said = [(field, text) for field, text in heard_texts("en-AU") if "1800 022 222" in text]
+    assert said and all("healthdirect" in text for _, text in said), said
+
+
+def test_a_reminder_at_twelve_noon_is_said_as_noon() -> None:
+    """"12 PM" is often taken for midnight (sound audit 2026-12-07)."""
+    from datetime import datetime
+    from skill.handlers.reminders import spoken_clock
+    assert spoken_clock(datetime(2026, 12, 8, 12, 0)) == "noon"
+    assert spoken_clock(datetime(2026, 12, 8, 12, 30)) == "12:30 PM" and spoken_clock(datetime(2026, 12, 8, 0, 0)) == "12 AM"
+
+
+def test_talking_to_someone_is_never_a_word_read_two_ways() -> None:
+    """"Talking to someone close helps": "close" can be read as the verb (sound audit 2026-12-07)."""
+    for locale in LOCALES:
+        assert not any("someone close" in text for _, text in heard_texts(locale))

@@ -170,9 +170,9 @@ def test_australia_says_triple_zero(make_alexa: Callable[..., Alexa]) -> None:
 
 
 @pytest.mark.parametrize("locale, first, second", [
-    ("en-US", "100.4 degrees Fahrenheit", "38 degrees Celsius"),
-    ("en-CA", "38 degrees Celsius", "100.4 degrees Fahrenheit"),
-    ("en-IN", "38 degrees Celsius", "100.4 degrees Fahrenheit"),
+    ("en-US", "100.4 degrees Fahrenheit", "38 Celsius"),
+    ("en-CA", "38 degrees Celsius", "100.4 Fahrenheit"),
+    ("en-IN", "38 degrees Celsius", "100.4 Fahrenheit"),
 ])
 def test_the_fever_threshold_gives_her_markets_scale_first(make_alexa: Callable[..., Alexa], locale: str,
                                                            first: str, second: str) -> None:
@@ -180,6 +180,8 @@ def test_the_fever_threshold_gives_her_markets_scale_first(make_alexa: Callable[
     alexa.say("check my symptoms")
     question = alexa.say("no")
     assert question.reprompt.index(first) < question.reprompt.index(second)
+    # "Or more" straight after the first figure: after a clause it floated free (sound audit 2026-12-07).
+    assert f"{first} or more" in question.reprompt, question.reprompt
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "en-AU"])
@@ -188,7 +190,7 @@ def test_the_fever_threshold_is_celsius_only_where_celsius_is_all_she_uses(make_
     alexa = make_alexa(locale=locale)
     alexa.say("check my symptoms")
     question = alexa.say("no")
-    assert "38 degrees Celsius" in question.reprompt and "Fahrenheit" not in question.reprompt
+    assert "38 degrees Celsius or more" in question.reprompt and "Fahrenheit" not in question.reprompt
 
 
 # --- every care number she can hear is recorded with its official source ------------------------------

@@ -380,6 +380,14 @@ def test_every_response_is_ssml_alexa_accepts(explored: Exploration) -> None:
     assert not problems, "\n".join(problems[:10])
 
 
+def test_no_turn_in_any_state_is_the_apology_for_a_failed_handler(explored: Exploration) -> None:
+    """A reply over the word budget is refused at render, and she hears "Sorry, something went wrong"
+    instead of her answer: no state the exploration reaches may end that way."""
+    apology = load_library().for_locale(explored.locale).text("system.error.speech")
+    failed = [where for ssml, where in explored.distinct("ssml").items() if apology in ssml]
+    assert not failed, "\n".join(failed[:10])
+
+
 def test_every_answer_part_and_every_whole_response_fits_the_word_budget(explored: Exploration) -> None:
     over = []
     for part in ("ssml", "reprompt"):

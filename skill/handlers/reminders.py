@@ -31,7 +31,7 @@ from skill.handlers.reminder_time import (
 )
 
 log = logging.getLogger(__name__)
-SPOKEN_WHEN = re.compile(r"(today|tomorrow|on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day) at (1[0-2]|[1-9])(:[0-5]\d)? [AP]M")
+SPOKEN_WHEN = re.compile(r"(today|tomorrow|on (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day) at ((1[0-2]|[1-9])(:[0-5]\d)? [AP]M|noon)")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 ASK_FOR = "AskFor"
 CONNECTIONS_RESPONSE = "Connections.Response"
@@ -248,7 +248,10 @@ def clock_words(local_now: datetime, target: datetime) -> str:
 
 
 def spoken_clock(moment: datetime) -> str:
-    """"3:04 PM" or "7 AM": the reminder's time as Alexa reads a clock time."""
+    """"3:04 PM", "7 AM" or "noon": the reminder's time as Alexa reads a clock time ("12 PM" is often
+    taken for midnight; midnight stays "12 AM", since "tomorrow at midnight" is as unclear)."""
+    if (moment.hour, moment.minute) == (12, 0):
+        return "noon"
     hour = moment.hour % 12 or 12
     half = "AM" if moment.hour < 12 else "PM"
     return f"{hour} {half}" if moment.minute == 0 else f"{hour}:{moment.minute:02d} {half}"
