@@ -411,10 +411,15 @@ def test_not_sure_to_the_reminder_offer_is_no_reminder_never_the_same_question(h
     assert her.intent("NotSureIntent").has("no reminder")
 
 
-def test_without_the_permission_she_has_no_reminders_from_the_skill(her: Alexa, amazon: AlexaApiStandIn) -> None:
-    assert ask(her, "ListRemindersIntent", granted=False).has("don't have any reminders")
-    assert ask(her, "CancelReminderIntent", granted=False).has("don't have any reminders")
-    assert amazon.calls == []
+def test_without_the_permission_she_is_told_where_to_see_her_reminders_never_that_she_has_none(
+        her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """With the permission turned off after one was set, she heard "You don't have any reminders from me"
+    without Amazon being asked (reminders audit R-A4): the skill cannot see them, and may not say none."""
+    ask(her, "RemindMeIntent", duration="PT6H")
+    for intent in ("ListRemindersIntent", "CancelReminderIntent"):
+        turn = ask(her, intent, granted=False)
+        assert turn.has("can't see", "alexa app") and "don't have any" not in turn.speech and turn.stays_open, turn.speech
+    assert amazon.sent("GET") == [] and amazon.sent("DELETE") == [] and len(amazon.reminders) == 1
 
 
 # --- 3. faults never cost her the answer -----------------------------------------------------------

@@ -50,7 +50,7 @@ SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
 REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
-                    "permission", "failed", "unreachable", "none", "next", "next_unknown", "cancelled", "cancelled_some",
+                    "permission", "failed", "unreachable", "unseen", "none", "next", "next_unknown", "cancelled", "cancelled_some",
                     "cancelled_all_but_one", "maybe_set", "private")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.

@@ -194,8 +194,8 @@ class Reminders:
                     then: Callable[[HandlerInput, list[ListedReminder]], Reply]) -> Response:
         """Her reminders from this skill passed to `then`; "none", or one calm sentence if unreadable."""
         content = content_of(handler_input)
-        if not has_permission(handler_input):  # without it this skill cannot have set any
-            return render(handler_input, said_reply(content, "none"))
+        if not has_permission(handler_input):  # turned off since one was set? The skill cannot see them
+            return render(handler_input, said_reply(content, "unseen"))
         try:
             reminders = [reminder for reminder in list_reminders(self.access.api(handler_input))
                          if reminder.status != "COMPLETED"]
