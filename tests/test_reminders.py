@@ -229,6 +229,20 @@ def test_the_last_step_offers_a_reminder_and_yes_sets_it(her: Alexa, amazon: Ale
     assert amazon.sent("POST")[0].body["trigger"]["offsetInSeconds"] == TWELVE_HOURS
 
 
+def test_yes_to_the_offer_on_a_later_visit_while_one_is_still_set_adds_no_second(
+        her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """Day 1 she accepts the 12-hour reminder; day 2 the same offer came and "yes" set a second one
+    (reminders audit R-A5). Nothing about her reminders is kept between visits: Amazon is asked."""
+    for visit in range(2):
+        her.launch()
+        walk_to_the_end(her)
+        turn = her.send(with_api(her.session.intent("AMAZON.YesIntent"), granted=True))
+        her.walk_away()
+    assert len(amazon.sent("POST")) == 1 and len(amazon.reminders) == 1
+    assert turn.has("already have a reminder from me", "tomorrow at") or turn.has("already have a reminder from me", "today at")
+    assert turn.stays_open and words(turn) <= WORD_LIMIT, turn.speech
+
+
 def test_next_at_the_last_step_says_so_and_keeps_the_reminder_offer(her: Alexa) -> None:
     """"Next" at step 4 said "That's the last step" and dropped the reminder question, so her "no"
     then heard "I didn't ask a question" (walkthrough, 2026-12-06)."""

@@ -49,9 +49,10 @@ CARE_LINE_FIELDS = ("name", "number", "spoken", "say_as", "source")
 SAY_AS_KINDS = ("digits", "telephone", "")
 
 # The reminder turns' replies (skill/handlers/reminders.py), each with speech and reprompt.
-REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined", "out_of_range", "no_time_zone",
-                    "permission", "failed", "unreachable", "unseen", "none", "next", "next_unknown", "cancelled", "cancelled_some",
-                    "cancelled_all_but_one", "maybe_set", "private")
+REMINDER_REPLIES = ("offer", "set", "set_minutes", "set_one_hour", "set_one_hour_minutes", "set_at", "declined",
+                    "out_of_range", "no_time_zone", "permission", "failed", "unreachable", "unseen", "none", "next",
+                    "next_unknown", "already_set", "cancelled", "cancelled_some", "cancelled_all_but_one", "maybe_set",
+                    "private")
 
 # The medicines answered by name (handlers/medicines.py), each with its sources.
 MEDICINES = ("aspirin", "codeine", "tramadol", "antibiotic", "unknown")

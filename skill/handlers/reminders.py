@@ -145,8 +145,20 @@ class Reminders:
         return self.create_or_ask(handler_input, seconds, when)
 
     def accepted_offer(self, handler_input: HandlerInput, content: LocaleContent) -> Response:
-        """"Yes" to the offer: a reminder in 12 hours."""
+        """"Yes" to the offer: a reminder in 12 hours, unless one from an earlier visit is still to come (the
+        offer is made once a session, and nothing about her reminders is kept between visits)."""
+        if has_permission(handler_input) and not conversation_of(handler_input).kept_private:
+            try:
+                waiting = self.waiting(handler_input)
+            except AlexaApiError as error:  # unreadable: set it, as before the check
+                failed(handler_input, error, "list")
+                waiting = []
+            if waiting:
+                return render(handler_input, said_reply(content, "already_set", when=self.when_next(handler_input, waiting)))
         return self.create_or_ask(handler_input, DEFAULT_SECONDS)
+
+    def waiting(self, handler_input: HandlerInput) -> list[ListedReminder]:
+        return [reminder for reminder in list_reminders(self.access.api(handler_input)) if reminder.status != "COMPLETED"]
 
     def requested_seconds(self, handler_input: HandlerInput) -> tuple[int | str, str | None]:
         """Seconds from now she asked for (with the clock time in words, when she named one), or the
@@ -197,8 +209,7 @@ class Reminders:
         if not has_permission(handler_input):  # turned off since one was set? The skill cannot see them
             return render(handler_input, said_reply(content, "unseen"))
         try:
-            reminders = [reminder for reminder in list_reminders(self.access.api(handler_input))
-                         if reminder.status != "COMPLETED"]
+            reminders = self.waiting(handler_input)
             reply = then(handler_input, reminders) if reminders else said_reply(content, "none")
         except AlexaApiError as error:
             failed(handler_input, error, getattr(then, "__name__", "list"))
@@ -229,14 +240,18 @@ class Reminders:
         """Its day and time ("tomorrow at 6:25 PM"), in her time zone; only the time if that is unreadable
         (Amazon lists each reminder's time as her local clock, with no day relative to today)."""
         content = content_of(handler_input)
+        when = self.when_next(handler_input, reminders)
+        return said_reply(content, "next", when=when) if when else said_reply(content, "next_unknown")
+
+    def when_next(self, handler_input: HandlerInput, reminders: list[ListedReminder]) -> str | None:
+        """"tomorrow at 6:25 PM" for the soonest, or its time alone if her time zone is unreadable."""
         times = sorted(reminder.scheduled for reminder in reminders if reminder.scheduled is not None)
         if not times:
-            return said_reply(content, "next_unknown")
+            return None
         try:
-            when = clock_words(self.local_now(handler_input), times[0])
+            return clock_words(self.local_now(handler_input), times[0])
         except (AlexaApiError, ValueError):
-            when = f"at {spoken_clock(times[0])}"
-        return said_reply(content, "next", when=when)
+            return f"at {spoken_clock(times[0])}"
 
 
 def clock_words(local_now: datetime, target: datetime) -> str:
