@@ -134,14 +134,17 @@ class Session:
 
 
 def build_slots(slots: dict[str, str | dict[str, Any]]) -> dict[str, Any]:
-    """Slots as Alexa sends them; `{"value": ..., "id": None}` means the value did not resolve."""
+    """Slots as Alexa sends them; `{"value": ..., "id": None}` means the value did not resolve, and
+    `{"value": ..., "built_in": True}` is a built-in slot (a duration, a time), sent with no resolutions."""
     built: dict[str, Any] = {}
     for name, spec in slots.items():
         if isinstance(spec, str):
             spec = {"value": spec, "id": spec.upper().replace(" ", "_")}
         slot: dict[str, Any] = {"name": name, "value": spec["value"], "confirmationStatus": "NONE"}
         authority = "amzn1.er-authority.echo-sdk.local.SymptomType"
-        if spec.get("id"):
+        if spec.get("built_in"):
+            pass
+        elif spec.get("id"):
             slot["resolutions"] = {"resolutionsPerAuthority": [{
                 "authority": authority,
                 "status": {"code": "ER_SUCCESS_MATCH"},

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
 
 from skill import console
+from skill.envelopes import Session
 from skill.understanding.matcher import understanding_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,3 +90,32 @@ def test_a_reminder_asks_her_permission_in_words() -> None:
     assert first.startswith("Alexa: ") and first != "Alexa: "
     assert "permission" in first and "reminders" in first
     assert "alexa::alerts:reminders:skill:readwrite" in printed
+
+
+@pytest.mark.parametrize("said, slot, value", [
+    ("remind me in 24 hours", "duration", "PT24H"),
+    ("remind me in six hours", "duration", "PT6H"),
+    ("remind me in an hour and a half", "duration", "PT1H30M"),
+    ("remind me in a day", "duration", "P1D"),
+    ("remind me at 9 pm", "time", "21:00"),
+    ("remind me at 7:30 am", "time", "07:30"),
+    ("remind me tomorrow morning", "time", "MO"),
+    ("set a reminder for noon", "time", "12:00"),
+])
+def test_a_time_she_names_is_sent_in_the_form_alexa_fills_a_built_in_slot(said: str, slot: str, value: str) -> None:
+    """"Remind me in 24 hours" went with no slot and was set for 12 hours (QA audit 2026-12-07): a device
+    sends AMAZON.DURATION as "PT24H" and AMAZON.TIME as "21:00" or "MO", with no entity resolution."""
+    understood = understanding_for("en-US").understand(said)
+    assert understood.intent == "RemindMeIntent" and understood.slots[slot]["value"] == value, understood
+    envelope = Session().intent(understood.intent, {name: dict(spec) for name, spec in understood.slots.items()})
+    sent = envelope["request"]["intent"]["slots"][slot]
+    assert sent == {"name": slot, "value": value, "confirmationStatus": "NONE"}
+    serializer = DefaultSerializer()
+    read_back = serializer.serialize(serializer.deserialize(json.dumps(envelope), RequestEnvelope))
+    assert read_back["request"]["intent"] == envelope["request"]["intent"]
+
+
+@pytest.mark.parametrize("said", ["remind me at 25 pm", "remind me at half past nine", "remind me in a while"])
+def test_a_time_alexa_could_not_place_is_left_out_as_alexa_leaves_the_slot_empty(said: str) -> None:
+    understood = understanding_for("en-US").understand(said)
+    assert understood.intent == "RemindMeIntent" and not understood.slots, understood

@@ -32,6 +32,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from skill.understanding.built_in_slots import BUILT_IN_VALUE
+
 MODEL_DIR = Path(__file__).resolve().parents[2] / "interaction_model"
 # Fitted matchers, one file per locale named by cache_key (gitignored): a second start does not fit again.
 CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "matcher"
@@ -350,8 +352,10 @@ class Understanding:
         types = self.slot_types[intent]
         slots: Slots = {}
         for name, words in match.groupdict().items():
-            if types.get(name, "").startswith("AMAZON."):
-                continue  # Alexa sends a built-in slot (a duration, a time) in its own form, not her words
+            if types.get(name, "").startswith("AMAZON."):  # Alexa sends a built-in slot in its own form
+                if (as_alexa_sends := BUILT_IN_VALUE.get(types[name], lambda _: None)(words)) is not None:
+                    slots[name] = {"value": as_alexa_sends, "built_in": True}
+                continue
             # Alexa weighs slot words towards the listed values: a value that makes up most of the
             # words is what it sends; otherwise the words go whole, resolved only if they are a value.
             named = self.vocabulary.fill(words, {name: types.get(name, "")}).get(name)
