@@ -526,6 +526,17 @@ def test_a_malformed_step_in_the_session_does_not_break_the_turn(alexa: Alexa, s
     assert turn.status == 200 and turn.has(step_heading(1))
 
 
+def test_words_alexa_cannot_place_mid_steps_keep_the_safety_net_and_her_step(alexa: Alexa) -> None:
+    """Mid-walk, unplaced words got "I can only help with breast lumps ... What would you like to know?",
+    as if she had left the steps (QA audit 2026-12-07): the number first, then how to go on."""
+    alexa.say("take me through the steps")
+    alexa.say("next")
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.leads_with("sorry, i missed that") and turn.has("call 911", "say next") and turn.stays_open
+    assert not turn.has("what would you like to know") and not turn.has("only help with breast lumps"), turn.speech
+    assert alexa.say("next").has(step_heading(3))
+
+
 @pytest.mark.parametrize("intent", ["AMAZON.RepeatIntent", "AMAZON.FallbackIntent", "AMAZON.HelpIntent"])
 def test_a_stored_reply_too_long_to_say_is_never_said_and_logs_no_traceback(
         alexa: Alexa, intent: str, log_lines: list[str]) -> None:

@@ -15,7 +15,7 @@ from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
 from skill.handlers.triage import start_check_reply
-from skill.conversation.render import render, said_last
+from skill.conversation.render import Reply, render, said_last
 
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
 # answer she heard last is still that topic's (a check question or an offer since would have replaced it).
@@ -98,6 +98,10 @@ class FallbackHandler(AbstractRequestHandler):
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
         if asked := waiting_question(conversation):
             reply = asked_again(content.text("system.fallback.pending_speech"), asked)
+        elif conversation.walking and conversation.question is None:  # mid-steps: the net, then how to go on
+            hint = content.text("prompts.step_hint")
+            reply = Reply(speech=[content.text("system.fallback.pending_speech"), hint], reprompt=hint,
+                          remember_for_repeat=False)
         else:
             reply = system_reply(content, "fallback")
             reply.question = conversation.question or Question.OPEN  # it ends "What would you like to know?"
