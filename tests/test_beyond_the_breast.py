@@ -152,7 +152,7 @@ def test_a_reminder_asked_for_just_after_her_safety_at_home_sets_nothing_the_acc
     alexa.intent("AbuseIntent")
     turn = alexa.intent("RemindMeIntent", {"duration": {"value": "PT12H", "id": None}})
     assert turn.directives == [] and turn.card is None and turn.stays_open
-    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+    assert turn.has("can't set a reminder just now"), turn.speech  # its private refusal, nothing more
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -244,6 +244,56 @@ def test_what_do_i_do_said_twice_after_a_call_for_help_is_offered_again_never_lu
     again = alexa.intent("RelieveLumpIntent")
     assert again.speech == offer.speech and not again.has("cold pack"), again.speech
     assert alexa.intent("AMAZON.RepeatIntent").speech == said.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_what_do_i_do_after_the_crisis_answer_keeps_the_crisis_line(make_app, locale: str) -> None:
+    """"I want to kill myself", "what do I do": the lump offer kept only the emergency number, and the 24/7
+    crisis line was gone (QA audit 2026-12-07): she is most likely asking what to do about how she feels."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("CrisisIntent")
+    crisis_line = next(line["spoken"] for line in content(locale).care_lines if line.get("crisis"))
+    turn = alexa.intent("RelieveLumpIntent")
+    assert turn.has("if you meant the breast lump") and turn.speech.rstrip(" .").endswith(crisis_line), turn.speech
+    assert content(locale).data["terms"]["emergency_number"] in turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", ["BabyFeverIntent", "MotherUrgentIntent"])
+def test_what_do_i_do_after_call_the_doctor_now_keeps_that_call(make_app, locale: str, told: str) -> None:
+    """"My baby has a fever", "what do I do": "The most important thing is to get help now ... call 911",
+    and the doctor's route was gone (QA audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    turn = alexa.intent("RelieveLumpIntent")
+    assert turn.has("make that call now", "if you meant the breast lump"), turn.speech
+    assert not turn.has("most important thing is to get help now"), turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("said", ["AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "NotSureIntent"])
+def test_what_she_says_after_her_safety_at_home_never_names_it_aloud(make_app, locale: str, said: str) -> None:
+    """"Next", "yes" or "no" just after it got "If you're not safe right now, call 911": that names what she
+    told the skill to whoever has just walked in (QA audit 2026-12-07). The number stays, in neutral words."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("AbuseIntent")
+    turn = alexa.intent(said)
+    assert "safe" not in turn.speech.lower() and "danger" not in turn.speech.lower(), turn.speech
+    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("between", [None, "RelieveLumpIntent"])
+def test_remind_me_just_after_her_safety_at_home_is_the_private_refusal(make_app, locale: str, between) -> None:
+    """"Remind me" straight after it, or after the lump question that may be her cover, got "If you're not
+    safe right now, call 911"; only one ordinary turn later was it the private refusal (QA audit 2026-12-07)."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("AbuseIntent")
+    if between:
+        alexa.intent(between)
+    turn = alexa.intent("RemindMeIntent", {"duration": {"value": "PT12H", "id": None}})
+    assert turn.has("can't set a reminder just now") and "safe" not in turn.speech.lower(), turn.speech
+    assert turn.directives == [] and turn.card is None and turn.stays_open
 
 
 @pytest.mark.parametrize("locale", LOCALES)

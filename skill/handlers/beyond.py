@@ -102,11 +102,15 @@ def goodbye_after_help_reply(content: LocaleContent, told: Question) -> Reply:
 
 def lump_or_help_now_reply(content: LocaleContent, told: Question | None) -> Reply:
     """Just after "call 911 now", "what do I do?" and "how do I relieve a hard lump" reach the same intent:
-    lump care is offered, not given, and the number comes last. Just after the answer about her safety,
-    the offer names nothing of it: the lump may be her cover because someone came in."""
+    lump care is offered, not given, after the call she was given (the doctor's, or her crisis line last),
+    and the number comes last. Just after the answer about her safety, the offer names nothing of it: the
+    lump may be her cover because someone came in."""
     entry = content.get("beyond.after_care")
     if told is Question.AFTER_SAFETY:
         speech, reprompt = entry["safety_lump_speech"], entry["safety_lump_reprompt"]
+    elif told is Question.AFTER_CRISIS:
+        speech, reprompt = entry["crisis_lump_speech"], content.get("beyond.after_crisis")["reprompt"]
     else:
-        speech, reprompt = entry["lump_speech"], entry["reprompt"]
+        speech = entry["doctor_lump_speech" if told is Question.AFTER_DOCTOR else "lump_speech"]
+        reprompt = entry["reprompt"]
     return Reply(speech=[speech], reprompt=reprompt, question=Question.OFFER_RELIEF, remember_for_repeat=False)
