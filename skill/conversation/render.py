@@ -68,6 +68,7 @@ class Reply:
     remember_for_repeat: bool = True
     warns: bool = False  # it leads with the warning signs, so the next turn need not repeat them
     shows_strokes: bool = False  # screens draw the gentle strokes toward the armpit and the cold pack
+    private: bool = False  # heard, never shown: a screen shows only what she can ask (her safety at home)
 
     @classmethod
     def from_dict(cls, stored: dict[str, Any]) -> Reply:
@@ -318,7 +319,9 @@ def prompt_directive(handler_input: HandlerInput, reply: Reply) -> RenderDocumen
     if content is None or not reply.speech:
         return None
     words, terms = prompt_words(), content.get("terms")
-    if reply.question is Question.CHECK:
+    if reply.private:  # whoever walks in sees what anyone could ask, not what she told the skill
+        kind, label, question = "launch", terms["skill_name"], ""
+    elif reply.question is Question.CHECK:
         number = conversation_of(handler_input).check_position + 1
         kind, label = "check", words["check"]["label"].format(number=number, count=len(CHECK_QUESTIONS))
         question = reply.speech[-1]

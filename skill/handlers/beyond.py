@@ -34,11 +34,12 @@ GOODBYE_AFTER = {**{question: ("after_care", f"goodbye_{field}") for question, f
 
 
 def beyond_reply(content: LocaleContent, route: str) -> Reply:
-    """The care route first, in the market's words; the session stays open so she can say more."""
+    """The care route first, in the market's words; the session stays open so she can say more. Her safety
+    at home is heard, never shown: an Echo Show in the room shows only what she can ask."""
     entry = content.get(f"beyond.{route}")
     card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
     return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
-                 question=FOLLOW_UP.get(route), **card)
+                 question=FOLLOW_UP.get(route), private=route == ABUSE, **card)
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:
