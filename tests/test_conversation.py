@@ -281,6 +281,15 @@ def test_yes_to_anything_else_asks_what_she_would_like_and_hears_her_no_as_goodb
     assert "didn't ask" not in turn.speech and turn.ended, turn.speech
 
 
+def test_forget_me_on_a_first_visit_asks_the_waiting_offer_again(alexa: Alexa) -> None:
+    """"How do I relieve a hard lump", "forget me": "... Anything else?", and "Shall I take you through the
+    steps?" was gone (QA audit 2026-12-07); her "yes" then had nothing to answer."""
+    alexa.intent("RelieveLumpIntent")
+    turn = alexa.intent("ForgetMeIntent")
+    assert turn.has("i haven't stored anything", "take you through the steps") and turn.stays_open, turn.speech
+    assert alexa.intent("AMAZON.YesIntent").has(step_heading(1))
+
+
 def test_forget_me_twice_on_a_first_visit_mid_check_keeps_the_check(alexa: Alexa) -> None:
     """The second "forget me" asked "Shall I delete everything...?", and "yes" ended the session mid-check
     (QA audit 2026-12-07)."""

@@ -15,6 +15,7 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.conversation.memory import forget, memory_of
 from skill.conversation.render import Reply, render
+from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.topics import CHECKING, way_back
 from skill.handlers.triage import waiting_check_question
 from skill.persistence.guard import cause_of
@@ -67,8 +68,11 @@ def nothing_stored_reply(handler_input: HandlerInput, content: LocaleContent) ->
                      remember_for_repeat=False)
     nothing = content.text("memory.nothing.speech")
     follow = content.text("prompts.anything_else")
-    return (back_where_she_was(handler_input, content, nothing)
-            or Reply(speech=[nothing, follow], reprompt=follow, question=Question.OPEN))
+    if reply := back_where_she_was(handler_input, content, nothing):
+        return reply
+    if asked := waiting_question(conversation_of(handler_input)):  # "shall I take you through the steps?"
+        return asked_again(nothing, asked)
+    return Reply(speech=[nothing, follow], reprompt=follow, question=Question.OPEN)
 
 
 class ForgetMeHandler(AbstractRequestHandler):
