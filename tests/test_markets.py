@@ -221,3 +221,11 @@ def test_pain_relief_uses_her_markets_name_for_the_medicine_and_never_a_dose(
     answer = make_alexa(locale=locale).say("what can I take for the pain")
     assert answer.has(medicine, "pharmacist")
     assert not any(unit in answer.speech.lower() for unit in (" mg", "milligram", "tablet"))
+
+
+def test_in_canada_the_answer_about_her_safety_gives_a_number_that_finds_a_shelter(
+        make_alexa: Callable[..., Alexa]) -> None:
+    """"A local shelter can help you make a plan, any time", with no way to reach one at 3 a.m. (QA audit
+    2026-12-07). Canada has no national 24/7 abuse line; 211 finds her local shelter, and comes last."""
+    turn = make_alexa(locale="en-CA").intent("AbuseIntent")
+    assert turn.speech.rstrip(" .").endswith("call 211") and turn.card is None, turn.speech
