@@ -68,10 +68,9 @@ AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "Not
 # holder would see it).
 AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "RemindMeIntent"})
 # Just after the answer about her safety at home, what she may say because someone came in keeps its own
-# meaning: "start over"; a medicine asked about is hers, not one for after a call for help; and "remind me"
-# gets the reminder's own private refusal (handlers/reminders.py), never a follow-up that names her safety.
-# So does "next" or "go back" in the steps; and her answer to the warning-sign question she was on (on
-# screen, and what she would say) answers it: nothing said aloud names what she told the skill.
+# meaning, so nothing said aloud names what she told the skill: "start over"; a medicine asked about (hers,
+# not one for after a call for help); "remind me" (the reminder's own private refusal, handlers/reminders.py);
+# "next" or "go back" in the steps; and her answer to the warning-sign question she was on, which goes on.
 COVER_AFTER_SAFETY = frozenset({"AMAZON.StartOverIntent", "PainReliefIntent", "RemindMeIntent"})
 STEP_MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent"})
 CHECK_ANSWERS = {**YES_NO, "NotSureIntent": Answer.NOT_SURE,
