@@ -243,6 +243,22 @@ def test_yes_to_the_offer_on_a_later_visit_while_one_is_still_set_adds_no_second
     assert turn.stays_open and words(turn) <= WORD_LIMIT, turn.speech
 
 
+def test_yes_to_the_offer_while_one_with_no_listed_time_is_set_says_so_without_a_time(
+        her: Alexa, amazon: AlexaApiStandIn) -> None:
+    """A reminder Amazon lists with no scheduledTime: "You already have a reminder from me, None" (review)."""
+    her.launch()
+    walk_to_the_end(her)
+    her.send(with_api(her.session.intent("AMAZON.YesIntent"), granted=True))
+    her.walk_away()
+    for reminder in amazon.reminders.values():
+        del reminder["trigger"]["scheduledTime"]
+    her.launch()
+    walk_to_the_end(her)
+    turn = her.send(with_api(her.session.intent("AMAZON.YesIntent"), granted=True))
+    assert "None" not in turn.speech and turn.has("you have a reminder from me"), turn.speech
+    assert len(amazon.sent("POST")) == 1 and turn.stays_open
+
+
 def test_next_at_the_last_step_says_so_and_keeps_the_reminder_offer(her: Alexa) -> None:
     """"Next" at step 4 said "That's the last step" and dropped the reminder question, so her "no"
     then heard "I didn't ask a question" (walkthrough, 2026-12-06)."""

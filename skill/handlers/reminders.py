@@ -154,7 +154,9 @@ class Reminders:
                 failed(handler_input, error, "list")
                 waiting = []
             if waiting:
-                return render(handler_input, said_reply(content, "already_set", when=self.when_next(handler_input, waiting)))
+                when = self.when_next(handler_input, waiting)
+                reply = said_reply(content, "already_set", when=when) if when else said_reply(content, "next_unknown")
+                return render(handler_input, reply)
         return self.create_or_ask(handler_input, DEFAULT_SECONDS)
 
     def waiting(self, handler_input: HandlerInput) -> list[ListedReminder]:
