@@ -141,10 +141,11 @@ def build_slots(slots: dict[str, str | dict[str, Any]]) -> dict[str, Any]:
         if isinstance(spec, str):
             spec = {"value": spec, "id": spec.upper().replace(" ", "_")}
         slot: dict[str, Any] = {"name": name, "value": spec["value"], "confirmationStatus": "NONE"}
-        authority = "amzn1.er-authority.echo-sdk.local.SymptomType"
+        built[name] = slot
         if spec.get("built_in"):
-            pass
-        elif spec.get("id"):
+            continue
+        authority = "amzn1.er-authority.echo-sdk.local.SymptomType"
+        if spec.get("id"):
             slot["resolutions"] = {"resolutionsPerAuthority": [{
                 "authority": authority,
                 "status": {"code": "ER_SUCCESS_MATCH"},
@@ -154,5 +155,4 @@ def build_slots(slots: dict[str, str | dict[str, Any]]) -> dict[str, Any]:
             slot["resolutions"] = {"resolutionsPerAuthority": [{
                 "authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"},
             }]}
-        built[name] = slot
     return built

@@ -160,6 +160,7 @@ class Reminders:
         return self.create_or_ask(handler_input, DEFAULT_SECONDS)
 
     def waiting(self, handler_input: HandlerInput) -> list[ListedReminder]:
+        """Her reminders from this skill that are still to come (Amazon lists done ones too)."""
         return [reminder for reminder in list_reminders(self.access.api(handler_input)) if reminder.status != "COMPLETED"]
 
     def requested_seconds(self, handler_input: HandlerInput) -> tuple[int | str, str | None]:

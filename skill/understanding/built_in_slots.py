@@ -14,8 +14,8 @@ UNITS = {"zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, 
          "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 DURATION_UNITS = {"minute": "M", "minutes": "M", "hour": "H", "hours": "H", "day": "D", "days": "D"}
-# Amazon's AMAZON.TIME values for parts of the day.
-PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+# Her words for a part of the day, as Amazon's AMAZON.TIME values (handlers/reminder_time.py reads them back).
+DAY_PART_VALUES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 NUMBER = r"(?:\d+|(?:twenty|thirty|forty|fifty) ?(?:one|two|three|four|five|six|seven|eight|nine)?|" \
          r"zero|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|" \
          r"fifteen|sixteen|seventeen|eighteen|nineteen)"
@@ -24,12 +24,12 @@ CLOCK = re.compile(rf"(?P<hour>{NUMBER})(?: (?P<minute>{NUMBER}|o'?clock))?(?: (
 
 
 def number_of(words: str) -> int | None:
-    """"24", "twenty four", "six", "an" -> the number; None for anything else."""
+    """"24", "twenty four", "six", "an" (words NUMBER matched) -> the number; None for anything else."""
     if words.isdigit():
         return int(words)
     first, _, rest = words.partition(" ")
-    if first in TENS:
-        return TENS[first] + UNITS.get(rest, 0) if rest in ("", *UNITS) and rest not in ("a", "an") else None
+    if first in TENS:  # NUMBER lets only "one" to "nine" follow a ten
+        return TENS[first] + UNITS.get(rest, 0)
     return UNITS.get(words)
 
 
@@ -51,8 +51,8 @@ def duration_value(words: str) -> str | None:
 def time_value(words: str) -> str | None:
     """"9 pm" -> "21:00", "9 30 pm" -> "21:30", "noon" -> "12:00", "tomorrow morning" -> "MO"; None otherwise."""
     said = words.removeprefix("at ").removeprefix("for ").removeprefix("tomorrow ").removeprefix("this ").strip()
-    if said in PARTS_OF_DAY:
-        return PARTS_OF_DAY[said]
+    if said in DAY_PART_VALUES:
+        return DAY_PART_VALUES[said]
     if said in ("noon", "midday", "twelve noon"):
         return "12:00"
     if said == "midnight":

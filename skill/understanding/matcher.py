@@ -353,7 +353,8 @@ class Understanding:
         slots: Slots = {}
         for name, words in match.groupdict().items():
             if types.get(name, "").startswith("AMAZON."):  # Alexa sends a built-in slot in its own form
-                if (as_alexa_sends := BUILT_IN_VALUE.get(types[name], lambda _: None)(words)) is not None:
+                as_alexa_sends = BUILT_IN_VALUE[types[name]](words) if types[name] in BUILT_IN_VALUE else None
+                if as_alexa_sends is not None:
                     slots[name] = {"value": as_alexa_sends, "built_in": True}
                 continue
             # Alexa weighs slot words towards the listed values: a value that makes up most of the
