@@ -4,11 +4,13 @@ them (a helper's read of every reply's SSML against Amazon's SSML reference, 202
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
 from skill.content import load_library
 from skill.content.schema import SPOKEN_FIELDS
+from skill.handlers.reminders import spoken_clock
 from tests.conftest import Alexa
 from tests.test_speech_lint import spoken_texts
 
@@ -80,8 +82,6 @@ def test_healthdirect_is_named_wherever_its_number_is_said() -> None:
 
 def test_a_reminder_at_twelve_noon_is_said_as_noon() -> None:
     """"12 PM" is often taken for midnight (sound audit 2026-12-07)."""
-    from datetime import datetime
-    from skill.handlers.reminders import spoken_clock
     assert spoken_clock(datetime(2026, 12, 8, 12, 0)) == "noon"
     assert spoken_clock(datetime(2026, 12, 8, 12, 30)) == "12:30 PM" and spoken_clock(datetime(2026, 12, 8, 0, 0)) == "12 AM"
 
