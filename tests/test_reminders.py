@@ -299,14 +299,15 @@ def test_remind_me_just_after_a_call_for_help_sets_nothing_and_keeps_that_call(
         her: Alexa, amazon: AlexaApiStandIn, told: str) -> None:
     """"Remind me in 12 hours" straight after "call 911 now" or the crisis answer set a 12-hour self-check
     and answered "Done ... What else would you like to know?": the number was gone (reminders audit
-    2026-12-07). She hears the call she was given again, the number last."""
+    2026-12-07). She hears that none is set (QA audit 2: her request went unanswered), then the call she
+    was given again, the number last."""
     her.launch()
     her.intent(told)
     follow_up = her.intent("AMAZON.NoIntent")  # what "okay" or "no" gets just after that answer
     her.intent(told)
     turn = ask(her, "RemindMeIntent", duration="PT12H")
     assert amazon.sent("POST") == [] and turn.directives == []
-    assert turn.speech == follow_up.speech and turn.stays_open, turn.speech
+    assert turn.speech == f"I won't set a reminder now. {follow_up.speech}" and turn.stays_open, turn.speech
 
 
 @pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
@@ -321,7 +322,7 @@ def test_remind_me_after_the_lump_offer_that_followed_a_call_for_help_still_sets
     assert her.intent("RelieveLumpIntent").has("if you meant the breast lump")
     turn = ask(her, "RemindMeIntent", duration="PT12H")
     assert amazon.sent("POST") == [] and turn.directives == []
-    assert turn.speech == follow_up.speech and turn.stays_open, turn.speech
+    assert turn.speech == f"I won't set a reminder now. {follow_up.speech}" and turn.stays_open, turn.speech
 
 
 def test_after_her_safety_at_home_no_reminder_is_offered_or_set_for_the_rest_of_the_session(

@@ -15,7 +15,8 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
-                                   lump_or_help_now_reply, medicine_after_help_reply)
+                                   lump_or_help_now_reply, medicine_after_help_reply,
+                                   no_reminder_after_help_reply)
 from skill.handlers.context import Answer, heard_in_context, intent_of
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
@@ -173,6 +174,8 @@ class PendingAnswerHandler(AbstractRequestHandler):
             reply = check_step_reply(content, conversation, back=intent_of(handler_input) == "AMAZON.PreviousIntent")
         elif heard.answer is Answer.MEDICINE:
             reply = medicine_after_help_reply(content, help_just_given(conversation))
+        elif heard.answer is Answer.NO_REMINDER:
+            reply = no_reminder_after_help_reply(content, help_just_given(conversation))
         else:
             on_yes, on_no = self.answers[conversation.question]
             reply = (on_yes if heard.answer is Answer.YES else on_no)(handler_input, content)

@@ -78,6 +78,14 @@ def after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
     return after_crisis_reply(content) if told is Question.AFTER_CRISIS else after_care_reply(content, told)
 
 
+def no_reminder_after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
+    """"Remind me in 12 hours" just after a call for help: a self-check later is not the call to make now.
+    Nothing is set, she hears so (QA audit 2: her request went unanswered), then that call again."""
+    reply = after_help_reply(content, told)
+    reply.speech.insert(0, content.get("beyond.after_care")["no_reminder_speech"])
+    return reply
+
+
 def medicine_after_help_reply(content: LocaleContent, told: Question | None) -> Reply:
     """A medicine asked about just after a call for help: no medicine for her baby, or for this, without
     advice (Alexa sends the medicine, never whose it is); the follow-up she was given stays pending."""

@@ -29,6 +29,7 @@ class Answer(StrEnum):
     LUMP = "lump"            # the lump asked about just after "call 911 now": "what do I do?" sounds the same
     MEDICINE = "medicine"    # a medicine asked about just after a call for help: hers, or her baby's?
     CHECK_MOVE = "check_move"  # "next" or "go back" while a warning-sign question waits behind her safety
+    NO_REMINDER = "no_reminder"  # "remind me" just after a call for help: none is set, and she hears why
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,14 @@ SITUATION_ANSWERS: dict[str, str | None] = {
 # place are still heard (the safety net has already answered any danger in them).
 # "Next", "go back" or "start over" just after a call for help are "what now?", never the lump steps.
 MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent"})
-# "Remind me in 12 hours" then would set a self-check and drop the line: she hears that answer's reply.
+# ("Remind me in 12 hours" then is heard too, as Answer.NO_REMINDER: it would set a self-check and drop the line.)
 AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
-                                  "FeelingLowIntent", "RemindMeIntent"})
+                                  "FeelingLowIntent"})
 
 
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
-# "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach; so is
-# "remind me in 12 hours" (a self-check later is not the call to make now, and after her safety the account
-# holder would see it).
-AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "RemindMeIntent"})
+# "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
+AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent"})
 # Just after the answer about her safety at home, what she may say because someone came in keeps its own
 # meaning, so nothing said aloud names what she told the skill: "start over"; a medicine asked about (hers,
 # not one for after a call for help); "remind me" (the reminder's own private refusal, handlers/reminders.py);
@@ -131,8 +130,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.MEDICINE)
     if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP:
         return Heard(Answer.LUMP)  # said again to the offer, still "what do I do?": only "yes" means the lump
-    if intent == "RemindMeIntent" and question is Question.OFFER_RELIEF:
-        return Heard(Answer.NO)  # a self-check later is not the call to make now: she hears that call again
+    if intent == "RemindMeIntent" and question in JUST_AFTER_HELP:
+        return Heard(Answer.NO_REMINDER)  # a self-check later is not the call to make now: that call again
     if question is Question.AFTER_CRISIS:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if question in CARE_FOLLOW_UPS:
