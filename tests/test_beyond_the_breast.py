@@ -373,6 +373,26 @@ def test_no_to_the_lump_offer_after_a_call_for_help_is_heard_as_no_to_that_call(
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("situation", [None, "weaning"])
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
+def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_the_number_last(
+        make_app, locale: str, situation: str | None, told: str) -> None:
+    """"My baby is not breathing", "what do I do?", "yes": the lump answer and then the check's question,
+    with no number in either (QA audit 2: F3). She hears the lump answer, then the number last; the offer
+    of the check waits in the reprompt, and "yes" still starts it."""
+    alexa = Alexa(make_app, locale=locale)
+    if situation:
+        alexa.intent("SituationIntent", {"situation": {"value": "weaning", "id": "WEANING"}})
+    alexa.intent(told)
+    alexa.intent("RelieveLumpIntent")
+    turn = alexa.intent("AMAZON.YesIntent")
+    assert turn.has("cold pack") and turn.stays_open, turn.speech
+    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+    assert turn.reprompt and "questions" in turn.reprompt, turn.reprompt
+    assert alexa.intent("AMAZON.YesIntent").has("very unwell")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_after_the_crisis_answer_no_gets_a_kind_reply_with_the_number_in_reach(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     alexa.intent("CrisisIntent")

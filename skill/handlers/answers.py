@@ -106,6 +106,17 @@ def relief(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return route_reply(content, conversation_of(handler_input), RELIEF)
 
 
+def relief_after_help(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"Yes" to the lump offer just after a call for help: the lump answer, then that help still within
+    reach, the number last (QA audit 2: F3, the number was gone from the turn); the offer after it waits
+    in the reprompt, as after any answer ending with a number. Not after the answer about her safety: the
+    lump may be her cover because someone came in."""
+    reply = relief(handler_input, content)
+    if help_just_given(conversation_of(handler_input)) is not Question.AFTER_SAFETY:
+        reply.speech = [reply.speech[0], content.get("beyond.after_care")["reprompt"]]
+    return reply
+
+
 def what_else(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"Yes" to "Anything else?": what would she like to know (a "no" now is a goodbye)."""
     reply = system_reply(content, "what_else")
@@ -137,7 +148,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.OFFER_CHECK: (start_check, declined),
     **{follow_up: (after_help, after_help) for follow_up in HELP_FOLLOW_UPS},
     Question.OPEN: (what_else, goodbye),
-    Question.OFFER_RELIEF: (relief, after_help),
+    Question.OFFER_RELIEF: (relief_after_help, after_help),
 }
 
 
