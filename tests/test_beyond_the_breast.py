@@ -373,6 +373,33 @@ def test_no_to_the_lump_offer_after_a_call_for_help_is_heard_as_no_to_that_call(
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("asked", ["MassageIntent", "HeatColdIntent", "HowLongIntent", "KeepFeedingIntent",
+                                   "WhyLumpsIntent", "SeeDoctorIntent", "WeaningIntent"])
+@pytest.mark.parametrize("told", ["MotherEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
+def test_any_lump_question_just_after_a_call_for_help_is_offered_with_the_number_last(
+        make_app, locale: str, asked: str, told: str) -> None:
+    """After "call 999 now", "can I massage it", "heat or ice", or a bare "what?" that Alexa hears as "why do
+    lumps form", was answered outright, "Anything else?", and the number was gone (QA audit 3: F4.1, F4.2).
+    She is offered lump care as after "what do I do?", the number last; "yes" gives it."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    offered = alexa.intent("RelieveLumpIntent").speech
+    alexa.intent(told)
+    turn = alexa.intent(asked)
+    assert turn.speech == offered and turn.stays_open, (asked, turn.speech)
+    assert alexa.intent("AMAZON.YesIntent").has("cold pack")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(make_app, locale: str) -> None:
+    """Her cover keeps its meaning: "can I massage it" just after the answer about her safety is the
+    massage answer, with nothing that names what she told the skill."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("AbuseIntent")
+    assert alexa.intent("MassageIntent").speech == Alexa(make_app, locale=locale).intent("MassageIntent").speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("situation", [None, "weaning"])
 @pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
 def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_the_number_last(

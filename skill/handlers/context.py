@@ -17,6 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS, help_just_given
 from skill.handlers.slots import slot_words
+from skill.handlers.topics import TOPIC_INTENTS
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
 
@@ -77,6 +78,12 @@ CHECK_ANSWERS = {**YES_NO, "NotSureIntent": Answer.NOT_SURE,
 # ... "help", "what now", "I'm scared" ask for the care answer again, not the skill's help or reassurance;
 # and "what do I do?" reaches the relief intent as "how do I relieve a hard lump" does: asked which.
 CARE_AGAIN = frozenset({"AMAZON.HelpIntent", "ReassuranceIntent"})
+# Any other lump question just after a call for help ("can I massage it", "heat or ice", a bare "what?"
+# that Alexa hears as "why do lumps form") is offered, as "what do I do?" is: answered outright, it ended
+# "Anything else?" and the number was gone (QA audit 3: F4.1, F4.2). A medicine has its own answer there,
+# and "I'm scared" hears the call again. After her safety only "how do I relieve it" is: the others are
+# her cover, answered as any other time.
+LUMP_QUESTIONS = frozenset(TOPIC_INTENTS) - CARE_AGAIN - {"PainReliefIntent", "FeelingLowIntent"}
 # Those that hear "okay", "no", "not sure" or unplaced words as after_care_reply's answer.
 CARE_FOLLOW_UPS = frozenset(FOLLOW_UP_SPEECH)
 # The states just after a call for help (the crisis answer among them), where those words mean that.
@@ -128,7 +135,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.AGAIN)
     if intent == "PainReliefIntent" and question in JUST_AFTER_HELP:
         return Heard(Answer.MEDICINE)
-    if intent == "RelieveLumpIntent" and question in JUST_AFTER_HELP:
+    if intent in LUMP_QUESTIONS and question in JUST_AFTER_HELP and (
+            intent == "RelieveLumpIntent" or help_just_given(conversation) is not Question.AFTER_SAFETY):
         return Heard(Answer.LUMP)  # said again to the offer, still "what do I do?": only "yes" means the lump
     if intent == "RemindMeIntent" and question in JUST_AFTER_HELP:
         return Heard(Answer.NO_REMINDER)  # a self-check later is not the call to make now: that call again
