@@ -392,6 +392,34 @@ def test_words_alexa_cannot_place_mid_check_ask_the_waiting_question_again_never
     assert alexa.say("no").has("no warning signs")
 
 
+@pytest.mark.parametrize("answered", [0, 1])
+@pytest.mark.parametrize("words", ["stopped a month ago", "dimpled skin"])
+def test_a_sign_to_examine_said_mid_check_is_answered_and_the_question_she_is_on_still_waits(
+        alexa: Alexa, words: str, answered: int) -> None:
+    """"Check my symptoms", then "I stopped a month ago": "book an appointment soon, Anything else?", and
+    "very unwell or confused?" was never asked again (QA audit 3: F2.1). She hears the appointment answer,
+    then the question she was on; after her last "no" the appointment answer again, never "no warning signs"."""
+    question = alexa.say("check my symptoms")
+    for _ in range(answered):
+        question = alexa.say("no")
+    turn = alexa.intent("ReportSymptomIntent", {"happening": {"value": words}})
+    waiting = question.speech.split(". ")[-1] if answered == 0 else question.speech
+    assert turn.leads_with("please book an appointment") and turn.speech.endswith(waiting), turn.speech
+    assert turn.stays_open and turn.card is not None
+    for _ in range(2 - answered):
+        last = alexa.say("no")
+    assert last.leads_with("please book an appointment") and not last.has("no warning signs"), last.speech
+
+
+def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
+    question = alexa.say("check my symptoms")
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})
+    assert turn.leads_with("thanks") and turn.speech.endswith(question.speech.split(". ")[-1]), turn.speech
+    alexa.say("no")
+    assert alexa.say("no").has("lasted")
+    assert alexa.say("no").has("no warning signs")
+
+
 @pytest.mark.parametrize("question", [("RelieveLumpIntent", None), ("KeepFeedingIntent", None),
                                       ("PainReliefIntent", {"medicine": {"value": "codeine", "id": "CODEINE"}})])
 def test_a_question_asked_mid_check_is_answered_and_the_check_is_offered_back(alexa: Alexa, question) -> None:

@@ -78,6 +78,7 @@ class Conversation:
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
     kept_private: bool = False       # she spoke of her safety at home: no reminder (the account holder sees it) this session
     emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
+    examine_told: bool = False       # mid-check she named a sign to examine and heard "book an appointment"
     check_waits: bool = False        # a warning-sign question waits behind "delete everything?" or her safety (kept only while that waits)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
@@ -107,6 +108,7 @@ class Conversation:
             reminder_offered=stored.get("reminder_offered") is True,
             kept_private=stored.get("kept_private") is True,
             emergency_told=stored.get("emergency_told") is True,
+            examine_told=stored.get("examine_told") is True,
             check_waits=stored.get("check_waits") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
         )
@@ -125,6 +127,7 @@ class Conversation:
             "reminder_offered": self.reminder_offered,
             "kept_private": self.kept_private,
             "emergency_told": self.emergency_told,
+            "examine_told": self.examine_told,
             "check_waits": self.check_waits and self.question in (Question.FORGET, Question.AFTER_SAFETY),
             "last_reply": self.last_reply,
         }

@@ -152,6 +152,8 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
     if yes:
         return route_reply(content, conversation, questions[position][1])
     if position + 1 < len(questions):
+        if conversation.examine_told and questions[position + 1][1] == APPOINTMENT:
+            return route_reply(content, conversation, APPOINTMENT)  # she named one: never "no warning signs"
         return question_reply(content, conversation, position + 1)
     return route_reply(content, conversation, SELF_CARE)
 
@@ -189,6 +191,24 @@ def symptom_route(handler_input: HandlerInput) -> str | None:
     return reading.route if reading.route in (TODAY, APPOINTMENT, RELIEF) else SCREEN
 
 
+# Mid-check, words that lead nowhere more urgent than the check itself keep the warning-sign question she
+# is on: unplaced words are never the first question again, and a lump, or a sign to examine ("I stopped
+# a month ago"), no longer ends the check before its urgent questions were answered (QA audit 3: F2.1).
+# A sign to examine is still answered first ("book an appointment"). A sign that answers the question
+# she is on is a yes (handlers/context.py).
+WAITS_FOR_THE_CHECK = {SCREEN: "system.fallback.pending_speech", RELIEF: "prompts.check_first_then"}
+
+
+def examine_mid_check_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """A sign to examine said while a warning-sign question waits: the appointment answer and its card,
+    then that question, not "Anything else?"."""
+    outcome = content.get(f"check.outcomes.{APPOINTMENT}")
+    reply = waiting_check_question(content, conversation, lead=[content.fitting(outcome, conversation.situation)])
+    reply.card_title, reply.card_text = outcome["title"], outcome["card"]
+    conversation.examine_told = True  # the question about signs to examine is answered: see check_answer_reply
+    return reply
+
+
 class ReportSymptomHandler(AbstractRequestHandler):
     """"I have a fever": a warning sign routes straight to its advice; a plain lump hears how to ease
     it and is offered the check, never started on it unasked."""
@@ -199,7 +219,9 @@ class ReportSymptomHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         route = symptom_route(handler_input) or RELIEF
-        if route == SCREEN and conversation.question is Question.CHECK:  # mid-check: never back to the first
-            lead = [content.text("system.fallback.pending_speech")]
+        if conversation.question is Question.CHECK and route == APPOINTMENT:
+            return render(handler_input, examine_mid_check_reply(content, conversation))
+        if conversation.question is Question.CHECK and route in WAITS_FOR_THE_CHECK:
+            lead = [content.text(WAITS_FOR_THE_CHECK[route])]
             return render(handler_input, waiting_check_question(content, conversation, lead=lead))
         return render(handler_input, route_reply(content, conversation, route))
