@@ -411,6 +411,16 @@ def test_a_sign_to_examine_said_mid_check_is_answered_and_the_question_she_is_on
     assert last.leads_with("please book an appointment") and not last.has("no warning signs"), last.speech
 
 
+@pytest.mark.parametrize("then", [[], ["AMAZON.NoIntent"]])  # the steps offered, or "have you reached them?"
+def test_a_milder_sign_just_after_contact_them_today_never_lowers_it(alexa: Alexa, then: list[str]) -> None:
+    """"Contact your GP today", then "I stopped a month ago": "book an appointment soon" (QA audit 3: F2.2)."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    for intent in then:
+        alexa.intent(intent)
+    turn = alexa.intent("ReportSymptomIntent", {"happening": {"value": "stopped a month ago"}})
+    assert turn.speech.split(". ")[0] == today.speech.split(". ")[0] and not turn.has("appointment"), turn.speech
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

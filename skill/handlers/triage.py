@@ -199,6 +199,11 @@ def symptom_route(handler_input: HandlerInput) -> str | None:
 WAITS_FOR_THE_CHECK = {SCREEN: "system.fallback.pending_speech", RELIEF: "prompts.check_first_then"}
 
 
+# Just after "contact your doctor today" (the steps offered, or "have you reached them?"): a lump or a sign
+# to examine said then got "book an appointment soon" (QA audit 3: F2.2); she hears "today" again.
+AFTER_TODAY = frozenset({Question.WALK_TODAY, Question.REACHED})
+
+
 def examine_mid_check_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """A sign to examine said while a warning-sign question waits: the appointment answer and its card,
     then that question, not "Anything else?"."""
@@ -219,6 +224,8 @@ class ReportSymptomHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         route = symptom_route(handler_input) or RELIEF
+        if conversation.question in AFTER_TODAY and route in (APPOINTMENT, RELIEF):
+            route = TODAY  # just told "contact them today": something milder said now never lowers it
         if conversation.question is Question.CHECK and route == APPOINTMENT:
             return render(handler_input, examine_mid_check_reply(content, conversation))
         if conversation.question is Question.CHECK and route in WAITS_FOR_THE_CHECK:
