@@ -204,6 +204,13 @@ def test_a_situation_said_with_her_question_fits_the_first_answer(alexa: Alexa) 
     assert turn.has("only a little, just for comfort")
 
 
+def test_a_weaning_mother_asking_how_to_wean_hears_how_never_a_lump_is_no_reason_to_stop(alexa: Alexa) -> None:
+    """She has decided: "a lump is no reason to stop" first argued with her (QA audit 3: F3.1)."""
+    turn = alexa.intent("WeaningIntent", WEANING)
+    assert turn.has("every two to three days", "don't add feeds", "for comfort") and not turn.has("no reason to stop")
+    assert Alexa(alexa.make_app).intent("WeaningIntent").has("no reason to stop")  # asked by a feeding mother
+
+
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", PUMPING)
