@@ -67,6 +67,9 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("lump for three days with a fever but getting better", "today"),
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
+    # A new lump long after stopping is examined (QA audit 3: F1.6 got strokes and a cold pack).
+    ("lump months after weaning is that normal", "appointment"),
+    ("found a lump weeks after i stopped", "appointment"),
     ("a hard lump", "relief"),
     # Sexual violence is her safety (privacy audit 2026-12-07: "I was raped and now my breast hurts" got
     # the lump answer; "I was sexually assaulted" the lump reassurance).
