@@ -211,6 +211,21 @@ def test_a_weaning_mother_asking_how_to_wean_hears_how_never_a_lump_is_no_reason
     assert Alexa(alexa.make_app).intent("WeaningIntent").has("no reason to stop")  # asked by a feeding mother
 
 
+@pytest.mark.parametrize("said", [("LumpNotFeedingIntent", None),
+                                  ("ReportSymptomIntent", {"happening": {"value": "stopped breastfeeding two weeks ago"}})])
+def test_she_said_she_has_stopped_so_later_answers_never_tell_her_to_keep_feeding(alexa: Alexa, said) -> None:
+    """"I stopped breastfeeding two weeks ago", then "should I keep breastfeeding?": "Keep feeding from both
+    sides" (QA audit 3: F2.3, F3.2: only a situation slot was read)."""
+    alexa.intent(*said)
+    turn = alexa.intent("KeepFeedingIntent")
+    assert turn.has("don't add feeds") and not turn.has("keep feeding from both sides"), turn.speech
+
+
+def test_the_pain_stopped_is_not_her_feeding(alexa: Alexa) -> None:
+    alexa.intent("ReportSymptomIntent", {"happening": {"value": "the pain stopped but the lump is still there"}})
+    assert alexa.intent("KeepFeedingIntent").has("keep feeding from both sides")
+
+
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", PUMPING)

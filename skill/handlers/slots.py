@@ -12,6 +12,12 @@ SITUATION_SLOT = "situation"
 # resolve to breastfeeding): she is weaning, and is never told to keep feeding or add feeds.
 STOPPED = re.compile(r"\b(gave up|given up|giving up|quit|quitting|no longer|stopped|stopping|finished|"
                      r"not\b.*\bany ?more)\b")
+# ... and where she says so with no situation slot: "a lump and I'm not breastfeeding", or her words in
+# another slot ("stopped breastfeeding two weeks ago"). Only what she stopped, never "the pain stopped"
+# (QA audit 3: F2.3, a mother who had stopped kept hearing "feed or pump as usual").
+NOT_FEEDING_INTENTS = frozenset({"LumpNotFeedingIntent"})
+STOPPED_FEEDING = re.compile(r"\b(weaned|(gave up|given up|quit|stopped|finished|no longer|not) "
+                             r"(breast ?feeding|nursing|feeding|pumping))\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
@@ -36,7 +42,12 @@ def said_situation(handler_input: HandlerInput) -> str | None:
     situation = resolved_id(handler_input, SITUATION_SLOT)
     if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
         return "weaning"
-    return situation.lower() if situation else None
+    if situation:
+        return situation.lower()
+    intent = getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
+    if intent in NOT_FEEDING_INTENTS or STOPPED_FEEDING.search(slot_words(handler_input).lower()):
+        return "weaning"
+    return None
 
 
 def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
