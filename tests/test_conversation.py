@@ -226,6 +226,12 @@ def test_the_pain_stopped_is_not_her_feeding(alexa: Alexa) -> None:
     assert alexa.intent("KeepFeedingIntent").has("keep feeding from both sides")
 
 
+def test_just_tell_me_what_to_do_with_nothing_asked_is_the_relief_answer(alexa: Alexa) -> None:
+    """A one-shot "just tell me what to do" got "I didn't ask a question just then" (QA audit 3: F1.12)."""
+    turn = alexa.intent("NotSureIntent")
+    assert turn.has("cold pack") and not turn.has("didn't ask") and turn.stays_open, turn.speech
+
+
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", PUMPING)

@@ -41,7 +41,8 @@ def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply
 
 class NotSureHandler(AbstractRequestHandler):
     """"I'm not sure" with no check or situation question pending (those are answers, see
-    handlers/context.py): the question again, or what she can ask."""
+    handlers/context.py): the question again; with nothing asked and no steps under way, "just tell me
+    what to do" is the relief answer (QA audit 3: F1.12 got "I didn't ask a question just then")."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("NotSureIntent")(handler_input)
@@ -50,6 +51,8 @@ class NotSureHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         if conversation.question is not None and (last := said_last(conversation)):
             reply = last
+        elif conversation.question is None and not conversation.walking:
+            reply = topic_reply(content, conversation, OVERVIEW)
         else:
             reply = Reply(speech=[content.text("system.no_question.speech")],
                           reprompt=content.text("system.no_question.reprompt"))
