@@ -449,6 +449,16 @@ def test_a_milder_sign_just_after_contact_them_today_never_lowers_it(alexa: Alex
     assert turn.speech.split(". ")[0] == today.speech.split(". ")[0] and not turn.has("appointment"), turn.speech
 
 
+@pytest.mark.parametrize("then", [[], ["AMAZON.NoIntent"]])
+def test_stop_just_after_contact_them_today_says_it_again_with_the_goodbye(alexa: Alexa, then: list[str]) -> None:
+    """"Stop" after "contact your GP today" was only "Goodbye for now. Take good care of yourself." (QA audit 3: F4.5)."""
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    for intent in then:
+        alexa.intent(intent)
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    assert goodbye.has("contact your doctor today", "goodbye") and not goodbye.stays_open, goodbye.speech
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

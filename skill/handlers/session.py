@@ -14,7 +14,7 @@ from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import FEELING_LOW
-from skill.handlers.triage import start_check_reply
+from skill.handlers.triage import AFTER_TODAY, start_check_reply
 from skill.conversation.render import Reply, render, said_last
 
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the
@@ -67,7 +67,7 @@ class StartOverHandler(AbstractRequestHandler):
 
 class StopHandler(AbstractRequestHandler):
     """Stop and cancel: a short goodbye (just after a call for help or the feeling-low answer, with that
-    call and the number); her place is kept for next time."""
+    call and the number; just after "contact them today", that); her place is kept for next time."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("AMAZON.StopIntent")(handler_input) or is_intent_name("AMAZON.CancelIntent")(handler_input)
@@ -78,6 +78,9 @@ class StopHandler(AbstractRequestHandler):
             return render(handler_input, goodbye_after_help_reply(content, told))
         if just_after_feeling_low(conversation):
             return render(handler_input, goodbye_after_low_reply(content))
+        if conversation.question in AFTER_TODAY:  # "contact them today" is said again (QA audit 3: F4.5)
+            return render(handler_input, Reply(speech=[content.text("system.goodbye.today_speech")], end_session=True,
+                                               remember_for_repeat=False))
         return render(handler_input, goodbye_reply(content))
 
 
