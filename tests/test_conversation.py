@@ -232,6 +232,14 @@ def test_just_tell_me_what_to_do_with_nothing_asked_is_the_relief_answer(alexa: 
     assert turn.has("cold pack") and not turn.has("didn't ask") and turn.stays_open, turn.speech
 
 
+def test_an_amount_she_names_is_never_heard_as_yes(alexa: Alexa) -> None:
+    """"Can I take 800 milligrams of Motrin?": Alexa sends only "motrin", and "generally safe" sounded like
+    yes to the 800 (QA audit 3: F4.7). The answer bounds it by the label, and says no amount of its own."""
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "motrin", "id": "EVERYDAY"}})
+    assert turn.has("generally safe while breastfeeding, never more than the label says"), turn.speech
+    assert not any(word.isdigit() for word in turn.speech.split()), turn.speech
+
+
 def test_a_situation_said_with_the_question_is_kept_for_the_session_only(alexa: Alexa) -> None:
     alexa.launch()
     alexa.intent("WalkStepsIntent", PUMPING)
