@@ -221,7 +221,7 @@ def test_a_weaning_mother_is_never_told_to_wait_weeks_after_weaning_to_have_a_lu
     written = " ".join(str(value) for value in flatten(content.data).values()).lower()
     assert "4 to 6 weeks" not in written and "four to six weeks" not in written
     assert "whether you're still weaning or have stopped" in content.get("topics.weaning.card")
-    assert "even after weaning" in content.get("check.questions.examine.weaning.speech")
+    assert "even while weaning" in content.get("check.questions.examine.weaning.speech")
 
 
 def test_the_one_week_rule_is_credited_to_its_sources() -> None:
