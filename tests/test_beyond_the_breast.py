@@ -391,6 +391,25 @@ def test_any_lump_question_just_after_a_call_for_help_is_offered_with_the_number
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("said", [("SituationIntent", {"situation": {"value": "already called"}}),
+                                  ("SituationIntent", {"situation": {"value": "stopped", "id": "WEANING"}}),
+                                  ("FeelingLowIntent", None)])
+@pytest.mark.parametrize("told", ["MotherEmergencyIntent", "BabyEmergencyIntent", "BabyFeverIntent", "PsychosisIntent",
+                                  "CrisisIntent"])
+def test_i_already_called_or_im_alone_with_the_baby_just_after_a_call_for_help_keeps_that_call(
+        make_app, locale: str, said: tuple[str, dict | None], told: str) -> None:
+    """"I already called" and "it's stopped now" reach the situation intent, "I'm alone with the baby" the
+    feeling-low one: they got "are you still breastfeeding?", weaning advice, and the feeling-low answer in
+    place of "call 999 now" (QA audit 4: F1, F2, F3, F23). She hears the follow-up of the call she was given."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    follow_up = alexa.intent("AMAZON.NoIntent").speech
+    alexa.intent(told)
+    turn = alexa.intent(*said)
+    assert turn.speech == follow_up and turn.stays_open, (said, turn.speech)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(make_app, locale: str) -> None:
     """Her cover keeps its meaning: "can I massage it" just after the answer about her safety is the
     massage answer, with nothing that names what she told the skill."""

@@ -60,13 +60,19 @@ SITUATION_ANSWERS: dict[str, str | None] = {
 # "Next", "go back" or "start over" just after a call for help are "what now?", never the lump steps.
 MOVES = frozenset({"AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.StartOverIntent"})
 # ("Remind me in 12 hours" then is heard too, as Answer.NO_REMINDER: it would set a self-check and drop the line.)
+# "I already called" or "it's stopped now" can reach the situation intent ("already called" unresolved,
+# "stopped" resolved to weaning): just after a call for help they are that follow-up, never "are you still
+# breastfeeding?" or weaning advice (QA audit 4: F1, F2).
 AFTER_CRISIS_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "ReportSymptomIntent",
-                                  "FeelingLowIntent"})
+                                  "FeelingLowIntent", "SituationIntent"})
 
 
 # After an answer that sends her or her baby for help now (or invites her to say if Alexa misheard),
 # "okay", "no", "I'm not sure" or words Alexa could not place are heard, and the number stays in reach.
-AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent"})
+# "I'm alone with the baby" or "I'm scared" can reach the feeling-low intent: after "call 999 now" or "call the
+# doctor now" that call stays first (QA audit 4: F3, the feeling-low answer replaced it).
+AFTER_CARE_ANSWERS = frozenset({*YES_NO, *MOVES, "AMAZON.FallbackIntent", "NotSureIntent", "SituationIntent",
+                                "FeelingLowIntent"})
 # Just after the answer about her safety at home, what she may say because someone came in keeps its own
 # meaning, so nothing said aloud names what she told the skill: "start over"; a medicine asked about (hers,
 # not one for after a call for help); "remind me" (the reminder's own private refusal, handlers/reminders.py);
