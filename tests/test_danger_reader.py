@@ -67,6 +67,14 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("lump for three days with a fever but getting better", "today"),
     ("a hard painful swelling full of pus", "today"),
     ("stopped pumping four months ago and there's still a lump", "appointment"),
+    # Numbers as Alexa may write them are read as said (QA audit 4: "38 degrees" and "lump for 2 weeks"
+    # were read as nothing and as a plain lump); a bare number that could be her age is no fever.
+    ("my temperature is 38.5", "today"),
+    ("38 degrees", "today"),
+    ("it reads 101.2 f", "today"),
+    ("had this lump for 3 days", "today"),
+    ("lump for 2 weeks", "appointment"),
+    ("i am 38 years old and have a lump", "relief"),
     # A new lump long after stopping is examined (QA audit 3: F1.6 got strokes and a cold pack).
     ("lump months after weaning is that normal", "appointment"),
     ("found a lump weeks after i stopped", "appointment"),

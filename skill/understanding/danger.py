@@ -51,11 +51,34 @@ SPOKEN = (  # contractions written out, so "i'm" and "i am" read the same
     (re.compile(r"'s\b"), ""), (re.compile(r"'"), ""),
 )
 NOT_WORDS = re.compile(r"[^a-z0-9' ]+")
+# Numbers as Alexa may write them in a slot ("38.5", "2 weeks", "101"), read as said ("thirty eight point
+# five", "two weeks"), so the lists need one form: "lump for 2 weeks" read as a plain lump and "38 degrees"
+# as nothing (QA audit 4, 2026-12-07).
+NUMBER = re.compile(r"\b(\d{1,4})(?:[.,](\d))?\b")
+ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen").split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(number: int) -> str:
+    """0 to 9999 as spoken: 38 "thirty eight", 101 "one hundred one", 2024 "two thousand twenty four"."""
+    if number < 20:
+        return ONES[number]
+    if number < 100:
+        return TENS[number // 10] + ("" if number % 10 == 0 else " " + ONES[number % 10])
+    if number < 1000:
+        return f"{ONES[number // 100]} hundred" + ("" if number % 100 == 0 else " " + number_words(number % 100))
+    return f"{number_words(number // 1000)} thousand" + ("" if number % 1000 == 0 else " " + number_words(number % 1000))
+
+
+def spelled_numbers(text: str) -> str:
+    return NUMBER.sub(lambda found: number_words(int(found.group(1)))
+                      + (f" point {ONES[int(found.group(2))]}" if found.group(2) else ""), text)
 
 
 def spoken_form(text: str) -> str:
     """Lower case, punctuation dropped, contractions written out: one form for her words and the lists."""
-    said = " ".join(NOT_WORDS.sub(" ", text.lower().replace("’", "'")).split())
+    said = " ".join(NOT_WORDS.sub(" ", spelled_numbers(text.lower().replace("’", "'"))).split())
     for contraction, written_out in SPOKEN:
         said = contraction.sub(written_out, said)
     return " ".join(said.split())
