@@ -467,6 +467,42 @@ def test_stop_just_after_contact_them_today_says_it_again_with_the_goodbye(alexa
     assert goodbye.has("contact your doctor today", "goodbye") and not goodbye.stays_open, goodbye.speech
 
 
+@pytest.mark.parametrize("then", [("ReportSymptomIntent", {"symptom": {"value": "3 a m"}}),  # "it's 3 a.m."
+                                  ("HowLongIntent", None), ("ReassuranceIntent", None), ("BreastChangesIntent", None)])
+def test_what_she_says_just_after_contact_them_today_never_sounds_like_waiting(alexa: Alexa, then) -> None:
+    """After "contact your GP today": "it's 3 a.m." got the screening question and, after "no", the check
+    again to "no warning signs"; "I feel better now" got "many lumps ease within a few days" (QA audit 4:
+    F18, F19). She hears "today" first."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    turn = alexa.intent(*then)
+    assert turn.speech.split(". ")[0] == today.speech.split(". ")[0] or turn.leads_with("please still contact"), turn.speech
+
+
+def test_no_to_back_to_the_check_keeps_its_most_urgent_signs_and_the_number(alexa: Alexa) -> None:
+    """"Check my symptoms", "can I take ibuprofen", "no" to "Back to the warning-sign questions?": "Okay. You
+    can ask me how to relieve a hard lump", and the first, most urgent question was never asked (QA audit 4: F11)."""
+    alexa.say("check my symptoms")
+    assert alexa.intent("PainReliefIntent").has("back to the warning-sign questions")
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert turn.has("very unwell", "confused") and turn.speech.rstrip(" .").endswith("911 now"), turn.speech
+
+
+@pytest.mark.parametrize("answered", [0, 2])
+def test_breast_changes_said_mid_check_end_it_on_the_appointment_answer(alexa: Alexa, answered: int) -> None:
+    """"My skin is dimpled" mid-check (the breast-changes answer), then "no" to the rest: "No warning signs
+    right now" (QA audit 4: F14)."""
+    alexa.say("check my symptoms")
+    for _ in range(answered):
+        alexa.say("no")
+    alexa.intent("BreastChangesIntent")
+    alexa.intent("AMAZON.YesIntent")  # back to the warning-sign questions
+    for _ in range(3 - answered):
+        last = alexa.say("no")
+        if not last.stays_open or last.has("appointment"):
+            break
+    assert last.leads_with("please book an appointment") and not last.has("no warning signs"), last.speech
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

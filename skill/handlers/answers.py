@@ -36,6 +36,12 @@ def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     return Reply(speech=[text], reprompt=content.text("system.help.reprompt"))
 
 
+def declined_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """"No" to "Back to the warning-sign questions?": the check is hers to leave, but its most urgent signs
+    and the number stay with her (QA audit 4: F11, it ended "You can ask me how to relieve a hard lump")."""
+    return Reply(speech=[content.text("prompts.declined_check")], reprompt=content.text("system.help.reprompt"))
+
+
 def declined_walk(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"No" to the steps after the relief answer or a care route: the reminder offer, once a session."""
     return offer_reminder(content, conversation_of(handler_input)) or declined(handler_input, content)
@@ -141,7 +147,7 @@ ANSWERS: dict[Question, tuple[AnswerReply, AnswerReply]] = {
     Question.WALK_TODAY: (first_step, ask_reached),
     Question.REACHED: (reached, not_reached),
     Question.RETURN: (go_to_step, declined),
-    Question.RETURN_CHECK: (back_to_check, declined),
+    Question.RETURN_CHECK: (back_to_check, declined_check),
     Question.RESUME: (go_to_step, declined_resume),
     Question.CHECK: (check_yes, check_no),
     Question.FORGET: (forget_reply, kept_reply),

@@ -13,8 +13,8 @@ from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, goo
 from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
-from skill.handlers.topics import FEELING_LOW
-from skill.handlers.triage import AFTER_TODAY, start_check_reply
+from skill.handlers.topics import AFTER_TODAY, FEELING_LOW
+from skill.handlers.triage import start_check_reply
 from skill.conversation.render import Reply, render, said_last
 
 # The questions a topic answer ends with ("Anything else?", "Go back to step 2?"): while one waits, the

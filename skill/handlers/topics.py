@@ -35,6 +35,14 @@ TOPIC_INTENTS: dict[str, str] = {
     "MilkColourIntent": "milkcolour",
 }
 OVERVIEW = "relieve"
+CHANGES = "changes"  # breast changes: a sign to examine (Conversation.examine_told, said mid-check)
+# Just after "contact your doctor today" (the steps offered, or "have you reached them?"): nothing she says
+# then lowers it. A lump or a sign to examine got "book an appointment soon" (QA audit 3: F2.2); "I feel better
+# now" or "it's just a small lump" got "many lumps ease within a few days" (QA audit 4: F19).
+AFTER_TODAY = frozenset({Question.WALK_TODAY, Question.REACHED})
+# The answers that could sound like waiting is fine then ("many lumps ease within a few days"): they lead
+# with "please still contact your doctor today".
+SOUND_LIKE_WAITING = frozenset({"howlong", "reassurance", CHANGES})
 FEELING_LOW = "feelinglow"  # after it, words Alexa cannot place get a kind reply, not "I can only help with lumps"
 # The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
 STROKES_TOPICS = frozenset({OVERVIEW, "massage"})
@@ -79,8 +87,12 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     else:
         follow, question = way_back(content, conversation)
     answer = content.fitting(entry, conversation.situation)
+    if topic == CHANGES and conversation.question in CHECKING:
+        conversation.examine_told = True  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
+    still_today = conversation.question in AFTER_TODAY and topic in SOUND_LIKE_WAITING
+    lead = [content.text("prompts.still_today")] if still_today else []
     return Reply(
-        speech=with_prompt(content, answer, follow),
+        speech=[*lead, *with_prompt(content, answer, follow)],
         reprompt=follow if question else entry["reprompt"],
         question=question,
         card_title=entry["title"],

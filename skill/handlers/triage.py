@@ -18,7 +18,7 @@ from skill.content.loader import read_toml
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.beyond import beyond_reply
 from skill.handlers.slots import resolved_id, slot_words
-from skill.handlers.topics import OVERVIEW, topic_reply, with_prompt
+from skill.handlers.topics import AFTER_TODAY, OVERVIEW, topic_reply, with_prompt
 from skill.conversation.render import Reply, render
 from skill.understanding.danger import APPOINTMENT, BEYOND_THE_BREAST, SCREEN, TODAY, read_words
 
@@ -151,9 +151,10 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
     questions, position = rules.questions, pending_position(rules, conversation)
     if yes:
         return route_reply(content, conversation, questions[position][1])
-    if position + 1 < len(questions):
-        if conversation.examine_told and questions[position + 1][1] == APPOINTMENT:
-            return route_reply(content, conversation, APPOINTMENT)  # she named one: never "no warning signs"
+    left = questions[position + 1:]
+    if conversation.examine_told and (not left or left[0][1] == APPOINTMENT):
+        return route_reply(content, conversation, APPOINTMENT)  # she named a sign to examine: never "no warning signs"
+    if left:
         return question_reply(content, conversation, position + 1)
     return route_reply(content, conversation, SELF_CARE)
 
@@ -199,11 +200,6 @@ def symptom_route(handler_input: HandlerInput) -> str | None:
 WAITS_FOR_THE_CHECK = {SCREEN: "system.fallback.pending_speech", RELIEF: "prompts.check_first_then"}
 
 
-# Just after "contact your doctor today" (the steps offered, or "have you reached them?"): a lump or a sign
-# to examine said then got "book an appointment soon" (QA audit 3: F2.2); she hears "today" again.
-AFTER_TODAY = frozenset({Question.WALK_TODAY, Question.REACHED})
-
-
 def examine_mid_check_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """A sign to examine said while a warning-sign question waits: the appointment answer and its card,
     then that question, not "Anything else?"."""
@@ -224,8 +220,8 @@ class ReportSymptomHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         route = symptom_route(handler_input) or RELIEF
-        if conversation.question in AFTER_TODAY and route in (APPOINTMENT, RELIEF):
-            route = TODAY  # just told "contact them today": something milder said now never lowers it
+        if conversation.question in AFTER_TODAY and route in (APPOINTMENT, RELIEF, SCREEN):
+            route = TODAY  # just told "contact them today": something milder, or unplaced ("it's 3 a.m."), never lowers it
         if conversation.question is Question.CHECK and route == APPOINTMENT:
             return render(handler_input, examine_mid_check_reply(content, conversation))
         if conversation.question is Question.CHECK and route in WAITS_FOR_THE_CHECK:
