@@ -503,6 +503,17 @@ def test_breast_changes_said_mid_check_end_it_on_the_appointment_answer(alexa: A
     assert last.leads_with("please book an appointment") and not last.has("no warning signs"), last.speech
 
 
+@pytest.mark.parametrize("then, ends", [("AMAZON.NoIntent", "please contact your doctor"),
+                                        ("AMAZON.YesIntent", "call 911 now")])
+def test_a_same_day_sign_said_at_the_first_question_still_asks_it(alexa: Alexa, then: str, ends: str) -> None:
+    """"Check my symptoms", then "I feel shivery": the same-day answer, and fast breathing or no urine, which
+    with it are an emergency, were never asked (QA audit 4: F12). "Today", then that question first."""
+    first = alexa.say("check my symptoms")
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "shivery"}})
+    assert turn.has("today") and turn.speech.endswith(first.speech.split(". ")[-1]), turn.speech
+    assert alexa.intent(then).leads_with(ends)
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

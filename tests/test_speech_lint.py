@@ -155,11 +155,11 @@ def in_session_state(attributes: dict[str, Any]) -> str:
     record.pop("topic", None)
     # Only shorten what she hears next (the budget of the longer form is reached from the start
     # state), so they would multiply states without new words.
-    # "emergency_told" only ends the session on a second emergency answer, in the same words; "examine_told"
-    # only gives the appointment answer in place of the check's last question, words reached without it.
+    # "emergency_told" only ends the session on a second emergency answer, in the same words; "noted" only
+    # gives a care route's answer in place of the check's next question, words reached without it.
     # "kept_private" leaves the reminder offer out too, and turns "remind me" into one short sentence
     # (its words are held by the content budget below and tests/test_reminders.py).
-    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told", "examine_told",
+    for flag in ("hint_taught", "warned", "situation_asked", "reminder_offered", "emergency_told", "noted",
                  "kept_private"):
         record.pop(flag, None)
     if not record.pop("check_waits", False) and record.get("question") != Question.CHECK.value:  # the one waiting is re-asked

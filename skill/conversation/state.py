@@ -17,6 +17,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.content.schema import CHECK_QUESTIONS, SITUATIONS, STEP_KEYS
 
 SESSION_KEY = "conversation"
+NOTED_ROUTES = ("today", "appointment")  # the routes a sign named mid-check can carry, most urgent first
 log = logging.getLogger(__name__)
 
 
@@ -78,7 +79,7 @@ class Conversation:
     reminder_offered: bool = False   # the reminder was offered this session (never offered twice)
     kept_private: bool = False       # she spoke of her safety at home: no reminder (the account holder sees it) this session
     emergency_told: bool = False     # she has heard the emergency answer once (the session stayed open)
-    examine_told: bool = False       # mid-check she named a sign to examine and heard "book an appointment"
+    noted: str | None = None         # mid-check she named a sign: its route ("today", "appointment"), which the check ends on
     check_waits: bool = False        # a warning-sign question waits behind "delete everything?" or her safety (kept only while that waits)
     last_reply: dict[str, Any] | None = field(default=None, repr=False)  # for "repeat"
 
@@ -108,7 +109,7 @@ class Conversation:
             reminder_offered=stored.get("reminder_offered") is True,
             kept_private=stored.get("kept_private") is True,
             emergency_told=stored.get("emergency_told") is True,
-            examine_told=stored.get("examine_told") is True,
+            noted=stored.get("noted") if stored.get("noted") in NOTED_ROUTES else None,
             check_waits=stored.get("check_waits") is True,
             last_reply=stored.get("last_reply") if isinstance(stored.get("last_reply"), dict) else None,
         )
@@ -127,7 +128,7 @@ class Conversation:
             "reminder_offered": self.reminder_offered,
             "kept_private": self.kept_private,
             "emergency_told": self.emergency_told,
-            "examine_told": self.examine_told,
+            "noted": self.noted,
             "check_waits": self.check_waits and self.question in (Question.FORGET, Question.AFTER_SAFETY),
             "last_reply": self.last_reply,
         }
@@ -166,6 +167,11 @@ class Conversation:
             return False
         self.reminder_offered = True
         return True
+
+    def note(self, route: str) -> None:
+        """A sign she named mid-check: the more urgent of it and any noted before is what the check ends on."""
+        if self.noted is None or NOTED_ROUTES.index(route) < NOTED_ROUTES.index(self.noted):
+            self.noted = route
 
     def ask_check_question(self, position: int) -> None:
         self.check_position = position

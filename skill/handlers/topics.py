@@ -35,7 +35,7 @@ TOPIC_INTENTS: dict[str, str] = {
     "MilkColourIntent": "milkcolour",
 }
 OVERVIEW = "relieve"
-CHANGES = "changes"  # breast changes: a sign to examine (Conversation.examine_told, said mid-check)
+CHANGES = "changes"  # breast changes: a sign to examine (Conversation.noted, said mid-check)
 # Just after "contact your doctor today" (the steps offered, or "have you reached them?"): nothing she says
 # then lowers it. A lump or a sign to examine got "book an appointment soon" (QA audit 3: F2.2); "I feel better
 # now" or "it's just a small lump" got "many lumps ease within a few days" (QA audit 4: F19).
@@ -88,7 +88,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         follow, question = way_back(content, conversation)
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
-        conversation.examine_told = True  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
+        conversation.note("appointment")  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
     still_today = conversation.question in AFTER_TODAY and topic in SOUND_LIKE_WAITING
     lead = [content.text("prompts.still_today")] if still_today else []
     return Reply(

@@ -152,8 +152,9 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
     if yes:
         return route_reply(content, conversation, questions[position][1])
     left = questions[position + 1:]
-    if conversation.examine_told and (not left or left[0][1] == APPOINTMENT):
-        return route_reply(content, conversation, APPOINTMENT)  # she named a sign to examine: never "no warning signs"
+    noted = conversation.noted
+    if noted and (not left or schema.CARE_ROUTES.index(left[0][1]) >= schema.CARE_ROUTES.index(noted)):
+        return route_reply(content, conversation, noted)  # a sign she named: never "no warning signs" after it
     if left:
         return question_reply(content, conversation, position + 1)
     return route_reply(content, conversation, SELF_CARE)
@@ -206,8 +207,16 @@ def examine_mid_check_reply(content: LocaleContent, conversation: Conversation) 
     outcome = content.get(f"check.outcomes.{APPOINTMENT}")
     reply = waiting_check_question(content, conversation, lead=[content.fitting(outcome, conversation.situation)])
     reply.card_title, reply.card_text = outcome["title"], outcome["card"]
-    conversation.examine_told = True  # the question about signs to examine is answered: see check_answer_reply
+    conversation.note(APPOINTMENT)  # the question about signs to examine is answered: see check_answer_reply
     return reply
+
+
+def today_before_the_first_question_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """A same-day sign ("I feel shivery") said while the first, most urgent question waits: it ended the
+    check, and fast breathing or no urine with it (which make it an emergency) were never asked (QA audit
+    4: F12). "Today", then that question; its "no" gives the same-day answer in full."""
+    conversation.note(TODAY)
+    return waiting_check_question(content, conversation, lead=[content.text("prompts.today_then_check")])
 
 
 class ReportSymptomHandler(AbstractRequestHandler):
@@ -224,6 +233,8 @@ class ReportSymptomHandler(AbstractRequestHandler):
             route = TODAY  # just told "contact them today": something milder, or unplaced ("it's 3 a.m."), never lowers it
         if conversation.question is Question.CHECK and route == APPOINTMENT:
             return render(handler_input, examine_mid_check_reply(content, conversation))
+        if conversation.question is Question.CHECK and route == TODAY and conversation.check_position == 0:
+            return render(handler_input, today_before_the_first_question_reply(content, conversation))
         if conversation.question is Question.CHECK and route in WAITS_FOR_THE_CHECK:
             lead = [content.text(WAITS_FOR_THE_CHECK[route])]
             return render(handler_input, waiting_check_question(content, conversation, lead=lead))
