@@ -514,6 +514,14 @@ def test_a_same_day_sign_said_at_the_first_question_still_asks_it(alexa: Alexa, 
     assert alexa.intent(then).leads_with(ends)
 
 
+def test_words_alexa_cannot_place_just_after_contact_them_today_hear_that_answer_again(alexa: Alexa) -> None:
+    """"What number?" after the same-day answer got "Sorry, I missed that ... Shall I take you through the
+    steps?", never the line she needed (QA audit 4: F22)."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    turn = alexa.intent("AMAZON.FallbackIntent")
+    assert turn.speech == today.speech and turn.stays_open, turn.speech
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

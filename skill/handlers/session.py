@@ -99,7 +99,9 @@ class FallbackHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         if just_after_feeling_low(conversation):
             return render(handler_input, after_low_reply(content))  # "can you just talk to me"
-        if asked := waiting_question(conversation):
+        if conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):
+            reply = today  # "what number?" just after "contact your doctor today": that answer, its line last
+        elif asked := waiting_question(conversation):
             reply = asked_again(content.text("system.fallback.pending_speech"), asked)
         elif conversation.walking and conversation.question is None:  # mid-steps: the net, then how to go on
             hint = content.text("prompts.step_hint")
