@@ -378,6 +378,14 @@ def test_breast_changes_or_a_lasting_lump_book_an_appointment(alexa: Alexa) -> N
     assert alexa.say("yes").leads_with("please book an appointment")
 
 
+def test_before_she_says_her_situation_the_examine_question_assumes_no_weaning(alexa: Alexa) -> None:
+    """"Has the lump lasted a week, even while weaning?" to a mother who never said so (QA audit 4: F17)."""
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    third = alexa.say("no")
+    assert third.has("weaning or not") and not third.has("while weaning"), third.speech
+
+
 def test_the_examine_question_fits_a_weaning_mother(alexa: Alexa) -> None:
     alexa.intent("SymptomCheckIntent", WEANING)
     alexa.say("no")
