@@ -200,6 +200,7 @@ def test_the_milk_step_replaces_the_hygiene_step_and_hygiene_avoids_soap_on_nipp
     assert [step["key"] for step in content.steps] == ["comfort", "rest", "milk", "checkup"]
     hygiene = content.get("topics.hygiene")
     assert "skip soap on your nipples" in hygiene["speech"] and "mild soap" not in hygiene["card"]
+    assert hygiene["speech"].startswith("Wear a bra that isn't tight")  # a bra question heard soap first (QA audit 3)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
