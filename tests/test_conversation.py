@@ -212,7 +212,8 @@ def test_a_weaning_mother_asking_how_to_wean_hears_how_never_a_lump_is_no_reason
 
 
 @pytest.mark.parametrize("said", [("LumpNotFeedingIntent", None),
-                                  ("ReportSymptomIntent", {"happening": {"value": "stopped breastfeeding two weeks ago"}})])
+                                  ("ReportSymptomIntent", {"happening": {"value": "stopped breastfeeding two weeks ago"}}),
+                                  ("ReportSymptomIntent", {"symptom": {"value": "stopping feeding baby and breast is hard"}})])
 def test_she_said_she_has_stopped_so_later_answers_never_tell_her_to_keep_feeding(alexa: Alexa, said) -> None:
     """"I stopped breastfeeding two weeks ago", then "should I keep breastfeeding?": "Keep feeding from both
     sides" (QA audit 3: F2.3, F3.2: only a situation slot was read)."""

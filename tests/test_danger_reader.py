@@ -59,7 +59,7 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("lump is paining since four days", "today"),
     ("had this lump for three days", "today"),
     # Days said of feeding, not of the lump (clinical review, 2026-12-06).
-    ("weaning for a few days and my breast is full", None),
+    ("weaning for a few days and my breast is full", "relief"),  # a full breast is lump care, never "today" for the days
     ("i have been pumping for three days", None),
     # A lump she says is easing after days is not sent to a doctor today for the days alone; a fever still is.
     ("the lump has been there three days but it's getting smaller", "relief"),
@@ -75,6 +75,9 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("had this lump for 3 days", "today"),
     ("lump for 2 weeks", "appointment"),
     ("i am 38 years old and have a lump", "relief"),
+    # "Breast is hard" is a lump's everyday form (QA audit 3: F1.8 got the screening question).
+    ("stopping feeding baby and breast is hard what to do", "relief"),
+    ("my breasts feel so full", "relief"),
     # A new lump long after stopping is examined (QA audit 3: F1.6 got strokes and a cold pack).
     ("lump months after weaning is that normal", "appointment"),
     ("found a lump weeks after i stopped", "appointment"),

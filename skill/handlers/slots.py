@@ -16,7 +16,7 @@ STOPPED = re.compile(r"\b(gave up|given up|giving up|quit|quitting|no longer|sto
 # another slot ("stopped breastfeeding two weeks ago"). Only what she stopped, never "the pain stopped"
 # (QA audit 3: F2.3, a mother who had stopped kept hearing "feed or pump as usual").
 NOT_FEEDING_INTENTS = frozenset({"LumpNotFeedingIntent"})
-STOPPED_FEEDING = re.compile(r"\b(weaned|(gave up|given up|quit|stopped|finished|no longer|not) "
+STOPPED_FEEDING = re.compile(r"\b(weaned|(gave up|given up|quit|stopped|stopping|finished|no longer|not) "
                              r"(breast ?feeding|nursing|feeding|pumping))\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
