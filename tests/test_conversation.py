@@ -531,6 +531,49 @@ def test_words_alexa_cannot_place_just_after_contact_them_today_hear_that_answer
     assert turn.speech == today.speech and turn.stays_open, turn.speech
 
 
+def test_a_lump_with_no_feeding_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
+    """"I stopped breastfeeding 2 months ago and the lump is still there" reaches an intent of its own: it
+    ended the check, and "no" then said goodbye (QA audit 5: F6)."""
+    question = alexa.say("check my symptoms")
+    turn = alexa.intent("LumpNotFeedingIntent")
+    assert turn.leads_with("please book an appointment") and turn.speech.endswith(question.speech.split(". ")[-1])
+    assert alexa.say("no").has("fever")  # the next question, not a goodbye
+
+
+@pytest.mark.parametrize("said, hears", [(("BreastChangesIntent", None), "please book an appointment"),
+                                         (("ReportSymptomIntent", {"symptom": {"value": "hot and achy"}}),
+                                          "please contact your doctor")])
+def test_no_to_back_to_the_check_keeps_the_sign_she_named_on_the_way(alexa: Alexa, said, hears: str) -> None:
+    """A sign named mid-check, a side question, then "no" to "Back to the warning-sign questions?": "Okay.
+    Very unwell...? Call 911 now", and "book an appointment" or "contact your doctor today" was gone (QA audit
+    5: F7, F8)."""
+    alexa.say("check my symptoms")
+    alexa.intent(*said)
+    if said[0] != "BreastChangesIntent":
+        assert alexa.intent("PainReliefIntent").has("back to the warning-sign questions")
+    turn = alexa.intent("AMAZON.NoIntent")
+    assert turn.leads_with(hears) and turn.has("911"), turn.speech
+
+
+def test_stop_after_a_same_day_sign_named_mid_check_says_today_with_the_goodbye(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "hot and achy"}})
+    assert alexa.intent("AMAZON.StopIntent").has("contact your doctor today")  # QA audit 5: F19
+
+
+def test_i_already_called_them_just_after_contact_them_today_hears_that_answer_again(alexa: Alexa) -> None:
+    """It reached the situation intent and was asked "are you still breastfeeding?" (QA audit 5: F1)."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    turn = alexa.intent("SituationIntent", {"situation": {"value": "already called them"}})
+    assert turn.speech == today.speech, turn.speech
+
+
+def test_just_tell_me_mid_steps_says_how_to_go_on(alexa: Alexa) -> None:
+    alexa.say("take me through the steps")
+    turn = alexa.intent("NotSureIntent")
+    assert turn.has("say next") and not turn.has("didn't ask"), turn.speech  # QA audit 5: F16
+
+
 def test_a_lump_said_mid_check_keeps_the_question_she_is_on(alexa: Alexa) -> None:
     question = alexa.say("check my symptoms")
     turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "a hard lump", "id": "LUMP"}})

@@ -30,7 +30,7 @@ from skill.handlers.steps import next_reply, previous_reply, walk_reply
 from skill.handlers.topics import topic_handlers
 from skill.handlers.medicines import PainReliefHandler
 from skill.handlers.safety import FIRST, SafetyNetHandler
-from skill.handlers.triage import ReportSymptomHandler, route_reply, start_check_reply, triage_rules
+from skill.handlers.triage import ReportSymptomHandler, said_route_reply, start_check_reply, triage_rules
 from skill.conversation.render import apl_document
 
 
@@ -58,7 +58,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         SafetyNetHandler(),
         CanFulfillHandler(),
         PendingAnswerHandler(reminders),
-        *(IntentReply(intent, partial(route_reply, route=route))
+        *(IntentReply(intent, partial(said_route_reply, route=route))
           for intent, route in rules.intents.items() if route not in FIRST),
         LaunchHandler(),
         PainReliefHandler(),

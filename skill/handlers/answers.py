@@ -24,8 +24,8 @@ from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
 from skill.handlers.steps import next_reply, step_reply, walk_reply
 from skill.handlers.topics import with_prompt
-from skill.handlers.triage import (RELIEF, check_answer_reply, check_step_reply, not_sure_reply, route_reply,
-                                   start_check_reply, waiting_check_question)
+from skill.handlers.triage import (APPOINTMENT, RELIEF, TODAY, check_answer_reply, check_step_reply, not_sure_reply,
+                                   route_reply, start_check_reply, waiting_check_question)
 from skill.conversation.render import Reply, render, said_last
 
 AnswerReply = Callable[[HandlerInput, LocaleContent], Reply | Response]
@@ -38,8 +38,15 @@ def declined(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 def declined_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"No" to "Back to the warning-sign questions?": the check is hers to leave, but its most urgent signs
-    and the number stay with her (QA audit 4: F11, it ended "You can ask me how to relieve a hard lump")."""
-    return Reply(speech=[content.text("prompts.declined_check")], reprompt=content.text("system.help.reprompt"))
+    and the number stay with her (QA audit 4: F11, it ended "You can ask me how to relieve a hard lump"),
+    and so does a sign she named on the way: the same-day answer, or "book an appointment" (QA audit 5)."""
+    conversation = conversation_of(handler_input)
+    if conversation.noted == TODAY:
+        return route_reply(content, conversation, TODAY)  # it says "very unwell or confused? call 999" too
+    speech = [content.text("prompts.declined_check")]
+    if conversation.noted == APPOINTMENT:
+        speech.insert(0, content.fitting(content.get(f"check.outcomes.{APPOINTMENT}"), conversation.situation))
+    return Reply(speech=speech, reprompt=content.text("system.help.reprompt"))
 
 
 def declined_walk(handler_input: HandlerInput, content: LocaleContent) -> Reply:

@@ -13,7 +13,7 @@ from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, goo
 from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_reply
-from skill.handlers.topics import AFTER_TODAY, FEELING_LOW
+from skill.handlers.topics import FEELING_LOW, told_today
 from skill.handlers.triage import start_check_reply
 from skill.conversation.render import Reply, render, said_last
 
@@ -78,7 +78,7 @@ class StopHandler(AbstractRequestHandler):
             return render(handler_input, goodbye_after_help_reply(content, told))
         if just_after_feeling_low(conversation):
             return render(handler_input, goodbye_after_low_reply(content))
-        if conversation.question in AFTER_TODAY:  # "contact them today" is said again (QA audit 3: F4.5)
+        if told_today(conversation):  # "contact them today" is said again (QA audit 3: F4.5; QA audit 5: mid-check)
             return render(handler_input, Reply(speech=[content.text("system.goodbye.today_speech")], end_session=True,
                                                remember_for_repeat=False))
         return render(handler_input, goodbye_reply(content))

@@ -66,6 +66,11 @@ def situation_question(content: LocaleContent, conversation: Conversation, asked
 CHECKING = frozenset({Question.CHECK, Question.RETURN_CHECK})
 
 
+def told_today(conversation: Conversation) -> bool:
+    """Just told "contact your doctor today", or named a same-day sign mid-check: nothing lowers it."""
+    return conversation.question in AFTER_TODAY or conversation.noted == "today"
+
+
 def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Question]:
     """What follows an answer given on the way: back to the warning-sign question she was on (never
     dropped), back to her step, or "Anything else?"."""
@@ -89,8 +94,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
         conversation.note("appointment")  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
-    still_today = conversation.question in AFTER_TODAY and topic in SOUND_LIKE_WAITING
-    lead = [content.text("prompts.still_today")] if still_today else []
+    lead = [content.text("prompts.still_today")] if told_today(conversation) and topic in SOUND_LIKE_WAITING else []
     return Reply(
         speech=[*lead, *with_prompt(content, answer, follow)],
         reprompt=follow if question else entry["reprompt"],

@@ -219,6 +219,14 @@ def today_before_the_first_question_reply(content: LocaleContent, conversation: 
     return waiting_check_question(content, conversation, lead=[content.text("prompts.today_then_check")])
 
 
+def said_route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
+    """A route said as an intent of its own ("a lump and I'm not breastfeeding"): mid-check, a sign to
+    examine keeps the question she is on, as it does said in words (QA audit 5: it ended the check)."""
+    if conversation.question is Question.CHECK and route == APPOINTMENT:
+        return examine_mid_check_reply(content, conversation)
+    return route_reply(content, conversation, route)
+
+
 class ReportSymptomHandler(AbstractRequestHandler):
     """"I have a fever": a warning sign routes straight to its advice; a plain lump hears how to ease
     it and is offered the check, never started on it unasked."""
