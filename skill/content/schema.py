@@ -75,7 +75,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
-    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "doctor_lump_speech", "crisis_lump_speech", "safety_lump_speech", "safety_lump_reprompt", "medicine_speech", "medicine_crisis_speech", "no_reminder_speech", "goodbye_speech",
+    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "doctor_lump_speech", "crisis_lump_speech", "crisis_line", "safety_lump_speech", "safety_lump_reprompt", "medicine_speech", "medicine_crisis_speech", "no_reminder_speech", "goodbye_speech",
                                                  "goodbye_doctor_speech", "goodbye_safety_speech")),
     "beyond.after_crisis.goodbye_speech", "beyond.after_crisis.low_speech", "beyond.after_crisis.low_goodbye_speech",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),

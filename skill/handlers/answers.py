@@ -124,8 +124,10 @@ def relief_after_help(handler_input: HandlerInput, content: LocaleContent) -> Re
     reach, the number last (QA audit 2: F3, the number was gone from the turn); the offer after it waits
     in the reprompt, as after any answer ending with a number. Not after the answer about her safety: the
     lump may be her cover because someone came in."""
-    reply = relief(handler_input, content)
-    if help_just_given(conversation_of(handler_input)) is not Question.AFTER_SAFETY:
+    reply, told = relief(handler_input, content), help_just_given(conversation_of(handler_input))
+    if told is Question.AFTER_CRISIS:  # her 24/7 line stays too (QA audit 5), after the words safe for all, the shortest
+        reply.speech = [content.get("topics.relieve")["speech"], content.get("beyond.after_care")["crisis_line"]]
+    elif told is not Question.AFTER_SAFETY:
         reply.speech = [reply.speech[0], content.get("beyond.after_care")["reprompt"]]
     return reply
 
