@@ -233,6 +233,13 @@ def test_just_tell_me_what_to_do_with_nothing_asked_is_the_relief_answer(alexa: 
     assert turn.has("cold pack") and not turn.has("didn't ask") and turn.stays_open, turn.speech
 
 
+def test_just_tell_me_what_to_do_after_whats_your_question_is_the_relief_answer(alexa: Alexa) -> None:
+    """After "What's your question?" it was asked again (QA audit 5: F15)."""
+    alexa.launch()
+    turn = alexa.intent("NotSureIntent")
+    assert turn.has("cold pack") and turn.stays_open, turn.speech
+
+
 def test_an_amount_she_names_is_never_heard_as_yes(alexa: Alexa) -> None:
     """"Can I take 800 milligrams of Motrin?": Alexa sends only "motrin", and "generally safe" sounded like
     yes to the 800 (QA audit 3: F4.7). The answer bounds it by the label, and says no amount of its own."""

@@ -97,12 +97,13 @@ JUST_AFTER_HELP = HELP_FOLLOW_UPS | {Question.OFFER_RELIEF}
 
 
 # "Not sure", "maybe", "just tell me" to an offer: taken as the answer that keeps her going safely (the
-# steps or the check start, and she can say stop), never the same question again; an unsure "have you
+# steps or the check start, and she can say stop), never the same question again (to "What's your
+# question?" or "Anything else?", the relief answer: handlers/situation.py); an unsure "have you
 # reached them?" is a no, which gives the line to call when they can't be reached; an unsure "shall I
 # delete everything?" is a no too: only a yes deletes; and an unsure reminder is none (she can ask for one).
 NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Question.OFFER_CHECK: Answer.YES,
                   Question.RETURN: Answer.YES, Question.RETURN_CHECK: Answer.YES, Question.RESUME: Answer.YES,
-                  Question.OPEN: Answer.YES, Question.REACHED: Answer.NO, Question.FORGET: Answer.NO,
+                  Question.REACHED: Answer.NO, Question.FORGET: Answer.NO,
                   Question.REMIND: Answer.NO}
 
 

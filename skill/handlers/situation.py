@@ -13,7 +13,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
-from skill.conversation.state import Conversation, conversation_of
+from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.steps import step_reply
 from skill.handlers.topics import CHECKING, OVERVIEW, situation_question, told_today, topic_reply
 from skill.handlers.triage import waiting_check_question
@@ -51,10 +51,10 @@ class NotSureHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation = content_of(handler_input), conversation_of(handler_input)
-        if conversation.question is not None and (last := said_last(conversation)):
+        if conversation.question in (None, Question.OPEN) and not conversation.walking:
+            reply = topic_reply(content, conversation, OVERVIEW)  # "just tell me what to do" (QA audit 5: asked again)
+        elif conversation.question is not None and (last := said_last(conversation)):
             reply = last
-        elif conversation.question is None and not conversation.walking:
-            reply = topic_reply(content, conversation, OVERVIEW)
         elif conversation.question is None:  # mid-steps: how to go on, never "I didn't ask a question" (QA audit 5)
             hint = content.text("prompts.step_hint")
             reply = Reply(speech=[hint], reprompt=hint, remember_for_repeat=False)
