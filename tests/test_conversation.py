@@ -575,6 +575,12 @@ def test_i_already_called_them_just_after_contact_them_today_hears_that_answer_a
     assert turn.speech == today.speech, turn.speech
 
 
+def test_do_i_really_need_to_see_someone_just_after_contact_them_today_hears_yes_that(alexa: Alexa) -> None:
+    """It got the general checklist of when to see a doctor, softer than what she was told (QA audit 5: F18)."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    assert alexa.intent("SeeDoctorIntent").speech == today.speech
+
+
 def test_just_tell_me_mid_steps_says_how_to_go_on(alexa: Alexa) -> None:
     alexa.say("take me through the steps")
     turn = alexa.intent("NotSureIntent")

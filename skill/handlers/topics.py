@@ -10,7 +10,7 @@ from functools import partial
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
-from skill.conversation.render import Reply
+from skill.conversation.render import Reply, said_last
 
 # Which intent asks about which topic (the names in content/schema.py TOPICS).
 TOPIC_INTENTS: dict[str, str] = {
@@ -35,6 +35,7 @@ TOPIC_INTENTS: dict[str, str] = {
     "MilkColourIntent": "milkcolour",
 }
 OVERVIEW = "relieve"
+DOCTOR = "doctor"  # when to see a doctor: a checklist of conditions, softer than "contact your GP today"
 CHANGES = "changes"  # breast changes: a sign to examine (Conversation.noted, said mid-check)
 # Just after "contact your doctor today" (the steps offered, or "have you reached them?"): nothing she says
 # then lowers it. A lump or a sign to examine got "book an appointment soon" (QA audit 3: F2.2); "I feel better
@@ -91,6 +92,8 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         follow, question = content.text("prompts.offer_walk"), Question.WALK
     else:
         follow, question = way_back(content, conversation)
+    if topic == DOCTOR and conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):
+        return today  # "do I really need to see someone?" just after "contact your GP today": yes, that (QA audit 5)
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
         conversation.note("appointment")  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
