@@ -75,6 +75,9 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("had this lump for 3 days", "today"),
     ("lump for 2 weeks", "appointment"),
     ("i am 38 years old and have a lump", "relief"),
+    ("i am 2 weeks postpartum and have a lump", "relief"),  # her weeks since the birth, not the lump's
+    ("my baby is six weeks old and i have a lump", "relief"),
+    ("3 weeks after giving birth i found a lump that has been there 2 weeks", "appointment"),
     # "Breast is hard" is a lump's everyday form (QA audit 3: F1.8 got the screening question).
     ("stopping feeding baby and breast is hard what to do", "relief"),
     ("my breasts feel so full", "relief"),
