@@ -244,7 +244,7 @@ def test_an_amount_she_names_is_never_heard_as_yes(alexa: Alexa) -> None:
     """"Can I take 800 milligrams of Motrin?": Alexa sends only "motrin", and "generally safe" sounded like
     yes to the 800 (QA audit 3: F4.7). The answer bounds it by the label, and says no amount of its own."""
     turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "motrin", "id": "EVERYDAY"}})
-    assert turn.has("generally safe while breastfeeding, never more than the label says"), turn.speech
+    assert turn.leads_with("i can't check amounts") and turn.has("no more than the label says"), turn.speech
     assert not any(word.isdigit() for word in turn.speech.split()), turn.speech
 
 
