@@ -22,7 +22,7 @@ from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
-from skill.handlers.steps import next_reply, step_reply, walk_reply
+from skill.handlers.steps import next_reply, step_hint_reply, step_reply, walk_reply
 from skill.handlers.topics import with_prompt
 from skill.handlers.triage import (APPOINTMENT, RELIEF, TODAY, check_answer_reply, check_step_reply, not_sure_reply,
                                    route_reply, start_check_reply, waiting_check_question)
@@ -221,5 +221,4 @@ class YesNoHandler(AbstractRequestHandler):
             return render(handler_input, nothing_asked(content))
         if is_intent_name("AMAZON.YesIntent")(handler_input):
             return render(handler_input, next_reply(content, conversation))
-        hint = content.text("prompts.step_hint")
-        return render(handler_input, Reply(speech=[hint], reprompt=hint, remember_for_repeat=False))
+        return render(handler_input, step_hint_reply(content))

@@ -12,7 +12,7 @@ from skill.handlers.asking import asked_again, waiting_question
 from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, goodbye_after_low_reply, help_just_given
 from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
-from skill.handlers.steps import step_reply
+from skill.handlers.steps import step_hint_reply, step_reply
 from skill.handlers.topics import FEELING_LOW, told_today
 from skill.handlers.triage import start_check_reply
 from skill.conversation.render import Reply, render, said_last
@@ -104,9 +104,7 @@ class FallbackHandler(AbstractRequestHandler):
         elif asked := waiting_question(conversation):
             reply = asked_again(content.text("system.fallback.pending_speech"), asked)
         elif conversation.walking and conversation.question is None:  # mid-steps: the net, then how to go on
-            hint = content.text("prompts.step_hint")
-            reply = Reply(speech=[content.text("system.fallback.pending_speech"), hint], reprompt=hint,
-                          remember_for_repeat=False)
+            reply = step_hint_reply(content, lead=[content.text("system.fallback.pending_speech")])
         else:
             reply = system_reply(content, "fallback")
             reply.question = conversation.question or Question.OPEN  # it ends "What would you like to know?"

@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
 from skill.conversation.state import Conversation, Question, conversation_of
-from skill.handlers.steps import step_reply
+from skill.handlers.steps import step_hint_reply, step_reply
 from skill.handlers.topics import CHECKING, OVERVIEW, situation_question, told_today, topic_reply
 from skill.handlers.triage import waiting_check_question
 from skill.conversation.render import Reply, render, said_last
@@ -56,8 +56,7 @@ class NotSureHandler(AbstractRequestHandler):
         elif conversation.question is not None and (last := said_last(conversation)):
             reply = last
         elif conversation.question is None:  # mid-steps: how to go on, never "I didn't ask a question" (QA audit 5)
-            hint = content.text("prompts.step_hint")
-            reply = Reply(speech=[hint], reprompt=hint, remember_for_repeat=False)
+            reply = step_hint_reply(content)
         else:
             reply = Reply(speech=[content.text("system.no_question.speech")],
                           reprompt=content.text("system.no_question.reprompt"))

@@ -12,6 +12,13 @@ from skill.handlers.triage import check_step_reply
 STROKES_STEP = "comfort"  # the step of gentle strokes and the cold pack: its screen shows them
 
 
+def step_hint_reply(content: LocaleContent, lead: list[str] | None = None) -> Reply:
+    """Mid-steps, words that move nothing ("no", "just tell me", words Alexa cannot place): how to go on,
+    never "I didn't ask a question"; the step she is on stays hers for "repeat"."""
+    hint = content.text("prompts.step_hint")
+    return Reply(speech=[*(lead or []), hint], reprompt=hint, remember_for_repeat=False)
+
+
 def step_reply(content: LocaleContent, conversation: Conversation, index: int,
                lead: list[str] | None = None) -> Reply:
     """Say step `index`, with its number and how to move on; moves her to that step.

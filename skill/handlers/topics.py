@@ -11,6 +11,7 @@ from skill.content import LocaleContent
 from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
 from skill.conversation.render import Reply, said_last
+from skill.understanding.danger import APPOINTMENT, TODAY
 
 # Which intent asks about which topic (the names in content/schema.py TOPICS).
 TOPIC_INTENTS: dict[str, str] = {
@@ -69,7 +70,7 @@ CHECKING = frozenset({Question.CHECK, Question.RETURN_CHECK})
 
 def told_today(conversation: Conversation) -> bool:
     """Just told "contact your doctor today", or named a same-day sign mid-check: nothing lowers it."""
-    return conversation.question in AFTER_TODAY or conversation.noted == "today"
+    return conversation.question in AFTER_TODAY or conversation.noted == TODAY
 
 
 def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Question]:
@@ -96,7 +97,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         return today  # "do I really need to see someone?" just after "contact your GP today": yes, that (QA audit 5)
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
-        conversation.note("appointment")  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
+        conversation.note(APPOINTMENT)  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
     lead = [content.text("prompts.still_today")] if told_today(conversation) and topic in SOUND_LIKE_WAITING else []
     return Reply(
         speech=[*lead, *with_prompt(content, answer, follow)],

@@ -219,12 +219,24 @@ def today_before_the_first_question_reply(content: LocaleContent, conversation: 
     return waiting_check_question(content, conversation, lead=[content.text("prompts.today_then_check")])
 
 
-def said_route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
-    """A route said as an intent of its own ("a lump and I'm not breastfeeding"): mid-check, a sign to
-    examine keeps the question she is on, as it does said in words (QA audit 5: it ended the check)."""
-    if conversation.question is Question.CHECK and route == APPOINTMENT:
+def mid_check_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply | None:
+    """While a warning-sign question waits, a route no more urgent than the check keeps that question
+    (see WAITS_FOR_THE_CHECK); None when nothing waits, or the route goes before the check."""
+    if conversation.question is not Question.CHECK:
+        return None
+    if route == APPOINTMENT:
         return examine_mid_check_reply(content, conversation)
-    return route_reply(content, conversation, route)
+    if route == TODAY and conversation.check_position == 0:
+        return today_before_the_first_question_reply(content, conversation)
+    if route in WAITS_FOR_THE_CHECK:
+        return waiting_check_question(content, conversation, lead=[content.text(WAITS_FOR_THE_CHECK[route])])
+    return None
+
+
+def said_route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
+    """A route said as an intent of its own ("a lump and I'm not breastfeeding"): mid-check it keeps the
+    question she is on, as it does said in words (QA audit 5: it ended the check)."""
+    return mid_check_reply(content, conversation, route) or route_reply(content, conversation, route)
 
 
 class ReportSymptomHandler(AbstractRequestHandler):
@@ -239,11 +251,4 @@ class ReportSymptomHandler(AbstractRequestHandler):
         route = symptom_route(handler_input) or RELIEF
         if conversation.question in AFTER_TODAY and route in (APPOINTMENT, RELIEF, SCREEN):
             route = TODAY  # just told "contact them today": something milder, or unplaced ("it's 3 a.m."), never lowers it
-        if conversation.question is Question.CHECK and route == APPOINTMENT:
-            return render(handler_input, examine_mid_check_reply(content, conversation))
-        if conversation.question is Question.CHECK and route == TODAY and conversation.check_position == 0:
-            return render(handler_input, today_before_the_first_question_reply(content, conversation))
-        if conversation.question is Question.CHECK and route in WAITS_FOR_THE_CHECK:
-            lead = [content.text(WAITS_FOR_THE_CHECK[route])]
-            return render(handler_input, waiting_check_question(content, conversation, lead=lead))
-        return render(handler_input, route_reply(content, conversation, route))
+        return render(handler_input, said_route_reply(content, conversation, route))
