@@ -497,6 +497,18 @@ def test_what_she_says_just_after_contact_them_today_never_sounds_like_waiting(a
     assert turn.speech.split(". ")[0] == today.speech.split(". ")[0] or turn.leads_with("please still contact"), turn.speech
 
 
+@pytest.mark.parametrize("intent", ["MassageIntent", "HeatColdIntent", "MilkColourIntent", "HowLongIntent",
+                                    "ReassuranceIntent", "KeepFeedingIntent"])
+def test_a_lump_question_just_after_contact_them_today_ends_on_today(alexa: Alexa, intent: str) -> None:
+    """"Contact your GP today", then "can I massage it": the strokes and "Anything else?", and "today" was gone
+    (QA audit 5: F3); after "is it serious" it came first only, before "worried? contact your GP" (clinical
+    review 2026-12-07). She hears the answer, then "Contact your doctor today. Anything else?"."""
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    turn = alexa.intent(intent)
+    assert turn.speech.endswith("Contact your doctor today. Anything else?"), turn.speech
+    assert turn.stays_open and "today" in turn.reprompt, turn.reprompt
+
+
 def test_no_to_back_to_the_check_keeps_its_most_urgent_signs_and_the_number(alexa: Alexa) -> None:
     """"Check my symptoms", "can I take ibuprofen", "no" to "Back to the warning-sign questions?": "Okay. You
     can ask me how to relieve a hard lump", and the first, most urgent question was never asked (QA audit 4: F11)."""

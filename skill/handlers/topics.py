@@ -93,6 +93,8 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         follow, question = content.text("prompts.offer_walk"), Question.WALK
     else:
         follow, question = way_back(content, conversation)
+    if told_today(conversation) and question is Question.OPEN:
+        follow = content.text("prompts.today_anything_else")  # "today" heard last (QA audit 5: F3)
     if topic == DOCTOR and conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):
         return today  # "do I really need to see someone?" just after "contact your GP today": yes, that (QA audit 5)
     answer = content.fitting(entry, conversation.situation)
