@@ -74,6 +74,12 @@ SKILL = Path(__file__).resolve().parents[1] / "skill"
     ("it reads 101.2 f", "today"),
     ("had this lump for 3 days", "today"),
     ("lump for 2 weeks", "appointment"),
+    # A low temperature is a sign of infection as a high one is (NHS sepsis: "a high or low temperature";
+    # clinical review 2026-12-07); the weather is not.
+    ("my temperature's 35.2", "today"),
+    ("my temperature dropped to 35", "today"),
+    ("i think i have a low temperature", "today"),
+    ("it's 35 degrees outside and my breast is full", "relief"),
     ("i am 38 years old and have a lump", "relief"),
     ("i am 2 weeks postpartum and have a lump", "relief"),  # her weeks since the birth, not the lump's
     ("my baby is six weeks old and i have a lump", "relief"),
