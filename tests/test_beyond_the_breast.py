@@ -411,6 +411,20 @@ def test_i_already_called_or_im_alone_with_the_baby_just_after_a_call_for_help_k
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told", ["MotherEmergencyIntent", "BabyEmergencyIntent", "EmergencyIntent"])
+def test_im_alone_with_the_baby_just_after_call_the_emergency_number_hears_what_to_do_alone(
+        make_app, locale: str, told: str) -> None:
+    """"I'm alone with the baby" after "call 999 now" heard "ask someone near you to help if you can", and
+    nothing for a mother with nobody near (clinical review 2026-12-07). Alone, she puts the call on speaker;
+    the number is still last."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent(told)
+    turn = alexa.intent("FeelingLowIntent")
+    assert turn.has("if you're alone", "speaker") and turn.stays_open, turn.speech
+    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(make_app, locale: str) -> None:
     """Her cover keeps its meaning: "can I massage it" just after the answer about her safety is the
     massage answer, with nothing that names what she told the skill."""
