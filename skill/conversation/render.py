@@ -147,8 +147,10 @@ def marked_ssml(sentences: tuple[str, ...], marked: tuple[tuple[str, str], ...])
 def heard_words(text: str) -> int:
     """Words as Alexa speaks them: a number read digit by digit ("nine one one", a phone number)
     counts each digit, and any other number at least as many words as it has digits (an upper bound
-    on "twenty four"); everything else one word per word."""
-    return sum(max(1, sum(char.isdigit() for char in word)) for word in text.split())
+    on "twenty four"); everything else one word per word, and punctuation alone (the full stop left
+    after a marked-up number, "911 .") none."""
+    return sum(max(1, sum(char.isdigit() for char in word)) for word in text.split()
+               if any(char.isalnum() for char in word))
 
 
 def check_ssml(ssml: str, limit: int = RESPONSE_WORD_LIMIT) -> int:
