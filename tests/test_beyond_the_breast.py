@@ -439,8 +439,9 @@ def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(
 def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_the_number_last(
         make_app, locale: str, situation: str | None, told: str) -> None:
     """"My baby is not breathing", "what do I do?", "yes": the lump answer and then the check's question,
-    with no number in either (QA audit 2: F3). She hears the lump answer, then the number last; the offer
-    of the check waits in the reprompt, and "yes" still starts it."""
+    with no number in either (QA audit 2: F3). She hears the lump answer, then the number last. Her "okay"
+    then (she is making the call) started the check, and the number was gone (QA audit 4: F7): it hears
+    that call's follow-up; the reprompt tells her how to start the check, the number last."""
     alexa = Alexa(make_app, locale=locale)
     if situation:
         alexa.intent("SituationIntent", {"situation": {"value": "weaning", "id": "WEANING"}})
@@ -453,8 +454,10 @@ def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_t
             else content(locale).data["terms"]["emergency_number"])
     assert turn.speech.rstrip(" .").endswith(last) and turn.speech.count("?") == 1, turn.speech  # the lump answer's own
     assert content(locale).data["terms"]["emergency_number"] in turn.speech
-    assert turn.reprompt and "questions" in turn.reprompt, turn.reprompt
-    assert alexa.intent("AMAZON.YesIntent").has("very unwell")
+    assert "check my symptoms" in turn.reprompt.lower() and turn.reprompt.rstrip(" .").endswith(last), turn.reprompt
+    okay = alexa.intent("AMAZON.YesIntent")
+    assert not okay.has("questions") and content(locale).data["terms"]["emergency_number"] in okay.speech, okay.speech
+    assert alexa.intent("SymptomCheckIntent").has("very unwell")
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -125,10 +125,15 @@ def relief_after_help(handler_input: HandlerInput, content: LocaleContent) -> Re
     in the reprompt, as after any answer ending with a number. Not after the answer about her safety: the
     lump may be her cover because someone came in."""
     reply, told = relief(handler_input, content), help_just_given(conversation_of(handler_input))
+    if told is Question.AFTER_SAFETY:
+        return reply
+    after_care = content.get("beyond.after_care")
     if told is Question.AFTER_CRISIS:  # her 24/7 line stays too (QA audit 5), after the words safe for all, the shortest
-        reply.speech = [content.get("topics.relieve")["speech"], content.get("beyond.after_care")["crisis_line"]]
-    elif told is not Question.AFTER_SAFETY:
-        reply.speech = [reply.speech[0], content.get("beyond.after_care")["reprompt"]]
+        reply.speech, line = [content.get("topics.relieve")["speech"], after_care["crisis_line"]], after_care["crisis_line"]
+    else:
+        reply.speech, line = [reply.speech[0], after_care["reprompt"]], after_care["reprompt"]
+    # "Okay" then is the call she is making, heard as its follow-up; the check is named in the reprompt (QA audit 4: F7).
+    reply.question, reply.reprompt = told, f"{after_care['check_reprompt']} {line}"
     return reply
 
 
