@@ -25,10 +25,18 @@ LECITHIN = "LECITHIN"  # a food supplement: the food answer, the same however sh
 ANSWERS = {"ASPIRIN": "aspirin", "CODEINE": "codeine", "TRAMADOL": "tramadol", "ANTIBIOTIC": "antibiotic"}
 MEDICINE_SLOT = "medicine"
 # Words a device sends in the medicine slot that name how she feeds, not a medicine ("what about
-# {medicine}": "what about pumping?" after the feeding answer): answered with that topic.
+# {medicine}": "what about pumping?" after the feeding answer; "what about breastfeeding with a lump?"):
+# answered with that topic, when her words begin with one.
 FEEDING_WORDS = {"pumping": "pumping", "pump": "pumping", "expressing": "pumping", "expressing milk": "pumping",
                  "feeding": "keepfeeding", "breastfeeding": "keepfeeding", "nursing": "keepfeeding",
                  "weaning": "weaning", "stopping": "weaning"}
+
+
+def feeding_topic(said: str | None) -> str | None:
+    """The feeding topic her medicine-slot words name ("pumping", "breastfeeding with a lump"), if any:
+    only words that begin with how she feeds, so "ibuprofen while breastfeeding" stays a medicine."""
+    words = (said or "").strip().lower()
+    return FEEDING_WORDS.get(words) or FEEDING_WORDS.get(words.split(" ", 1)[0]) if words else None
 
 
 def medicine_reply(content: LocaleContent, conversation: Conversation, medicine: str | None = None,
@@ -54,6 +62,6 @@ class PainReliefHandler(AbstractRequestHandler):
         content, conversation = content_of(handler_input), conversation_of(handler_input)
         said = said_value(handler_input, MEDICINE_SLOT)
         medicine = resolved_id(handler_input, MEDICINE_SLOT)
-        if medicine is None and (topic := FEEDING_WORDS.get((said or "").strip().lower())):
+        if medicine is None and (topic := feeding_topic(said)):
             return render(handler_input, topic_reply(content, conversation, topic))
         return render(handler_input, medicine_reply(content, conversation, medicine, named=said is not None))
