@@ -60,10 +60,11 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
 def walk_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """The first step at once: the steps are written to be safe for every situation, and fit
     hers once she has said it (she is asked with the overview, which offers the steps). During the
-    warning-sign check, as "next" does, it waits for her answer: the check is never dropped."""
+    warning-sign check, as "next" does, it waits for her answer: the check is never dropped. Mid-walk
+    it is "what step am I on?": the step she is on ("start over" restarts; QA audit 6: F10)."""
     if conversation.question is Question.CHECK:
         return check_step_reply(content, conversation, back=False)
-    return step_reply(content, conversation, 0)
+    return step_reply(content, conversation, conversation.step if conversation.walking else 0)
 
 
 def next_reply(content: LocaleContent, conversation: Conversation) -> Reply:
