@@ -30,7 +30,7 @@ FALLBACK = "AMAZON.FallbackIntent"
 SELF_CARE_ROUTE = "selfcare"  # where "no" to every question leads (skill/handlers/triage.py)
 STARTS_THE_CHECK = "LUMP"     # a plain lump report has no route: it starts the questions
 # Fields any entry may carry for the clinician's and reviewer's benefit; never spoken or shown.
-DOCUMENTED_OPTIONAL_FIELDS = frozenset({"source", "clinical_source", "warns", "warning"})
+DOCUMENTED_OPTIONAL_FIELDS = frozenset({"source", "clinical_source", "warns", "warning", "how_long"})
 RELIEF_ROUTE = "relief"  # a plain lump: the relief overview and an offer of the check
 
 

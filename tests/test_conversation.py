@@ -55,6 +55,71 @@ def test_next_after_the_last_step_says_it_was_the_last(alexa: Alexa) -> None:
     assert last.has("last step") and last.stays_open
 
 
+def test_asking_for_the_steps_mid_walk_reads_the_step_she_is_on_not_step_one(alexa: Alexa) -> None:
+    """"What step am I on?" and "which step was I on?" reach the steps' own intent: mid-walk it sent her
+    back to Step 1 (QA audit 6: F10). She hears the step she is on; "start over" is how she restarts."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    turn = alexa.intent("WalkStepsIntent")
+    assert turn.has(step_heading(2)) and turn.stays_open, turn.speech
+    assert alexa.say("next").has(step_heading(3))
+
+
+def test_how_long_do_i_do_that_for_at_a_step_is_about_that_step(alexa: Alexa) -> None:
+    """At Step 1 (strokes and a cold pack), "how long do I do that for?" got "many lumps ease within a few
+    days" (QA audit 6: F3). She hears about the cold pack's 15 minutes, and stays on her step."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    turn = alexa.intent("HowLongIntent")
+    assert turn.has("15 minutes") and "few days" not in turn.speech and turn.stays_open, turn.speech
+    assert alexa.say("next").has(step_heading(2))
+    alexa.say("next")
+    alexa.say("next")
+    assert alexa.intent("HowLongIntent").has("few days")  # the last step, when to get checked: the lump's course
+
+
+def test_pause_mid_steps_keeps_her_step(alexa: Alexa) -> None:
+    """"Hang on" mid-steps got "Sorry, I missed that" and the emergency number; "wait a sec", the
+    when-to-see-a-doctor answer (QA audit 6: F1, F2). She hears "take your time", and "next" goes on. The
+    intent carries no words, and "sorry hang on, bub's turning blue" reaches it too: the number is said."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    turn = alexa.intent("AMAZON.PauseIntent")
+    assert turn.leads_with("take your time") and turn.has("say next") and turn.stays_open, turn.speech
+    assert "sorry" not in turn.speech.lower() and turn.has("if you or your baby need help now, call 911")
+    assert alexa.say("next").has(step_heading(2))
+
+
+@pytest.mark.parametrize("words", ["hang on a minute", "wait a sec", "sorry I lost track", "I forgot what you said"])
+def test_losing_her_place_mid_steps_in_her_words_keeps_her_step(alexa: Alexa, words: str) -> None:
+    """At Step 2, "sorry I lost track" got the crisis line, "I forgot what you said" the offer to delete
+    everything, "hang on" "Sorry, I missed that" (QA audit 6: F1, F2, F10). The model carries them to
+    repeat and pause: her step is kept, and "next" goes on."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    turn = alexa.say(words)
+    assert turn.has(step_heading(2)) or turn.leads_with("take your time"), turn.speech
+    assert "delete" not in turn.speech and "lifeline" not in turn.speech.lower(), turn.speech
+    assert alexa.say("next").has(step_heading(3))
+
+
+def test_pause_mid_check_keeps_the_question_waiting(alexa: Alexa) -> None:
+    alexa.say("check my symptoms")
+    second = alexa.say("no")
+    turn = alexa.intent("AMAZON.PauseIntent")
+    assert turn.leads_with("take your time") and turn.speech.endswith(second.reprompt), turn.speech
+    assert alexa.say("yes").leads_with("please contact your doctor")
+
+
+def test_pause_just_after_call_911_now_keeps_that_call(alexa: Alexa) -> None:
+    alexa.intent("EmergencyIntent")
+    turn = alexa.intent("AMAZON.PauseIntent")
+    assert turn.speech.rstrip(" .").endswith("911") and "take your time" not in turn.speech.lower(), turn.speech
+
+
+def test_pause_with_nothing_waiting_invites_her_back(alexa: Alexa) -> None:
+    turn = alexa.intent("AMAZON.PauseIntent")
+    assert turn.has("take your time", "when you're ready") and turn.stays_open, turn.speech
+
+
 def test_go_back_at_the_first_step_says_so_and_reads_it_again(alexa: Alexa) -> None:
     alexa.intent("WalkStepsIntent", FEEDING)
     turn = alexa.say("go back")
@@ -657,7 +722,10 @@ def test_no_to_going_back_to_the_check_is_her_choice(alexa: Alexa) -> None:
 
 
 @pytest.mark.parametrize("words, topic_phrase", [("pumping", "pumping schedule"), ("expressing", "pumping schedule"),
-                                                 ("weaning", "wean slowly")])
+                                                 ("weaning", "wean slowly"),
+                                                 # "What about breastfeeding with a lump?" (QA review 2026-12-07)
+                                                 ("breastfeeding with a lump", "your milk is safe"),
+                                                 ("pumping with mastitis", "pumping schedule")])
 def test_what_about_pumping_after_the_feeding_answer_is_the_pumping_answer_not_a_medicine(
         alexa: Alexa, words: str, topic_phrase: str) -> None:
     """"What about pumping?" reaches the medicine intent ("what about {medicine}") with "pumping"
@@ -665,6 +733,12 @@ def test_what_about_pumping_after_the_feeding_answer_is_the_pumping_answer_not_a
     alexa.intent("KeepFeedingIntent")
     turn = alexa.intent("PainReliefIntent", {"medicine": {"value": words}})
     assert turn.has(topic_phrase) and "medicine" not in turn.speech.lower()
+
+
+def test_a_medicine_she_asks_about_while_breastfeeding_is_still_a_medicine(alexa: Alexa) -> None:
+    """Only words that begin with how she feeds are that topic: "naproxen while breastfeeding" is a pharmacist's."""
+    turn = alexa.intent("PainReliefIntent", {"medicine": {"value": "naproxen while breastfeeding"}})
+    assert turn.has("pharmacist") and "your milk is safe" not in turn.speech, turn.speech
 
 
 def test_a_lump_still_there_a_week_after_she_stopped_is_a_yes_to_the_third_question(alexa: Alexa) -> None:

@@ -22,7 +22,7 @@ SITUATION_ENTRIES = (
 )
 
 # Fields that are spoken, and so must fit the word budget and contain no markup.
-SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning"})
+SPOKEN_FIELDS = frozenset({"speech", "reprompt", "warning", "how_long"})  # how_long: a step's "how long do I do that for?"
 SPOKEN_WORD_LIMIT = 50
 
 # Placeholders filled per request rather than from [terms].
@@ -63,7 +63,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"topics.{topic}.{field}" for topic in TOPICS for field in TOPIC_FIELDS),
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step", "last_step_short",
-        "first_step", "offer_return", "offer_check_return", "anything_else", "nothing_before", "declined", "ask_situation",
+        "first_step", "offer_return", "offer_check_return", "anything_else", "take_your_time", "when_ready", "nothing_before", "declined", "ask_situation",
         "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "situation_noted", "check_first_then", "still_today", "today_anything_else", "declined_check", "today_then_check", "ask_reached",
         "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
@@ -75,7 +75,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
     *(f"check.outcomes.{route}.{field}" for route in CARE_ROUTES for field in ("title", "speech", "card")),
     "check.outcomes.emergency.misheard", "check.outcomes.emergency.reprompt",
-    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "doctor_lump_speech", "crisis_lump_speech", "crisis_line", "safety_lump_speech", "safety_lump_reprompt", "medicine_speech", "medicine_crisis_speech", "no_reminder_speech", "goodbye_speech",
+    *(f"beyond.after_care.{field}" for field in ("doctor_speech", "safety_speech", "lump_speech", "doctor_lump_speech", "crisis_lump_speech", "crisis_line", "check_reprompt", "safety_lump_speech", "safety_lump_reprompt", "medicine_speech", "medicine_crisis_speech", "no_reminder_speech", "goodbye_speech",
                                                  "goodbye_doctor_speech", "goodbye_safety_speech")),
     "beyond.after_crisis.goodbye_speech", "beyond.after_crisis.low_speech", "beyond.after_crisis.low_goodbye_speech",
     *(f"check.screen.{field}" for field in ("speech", "reprompt", "source", "clinical_source")),

@@ -22,7 +22,7 @@ from skill.handlers.memory import ForgetMeHandler, SkillDisabledHandler
 from skill.handlers.reminders import PermissionAnswerHandler, ReminderAccess, Reminders, ReminderTurn
 from skill.handlers.screen import ScreenButtonHandler
 from skill.handlers.session import (
-    FallbackHandler, HelpHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
+    FallbackHandler, HelpHandler, PauseHandler, RepeatHandler, SessionEndedHandler, StartOverHandler, StopHandler,
 )
 from skill.handlers.intent_reply import IntentReply, StepMove
 from skill.handlers.situation import NotSureHandler, situation_reply
@@ -73,7 +73,7 @@ def skill_builder(library: ContentLibrary, persistence: AbstractPersistenceAdapt
         NotSureHandler(),
         ReminderTurn("RemindMeIntent", reminders.asked), ReminderTurn("CancelReminderIntent", reminders.cancel),
         ReminderTurn("ListRemindersIntent", reminders.next_one), PermissionAnswerHandler(reminders),
-        YesNoHandler(), RepeatHandler(), HelpHandler(), StopHandler(),
+        YesNoHandler(), RepeatHandler(), PauseHandler(), HelpHandler(), StopHandler(),
         ForgetMeHandler(), NavigateHomeHandler(), ScreenButtonHandler(),
         SessionEndedHandler(), SkillDisabledHandler(), FallbackHandler(), SilentEventHandler(),
     ):

@@ -9,7 +9,9 @@ from ask_sdk_model import Response
 from skill.content import content_of
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.asking import asked_again, waiting_question
-from skill.handlers.beyond import after_low_reply, goodbye_after_help_reply, goodbye_after_low_reply, help_just_given
+from skill.handlers.beyond import (
+    after_help_reply, after_low_reply, goodbye_after_help_reply, goodbye_after_low_reply, help_just_given,
+)
 from skill.handlers.events import log_alexas_error
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.steps import step_hint_reply, step_reply
@@ -50,6 +52,28 @@ class RepeatHandler(AbstractRequestHandler):
         if last := said_last(conversation_of(handler_input)):
             return render(handler_input, last)
         return render(handler_input, system_reply(content_of(handler_input), "nothing_to_repeat"))
+
+
+class PauseHandler(AbstractRequestHandler):
+    """"Pause", "hang on", "wait a sec": her baby needs her. Nothing moves: just after a call for help
+    she hears that call again; otherwise "take your time", then the question waiting or her step's "say
+    next" (QA audit 6: F1, F2 got "Sorry, I missed that", or the when-to-see-a-doctor answer)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("AMAZON.PauseIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        content, conversation = content_of(handler_input), conversation_of(handler_input)
+        if told := help_just_given(conversation):
+            return render(handler_input, after_help_reply(content, told))
+        lead = content.text("prompts.take_your_time")
+        if asked := waiting_question(conversation):
+            return render(handler_input, asked_again(lead, asked))
+        if conversation.walking:
+            return render(handler_input, step_hint_reply(content, lead=[lead]))
+        ready = content.text("prompts.when_ready")
+        return render(handler_input, Reply(speech=[lead, ready], reprompt=ready, question=Question.OPEN,
+                                           remember_for_repeat=False))
 
 
 class StartOverHandler(AbstractRequestHandler):

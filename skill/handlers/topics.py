@@ -37,6 +37,7 @@ TOPIC_INTENTS: dict[str, str] = {
 }
 OVERVIEW = "relieve"
 DOCTOR = "doctor"  # when to see a doctor: a checklist of conditions, softer than "contact your GP today"
+HOW_LONG = "howlong"  # mid-walk, about the step she is on where it has its own answer (step_how_long_reply)
 CHANGES = "changes"  # breast changes: a sign to examine (Conversation.noted, said mid-check)
 # Just after "contact your doctor today" (the steps offered, or "have you reached them?"): nothing she says
 # then lowers it. A lump or a sign to examine got "book an appointment soon" (QA audit 3: F2.2); "I feel better
@@ -44,7 +45,7 @@ CHANGES = "changes"  # breast changes: a sign to examine (Conversation.noted, sa
 AFTER_TODAY = frozenset({Question.WALK_TODAY, Question.REACHED})
 # The answers that could sound like waiting is fine then ("many lumps ease within a few days"): they lead
 # with "please still contact your doctor today".
-SOUND_LIKE_WAITING = frozenset({"howlong", "reassurance", CHANGES})
+SOUND_LIKE_WAITING = frozenset({HOW_LONG, "reassurance", CHANGES})
 FEELING_LOW = "feelinglow"  # after it, words Alexa cannot place get a kind reply, not "I can only help with lumps"
 # The answers whose screen shows the strokes toward the armpit and the cold pack (skill/content/apl/).
 STROKES_TOPICS = frozenset({OVERVIEW, "massage"})
@@ -83,8 +84,20 @@ def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Q
     return content.text("prompts.anything_else"), Question.OPEN
 
 
+def step_how_long_reply(content: LocaleContent, conversation: Conversation) -> Reply | None:
+    """"How long do I do that for?" at a step with an answer of its own (the cold pack's 15 minutes): that,
+    and she stays on her step; not how long lumps last (QA audit 6: F3). None anywhere else."""
+    how_long = content.steps[conversation.step].get("how_long") if conversation.walking else None
+    if not how_long:
+        return None
+    hint = content.text("prompts.step_hint_short")
+    return Reply(speech=[how_long, hint], reprompt=hint)
+
+
 def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, offer_check: bool = False) -> Reply:
     """The overview offers the steps (or the check); a topic asked mid-walk offers the way back to her step."""
+    if topic == HOW_LONG and (about_the_step := step_how_long_reply(content, conversation)):
+        return about_the_step
     entry = content.get(f"topics.{topic}")
     conversation.heard_topic(topic)
     if offer_check:
