@@ -183,7 +183,7 @@ def test_next_or_start_over_just_after_a_call_for_help_keeps_that_call_never_the
     alexa.intent("WalkStepsIntent")
     alexa.intent(told)
     turn = alexa.intent(move)
-    assert "step" not in turn.speech.lower() and turn.speech.rstrip(" .").endswith(("911", "988")), turn.speech
+    assert "step" not in turn.speech.lower() and turn.speech.rstrip(" .").removesuffix(" now").endswith(("911", "988")), turn.speech
     goodbye = alexa.intent("AMAZON.StopIntent")
     assert goodbye.speech.rstrip(" .").endswith(("911", "988")), goodbye.speech
 
@@ -352,7 +352,7 @@ def test_yes_or_no_after_her_safety_mid_check_answers_the_check_question_she_was
 def test_what_do_i_do_after_okay_to_call_911_now_still_never_gets_lump_care(make_app, locale: str) -> None:
     alexa = Alexa(make_app, locale=locale)
     alexa.intent("BabyEmergencyIntent")
-    assert alexa.intent("AMAZON.YesIntent").has("please don't wait")
+    assert alexa.intent("AMAZON.YesIntent").has("please make the call now")
     turn = alexa.intent("RelieveLumpIntent")
     assert turn.has("get help now") and not turn.has("cold pack"), turn.speech
 
@@ -416,12 +416,12 @@ def test_im_alone_with_the_baby_just_after_call_the_emergency_number_hears_what_
         make_app, locale: str, told: str) -> None:
     """"I'm alone with the baby" after "call 999 now" heard "ask someone near you to help if you can", and
     nothing for a mother with nobody near (clinical review 2026-12-07). Alone, she puts the call on speaker;
-    the number is still last."""
+    "call 999 now" is still last, said as an instruction, never "if you need help"."""
     alexa = Alexa(make_app, locale=locale)
     alexa.intent(told)
     turn = alexa.intent("FeelingLowIntent")
     assert turn.has("if you're alone", "speaker") and turn.stays_open, turn.speech
-    assert turn.speech.rstrip(" .").endswith(content(locale).data["terms"]["emergency_number"]), turn.speech
+    assert turn.speech.split(". ")[-1] == f"Call {content(locale).data['terms']['emergency_number']} now.", turn.speech
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -435,7 +435,7 @@ def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("situation", [None, "weaning"])
-@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent"])
+@pytest.mark.parametrize("told", ["BabyEmergencyIntent", "BabyFeverIntent", "CrisisIntent", "EmergencyIntent"])
 def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_the_number_last(
         make_app, locale: str, situation: str | None, told: str) -> None:
     """"My baby is not breathing", "what do I do?", "yes": the lump answer and then the check's question,
@@ -454,7 +454,10 @@ def test_yes_to_the_lump_offer_after_a_call_for_help_gives_lump_care_and_keeps_t
             else content(locale).data["terms"]["emergency_number"])
     assert turn.speech.rstrip(" .").endswith(last) and turn.speech.count("?") == 1, turn.speech  # the lump answer's own
     assert content(locale).data["terms"]["emergency_number"] in turn.speech
-    assert "check my symptoms" in turn.reprompt.lower() and turn.reprompt.rstrip(" .").endswith(last), turn.reprompt
+    assert turn.reprompt.rstrip(" .").endswith(last), turn.reprompt
+    # The check is named only after her baby's doctor call: after "call 911 now" for her own signs, three
+    # "no"s of a confused mother ended on "no warning signs" (clinical review 2026-12-07).
+    assert ("check my symptoms" in turn.reprompt.lower()) == (told == "BabyFeverIntent"), turn.reprompt
     okay = alexa.intent("AMAZON.YesIntent")
     assert not okay.has("questions") and content(locale).data["terms"]["emergency_number"] in okay.speech, okay.speech
     assert alexa.intent("SymptomCheckIntent").has("very unwell")
@@ -522,7 +525,7 @@ def test_after_a_call_for_help_now_okay_or_no_keeps_the_number_in_reach(make_app
         told = alexa.intent(danger)
         turn = alexa.intent(answer)
         assert "didn't ask" not in turn.speech and "only help" not in turn.speech, (answer, turn.speech)
-        assert turn.has("repeat") and turn.speech.rstrip(" .").endswith(number) and turn.stays_open, turn.speech
+        assert turn.has("repeat") and turn.speech.rstrip(" .").removesuffix(" now").endswith(number) and turn.stays_open, turn.speech
         assert alexa.intent("AMAZON.RepeatIntent").speech == told.speech
 
 

@@ -132,8 +132,11 @@ def relief_after_help(handler_input: HandlerInput, content: LocaleContent) -> Re
         reply.speech, line = [content.get("topics.relieve")["speech"], after_care["crisis_line"]], after_care["crisis_line"]
     else:
         reply.speech, line = [reply.speech[0], after_care["reprompt"]], after_care["reprompt"]
-    # "Okay" then is the call she is making, heard as its follow-up; the check is named in the reprompt (QA audit 4: F7).
-    reply.question, reply.reprompt = told, f"{after_care['check_reprompt']} {line}"
+    # "Okay" then is the call she is making, heard as its follow-up (QA audit 4: F7). The check is named in the
+    # reprompt only after her baby's doctor call: after "call 911 now", a confused mother's three "no"s would
+    # end it on "no warning signs" (clinical review 2026-12-07).
+    check = f"{after_care['check_reprompt']} " if told is Question.AFTER_DOCTOR else ""
+    reply.question, reply.reprompt = told, f"{check}{line}"
     return reply
 
 

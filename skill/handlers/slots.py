@@ -9,9 +9,10 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 SITUATION_SLOT = "situation"
 # Her words say she has stopped, whatever value Alexa resolved them to ("gave up breastfeeding" can
-# resolve to breastfeeding): she is weaning, and is never told to keep feeding or add feeds.
+# resolve to breastfeeding; "wean off the pump" to pumping): she is weaning, and is never told to keep
+# feeding or add feeds (QA audit 6: F12, "trying to wean off the pump" heard "keep your usual pumping schedule").
 STOPPED = re.compile(r"\b(gave up|given up|giving up|quit|quitting|no longer|stopped|stopping|finished|"
-                     r"not\b.*\bany ?more)\b")
+                     r"(wean|weaning) (off|from)|not\b.*\bany ?more)\b")
 # ... and where she says so with no situation slot: "a lump and I'm not breastfeeding", or her words in
 # another slot ("stopped breastfeeding two weeks ago"). Only what she stopped, never "the pain stopped"
 # (QA audit 3: F2.3, a mother who had stopped kept hearing "feed or pump as usual").
