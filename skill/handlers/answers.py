@@ -17,7 +17,8 @@ from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
                                    lump_or_help_now_reply, medicine_after_help_reply,
                                    no_reminder_after_help_reply)
-from skill.handlers.context import Answer, heard_in_context, intent_of
+from skill.handlers.context import Answer, heard_in_context
+from skill.handlers.slots import intent_of
 from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder

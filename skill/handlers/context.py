@@ -16,7 +16,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS, help_just_given
-from skill.handlers.slots import slot_words
+from skill.handlers.slots import intent_of, slot_words
 from skill.handlers.topics import TOPIC_INTENTS
 from skill.handlers.triage import pending_position, symptom_route, triage_rules
 
@@ -111,10 +111,6 @@ NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Qu
 GO_BACK_QUESTIONS = frozenset({Question.RETURN, Question.RETURN_CHECK})
 # ... and "next" to "Back to the warning-sign questions?" is on with the check, never the steps.
 GO_ON_QUESTIONS = frozenset({Question.RETURN_CHECK})
-
-
-def intent_of(handler_input: HandlerInput) -> str | None:
-    return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
 
 
 def heard_in_context(handler_input: HandlerInput) -> Heard | None:

@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.canfulfill import CanFulfillIntent, CanFulfillIntentValues
 
 from skill.content import content_of
-from skill.handlers.interceptors import intent_name
+from skill.handlers.slots import intent_name
 from skill.handlers.launch import system_reply
 from skill.conversation.render import render
 

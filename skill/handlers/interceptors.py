@@ -4,7 +4,7 @@ from __future__ import annotations
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_request_type
-from ask_sdk_model import Request, Response
+from ask_sdk_model import Response
 
 from skill import content
 from skill.conversation import memory, state
@@ -15,11 +15,6 @@ from skill.handlers.slots import said_situation
 
 # Request types that start or continue a conversation with her (so her memory matters).
 CONVERSATIONAL = frozenset({"LaunchRequest", "IntentRequest", "Alexa.Presentation.APL.UserEvent"})
-
-
-def intent_name(request: Request) -> str | None:
-    """The intent of an IntentRequest or a name-free CanFulfillIntentRequest, else None."""
-    return getattr(getattr(request, "intent", None), "name", None)
 
 
 class ContentInterceptor(AbstractRequestInterceptor):

@@ -17,8 +17,7 @@ from ask_sdk_model import Response
 from skill.content import LocaleContent, content_of
 from skill.conversation.render import Reply, render
 from skill.conversation.state import Question, conversation_of
-from skill.handlers.context import intent_of
-from skill.handlers.slots import slot_words
+from skill.handlers.slots import intent_of, slot_words
 from skill.handlers.beyond import beyond_reply
 from skill.handlers.triage import CRISIS, EMERGENCY, reported_symptom, route_reply, triage_rules
 from skill.understanding.danger import BEYOND_THE_BREAST, read_words

@@ -1,10 +1,12 @@
-"""Read what Alexa resolved a slot to: the value id, or None when it did not resolve."""
+"""Read what Alexa sent: the intent's name, and what it resolved a slot to (the value id, or None when it
+did not resolve) or the words it heard."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Request
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 SITUATION_SLOT = "situation"
@@ -20,6 +22,16 @@ NOT_FEEDING_INTENTS = frozenset({"LumpNotFeedingIntent"})
 STOPPED_FEEDING = re.compile(r"\b(weaned|(gave up|given up|quit|stopped|stopping|finished|no longer|not) "
                              r"(breast ?feeding|nursing|feeding|pumping))\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
+
+
+def intent_name(request: Request) -> str | None:
+    """The intent of an IntentRequest or a name-free CanFulfillIntentRequest, else None."""
+    return getattr(getattr(request, "intent", None), "name", None)
+
+
+def intent_of(handler_input: HandlerInput) -> str | None:
+    """The intent's name of this turn's request (see intent_name)."""
+    return intent_name(handler_input.request_envelope.request)
 
 
 def slots_of(handler_input: HandlerInput) -> dict[str, Any]:
@@ -45,8 +57,7 @@ def said_situation(handler_input: HandlerInput) -> str | None:
         return "weaning"
     if situation:
         return situation.lower()
-    intent = getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None)
-    if intent in NOT_FEEDING_INTENTS or STOPPED_FEEDING.search(slot_words(handler_input).lower()):
+    if intent_of(handler_input) in NOT_FEEDING_INTENTS or STOPPED_FEEDING.search(slot_words(handler_input).lower()):
         return "weaning"
     return None
 

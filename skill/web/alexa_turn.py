@@ -18,7 +18,7 @@ import orjson
 from ask_sdk_core.skill import CustomSkill
 
 from skill import logs, turn
-from skill.handlers.interceptors import intent_name
+from skill.handlers.slots import intent_name
 from skill.web import replays
 from skill.web.codec import EnvelopeCodec
 from skill.web.request_shape import UnexpectedShape, decoded_request
