@@ -425,6 +425,22 @@ def test_im_alone_with_the_baby_just_after_call_the_emergency_number_hears_what_
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("told, named", [("BabyFeverIntent", True), ("BabyUrgentIntent", True),
+                                         ("BabyEmergencyIntent", False)])
+def test_her_babys_care_said_mid_check_leaves_her_own_questions_within_reach(
+        make_app, locale: str, told: str, named: bool) -> None:
+    """"Check my symptoms", then "my baby has a fever": her baby's answer, and her own warning-sign
+    questions were gone for good (QA audit 4: F15). After a doctor call the reprompt names the check, the
+    line still last; after "call 999 now" nothing else is asked."""
+    alexa = Alexa(make_app, locale=locale)
+    alexa.intent("SymptomCheckIntent")
+    turn = alexa.intent(told)
+    assert ("check my symptoms" in turn.reprompt.lower()) == named, turn.reprompt
+    alone = Alexa(make_app, locale=locale).intent(told)
+    assert turn.speech == alone.speech and turn.reprompt.endswith(alone.reprompt), turn.reprompt
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_lump_question_after_her_safety_at_home_is_answered_as_any_other_time(make_app, locale: str) -> None:
     """Her cover keeps its meaning: "can I massage it" just after the answer about her safety is the
     massage answer, with nothing that names what she told the skill."""

@@ -33,13 +33,19 @@ GOODBYE_AFTER = {**{question: ("after_care", f"goodbye_{field}") for question, f
                  Question.AFTER_CRISIS: ("after_crisis", "goodbye_speech")}
 
 
-def beyond_reply(content: LocaleContent, route: str) -> Reply:
+def beyond_reply(content: LocaleContent, route: str, checking: bool = False) -> Reply:
     """The care route first, in the market's words; the session stays open so she can say more. Her safety
-    at home is heard, never shown: an Echo Show in the room shows only what she can ask."""
+    at home is heard, never shown: an Echo Show in the room shows only what she can ask. Said while her own
+    warning-sign question waited, a doctor call (her baby's fever) names the check in its reprompt, so her
+    own questions are not lost (QA audit 4: F15); after "call 911 now" nothing else is asked."""
     entry = content.get(f"beyond.{route}")
     card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
-    return Reply(speech=[entry["speech"]], reprompt=entry["reprompt"], warns=True,
-                 question=FOLLOW_UP.get(route), private=route == ABUSE, **card)
+    question = FOLLOW_UP.get(route)
+    reprompt = entry["reprompt"]
+    if checking and question is Question.AFTER_DOCTOR:
+        reprompt = f"{content.get('beyond.after_care')['check_reprompt']} {reprompt}"
+    return Reply(speech=[entry["speech"]], reprompt=reprompt, warns=True,
+                 question=question, private=route == ABUSE, **card)
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:

@@ -64,6 +64,6 @@ class SafetyNetHandler(AbstractRequestHandler):
         if route == CRISIS:
             return render(handler_input, crisis_reply(content))
         if route in BEYOND_THE_BREAST:
-            return render(handler_input, beyond_reply(content, route))
+            return render(handler_input, beyond_reply(content, route, checking=conversation.question is Question.CHECK))
         return render(handler_input, route_reply(content, conversation, EMERGENCY))
 
