@@ -65,16 +65,17 @@ def test_asking_for_the_steps_mid_walk_reads_the_step_she_is_on_not_step_one(ale
     assert alexa.say("next").has(step_heading(3))
 
 
-def test_how_long_do_i_do_that_for_at_a_step_is_about_that_step(alexa: Alexa) -> None:
+def test_how_long_at_a_step_says_the_steps_own_time_then_how_long_lumps_last(alexa: Alexa) -> None:
     """At Step 1 (strokes and a cold pack), "how long do I do that for?" got "many lumps ease within a few
-    days" (QA audit 6: F3). She hears about the cold pack's 15 minutes, and stays on her step."""
+    days" (QA audit 6: F3); answered with the step's time alone, "how long will it last?", the same intent,
+    lost when to get checked (QA audit 7: F5). She hears both, and her step waits."""
     alexa.intent("WalkStepsIntent", FEEDING)
     turn = alexa.intent("HowLongIntent")
-    assert turn.has("15 minutes") and "few days" not in turn.speech and turn.stays_open, turn.speech
-    assert alexa.say("next").has(step_heading(2))
+    assert turn.leads_with("the cold pack: about 15 minutes") and turn.has("few days", "12 to 24 hours"), turn.speech
+    assert turn.speech.endswith("Go back to step 1?") and turn.stays_open, turn.speech
+    assert alexa.say("yes").has(step_heading(1))
     alexa.say("next")
-    alexa.say("next")
-    assert alexa.intent("HowLongIntent").has("few days")  # the last step, when to get checked: the lump's course
+    assert not alexa.intent("HowLongIntent").has("cold pack")  # only a step with its own time says one
 
 
 def test_pause_mid_steps_keeps_her_step(alexa: Alexa) -> None:
@@ -572,6 +573,51 @@ def test_a_lump_question_just_after_contact_them_today_ends_on_today(alexa: Alex
     turn = alexa.intent(intent)
     assert turn.speech.endswith("Contact your doctor today. Anything else?"), turn.speech
     assert turn.stays_open and "today" in turn.reprompt, turn.reprompt
+
+
+def test_contact_them_today_mid_steps_is_never_lowered_by_the_answers_that_follow(alexa: Alexa) -> None:
+    """Mid-steps, "I have a fever", then "can I massage it" and "is it serious": the answers ended "Go back
+    to step 1?" with no "today", and the second was pure reassurance (QA audit 7: F2). For the rest of the
+    session each lump answer ends "Contact your doctor today", before the way back."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    massage = alexa.intent("MassageIntent")
+    assert massage.speech.endswith("Contact your doctor today. Go back to step 1?"), massage.speech
+    serious = alexa.intent("ReassuranceIntent")
+    assert serious.leads_with("please still contact your doctor today"), serious.speech
+    assert serious.speech.endswith("Contact your doctor today. Go back to step 1?"), serious.speech
+
+
+def test_a_check_after_contact_them_today_never_ends_on_no_warning_signs(alexa: Alexa) -> None:
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    alexa.intent("AMAZON.YesIntent")  # the steps
+    alexa.say("check my symptoms")
+    last = alexa.say("no")
+    while last.stays_open and last.speech.endswith("?") and "warning" not in last.speech.lower() and not last.has("today"):
+        last = alexa.say("no")
+    assert last.has("contact your doctor or midwife today") and not last.has("no warning signs"), last.speech
+
+
+@pytest.mark.parametrize("situation", [None, WEANING])
+def test_three_nos_after_call_911_now_never_end_on_no_warning_signs_alone(alexa: Alexa, situation) -> None:
+    """"I feel very unwell and confused", "call 911 now", then "check my symptoms" and three "no"s: "No
+    warning signs right now; gentle care should help" (QA audit 7: F4). A confused woman may deny every
+    sign: the call comes again, last."""
+    if situation:
+        alexa.intent("SituationIntent", situation)
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "very unwell and confused", "id": "EMERGENCY"}})
+    alexa.say("check my symptoms")
+    for _ in range(3):
+        last = alexa.say("no")
+    assert last.speech.endswith("If you still do, or aren't sure, call 911 now."), last.speech
+    assert last.stays_open and alexa.say("okay").has("911")
+
+
+def test_silence_after_call_911_now_hears_the_call_as_an_instruction(alexa: Alexa) -> None:
+    """The reprompt after "call 911 now" was "If you need help now, call 911": it sounded optional (QA
+    audit 7: F3)."""
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "very unwell and confused", "id": "EMERGENCY"}})
+    assert not turn.reprompt.lower().startswith("if") and turn.reprompt.endswith("Call 911 now."), turn.reprompt
 
 
 def test_no_to_back_to_the_check_keeps_its_most_urgent_signs_and_the_number(alexa: Alexa) -> None:

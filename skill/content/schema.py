@@ -64,7 +64,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"prompts.{name}" for name in (
         "offer_walk", "offer_check", "step_heading", "step_hint", "step_hint_short", "last_step", "last_step_short",
         "first_step", "offer_return", "offer_check_return", "anything_else", "take_your_time", "when_ready", "nothing_before", "declined", "ask_situation",
-        "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "situation_noted", "check_first_then", "still_today", "today_anything_else", "declined_check", "today_then_check", "ask_reached",
+        "ask_situation_again", "not_sure", "check_next", "check_back", "check_first", "situation_noted", "check_first_then", "still_today", "today_tail", "emergency_said_before", "declined_check", "today_then_check", "ask_reached",
         "ask_reached_again")),
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "home", "help", "fallback", "error",

@@ -15,7 +15,7 @@ from skill.content import LocaleContent, content_of
 from skill.content.schema import TOPICS
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.steps import step_hint_reply, step_reply
-from skill.handlers.topics import CHECKING, OVERVIEW, situation_question, told_today, topic_reply
+from skill.handlers.topics import AFTER_TODAY, CHECKING, OVERVIEW, situation_question, topic_reply
 from skill.handlers.triage import waiting_check_question
 from skill.conversation.render import Reply, render, said_last
 
@@ -30,7 +30,7 @@ def situation_reply(content: LocaleContent, conversation: Conversation) -> Reply
     """She told us her situation unasked: the warning-sign question she is on, her step again, fitted,
     or the overview; "fit it to me" without saying which asks her (an answer to that question is
     handled in handlers/context.py)."""
-    if conversation.situation is None and told_today(conversation) and (today := said_last(conversation)):
+    if conversation.situation is None and conversation.question in AFTER_TODAY and (today := said_last(conversation)):
         return today  # "I already called them" just after "contact your doctor today" (QA audit 5): that again
     if conversation.situation is None:
         return situation_question(content, conversation, OVERVIEW)

@@ -10,7 +10,7 @@ from functools import partial
 from skill.content import LocaleContent
 from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
-from skill.conversation.render import Reply, said_last
+from skill.conversation.render import RESPONSE_WORD_LIMIT, Reply, heard_words, said_last
 from skill.understanding.danger import APPOINTMENT, TODAY
 
 # Which intent asks about which topic (the names in content/schema.py TOPICS).
@@ -37,7 +37,7 @@ TOPIC_INTENTS: dict[str, str] = {
 }
 OVERVIEW = "relieve"
 DOCTOR = "doctor"  # when to see a doctor: a checklist of conditions, softer than "contact your GP today"
-HOW_LONG = "howlong"  # mid-walk, about the step she is on where it has its own answer (step_how_long_reply)
+HOW_LONG = "howlong"  # mid-walk, the step she is on first where it has its own answer (step_how_long)
 CHANGES = "changes"  # breast changes: a sign to examine (Conversation.noted, said mid-check)
 # Just after "contact your doctor today" (the steps offered, or "have you reached them?"): nothing she says
 # then lowers it. A lump or a sign to examine got "book an appointment soon" (QA audit 3: F2.2); "I feel better
@@ -70,7 +70,7 @@ CHECKING = frozenset({Question.CHECK, Question.RETURN_CHECK})
 
 
 def told_today(conversation: Conversation) -> bool:
-    """Just told "contact your doctor today", or named a same-day sign mid-check: nothing lowers it."""
+    """Told "contact your doctor today" this session (Conversation.noted), or just now: nothing lowers it."""
     return conversation.question in AFTER_TODAY or conversation.noted == TODAY
 
 
@@ -84,20 +84,26 @@ def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Q
     return content.text("prompts.anything_else"), Question.OPEN
 
 
-def step_how_long_reply(content: LocaleContent, conversation: Conversation) -> Reply | None:
-    """"How long do I do that for?" at a step with an answer of its own (the cold pack's 15 minutes): that,
-    and she stays on her step; not how long lumps last (QA audit 6: F3). None anywhere else."""
-    how_long = content.steps[conversation.step].get("how_long") if conversation.walking else None
-    if not how_long:
-        return None
-    hint = content.text("prompts.step_hint_short")
-    return Reply(speech=[how_long, hint], reprompt=hint)
+def step_how_long(content: LocaleContent, conversation: Conversation, topic: str) -> list[str]:
+    """Mid-walk, "how long do I do that for?" and "how long will it last?" reach the same intent: the step's
+    own time first where it has one (the cold pack's 15 minutes), then how long lumps last, with when to
+    get checked (QA audit 6: F3 heard only the second; QA audit 7: F5, only the first)."""
+    if topic != HOW_LONG or not conversation.walking:
+        return []
+    how_long = content.steps[conversation.step].get("how_long")
+    return [how_long] if how_long else []
+
+
+def today_last(content: LocaleContent, spoken: list[str], follow: str) -> str:
+    """After "contact your doctor today", the prompt after a lump answer ("Anything else?", "Go back to step
+    2?") comes after "Contact your doctor today.", so "today" is the last thing she hears (QA audit 5: F3;
+    QA audit 7: F2), when that still fits one breath; the answers that would not fit say it in their own words."""
+    with_today = f"{content.text('prompts.today_tail')} {follow}"
+    return with_today if heard_words(" ".join([*spoken, with_today])) <= RESPONSE_WORD_LIMIT else follow
 
 
 def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, offer_check: bool = False) -> Reply:
     """The overview offers the steps (or the check); a topic asked mid-walk offers the way back to her step."""
-    if topic == HOW_LONG and (about_the_step := step_how_long_reply(content, conversation)):
-        return about_the_step
     entry = content.get(f"topics.{topic}")
     conversation.heard_topic(topic)
     if offer_check:
@@ -106,14 +112,15 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         follow, question = content.text("prompts.offer_walk"), Question.WALK
     else:
         follow, question = way_back(content, conversation)
-    if told_today(conversation) and question is Question.OPEN:
-        follow = content.text("prompts.today_anything_else")  # "today" heard last (QA audit 5: F3)
     if topic == DOCTOR and conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):
         return today  # "do I really need to see someone?" just after "contact your GP today": yes, that (QA audit 5)
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
         conversation.note(APPOINTMENT)  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
     lead = [content.text("prompts.still_today")] if told_today(conversation) and topic in SOUND_LIKE_WAITING else []
+    lead += step_how_long(content, conversation, topic)
+    if told_today(conversation) and question in (Question.OPEN, Question.RETURN):
+        follow = today_last(content, [*lead, answer], follow)
     return Reply(
         speech=[*lead, *with_prompt(content, answer, follow)],
         reprompt=follow if question else entry["reprompt"],

@@ -95,8 +95,10 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         follow = content.text("prompts.anything_else")
         return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, question=Question.OPEN,
                      **card)
+    if route == TODAY:
+        conversation.note(TODAY)  # for the rest of the session nothing lowers it (QA audit 7: F2; topics.told_today)
     offer = content.text("prompts.offer_walk")
-    walk = Question.WALK_TODAY if route == "today" else Question.WALK  # "no" then asks if she reached them
+    walk = Question.WALK_TODAY if route == TODAY else Question.WALK  # "no" then asks if she reached them
     return Reply(speech=with_prompt(content, speech, offer), reprompt=offer, question=walk,
                  warns=route == "today", **card)
 
@@ -157,7 +159,19 @@ def check_answer_reply(content: LocaleContent, conversation: Conversation, yes: 
         return route_reply(content, conversation, noted)  # a sign she named: never "no warning signs" after it
     if left:
         return question_reply(content, conversation, position + 1)
+    if conversation.emergency_told:
+        return no_signs_after_an_emergency_reply(content, conversation)
     return route_reply(content, conversation, SELF_CARE)
+
+
+def no_signs_after_an_emergency_reply(content: LocaleContent, conversation: Conversation) -> Reply:
+    """Three "no"s after she heard "call 911 now" this session: a very unwell or confused woman may deny
+    every sign, and "no warning signs; gentle care should help" ended it (QA audit 7: F4; clinical review
+    2026-12-07). The self-care words, then that call again, last; "okay" then hears the call's follow-up."""
+    outcome = content.get(f"check.outcomes.{SELF_CARE}")
+    again = content.text("prompts.emergency_said_before")
+    return Reply(speech=[content.fitting(outcome, conversation.situation), again], reprompt=again,
+                 question=Question.AFTER_CARE, card_title=outcome["title"], card_text=outcome["card"])
 
 
 def not_sure_reply(content: LocaleContent, conversation: Conversation) -> Reply:
