@@ -16,7 +16,7 @@ from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
 from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
                                    lump_or_help_now_reply, medicine_after_help_reply,
-                                   no_reminder_after_help_reply)
+                                   no_reminder_after_help_reply, reprompt_after)
 from skill.handlers.context import Answer, heard_in_context
 from skill.handlers.slots import intent_of
 from skill.handlers.launch import goodbye_reply, system_reply
@@ -130,14 +130,11 @@ def relief_after_help(handler_input: HandlerInput, content: LocaleContent) -> Re
         return reply
     after_care = content.get("beyond.after_care")
     if told is Question.AFTER_CRISIS:  # her 24/7 line stays too (QA audit 5), after the words safe for all, the shortest
-        reply.speech, line = [content.get("topics.relieve")["speech"], after_care["crisis_line"]], after_care["crisis_line"]
+        answer, line = content.get("topics.relieve")["speech"], after_care["crisis_line"]
     else:
-        reply.speech, line = [reply.speech[0], after_care["reprompt"]], after_care["reprompt"]
-    # "Okay" then is the call she is making, heard as its follow-up (QA audit 4: F7). The check is named in the
-    # reprompt only after her baby's doctor call: after "call 911 now", a confused mother's three "no"s would
-    # end it on "no warning signs" (clinical review 2026-12-07).
-    check = f"{after_care['check_reprompt']} " if told is Question.AFTER_DOCTOR else ""
-    reply.question, reply.reprompt = told, f"{check}{line}"
+        answer, line = reply.speech[0], after_care["reprompt"]
+    # "Okay" then is the call she is making, heard as its follow-up (QA audit 4: F7).
+    reply.speech, reply.question, reply.reprompt = [answer, line], told, reprompt_after(content, told, line)
     return reply
 
 

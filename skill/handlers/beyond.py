@@ -41,11 +41,19 @@ def beyond_reply(content: LocaleContent, route: str, checking: bool = False) -> 
     entry = content.get(f"beyond.{route}")
     card = {} if route in CARDLESS_BEYOND else {"card_title": entry["title"], "card_text": entry["card"]}
     question = FOLLOW_UP.get(route)
-    reprompt = entry["reprompt"]
-    if checking and question is Question.AFTER_DOCTOR:
-        reprompt = f"{content.get('beyond.after_care')['check_reprompt']} {reprompt}"
+    reprompt = reprompt_after(content, question, entry["reprompt"]) if checking else entry["reprompt"]
     return Reply(speech=[entry["speech"]], reprompt=reprompt, warns=True,
                  question=question, private=route == ABUSE, **card)
+
+
+def reprompt_after(content: LocaleContent, told: Question | None, line: str) -> str:
+    """The reprompt after a call for help, `line` last: after a doctor call (her baby's fever) it names her
+    own warning-sign check first, never as a yes she could give by saying "okay" (QA audit 4: F7, F15).
+    After "call 911 now" nothing else: a confused mother's three "no"s would end the check on "no warning
+    signs" (clinical review 2026-12-07)."""
+    if told is not Question.AFTER_DOCTOR:
+        return line
+    return f"{content.get('beyond.after_care')['check_reprompt']} {line}"
 
 
 def after_crisis_reply(content: LocaleContent) -> Reply:
