@@ -70,8 +70,10 @@ CHECKING = frozenset({Question.CHECK, Question.RETURN_CHECK})
 
 
 def told_today(conversation: Conversation) -> bool:
-    """Told "contact your doctor today" this session (Conversation.noted), or just now: nothing lowers it."""
-    return conversation.question in AFTER_TODAY or conversation.noted == TODAY
+    """Told "contact your doctor today" this session, or named a same-day sign mid-check: nothing lowers it.
+    Each way to the same-day answer notes it (triage.route_reply), so the questions just after it
+    (AFTER_TODAY) need no test of their own."""
+    return conversation.noted == TODAY
 
 
 def way_back(content: LocaleContent, conversation: Conversation) -> tuple[str, Question]:
@@ -118,9 +120,10 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     answer = content.fitting(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
         conversation.note(APPOINTMENT)  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
-    lead = [content.text("prompts.still_today")] if told_today(conversation) and topic in SOUND_LIKE_WAITING else []
+    today_noted = told_today(conversation)
+    lead = [content.text("prompts.still_today")] if today_noted and topic in SOUND_LIKE_WAITING else []
     lead += step_how_long(content, conversation, topic)
-    if told_today(conversation) and question is Question.OPEN:
+    if today_noted and question is Question.OPEN:
         follow = today_last(content, [*lead, answer], follow)
     return Reply(
         speech=[*lead, *with_prompt(content, answer, follow)],
