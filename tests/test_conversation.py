@@ -110,6 +110,18 @@ def test_pause_mid_check_keeps_the_question_waiting(alexa: Alexa) -> None:
     assert alexa.say("yes").leads_with("please contact your doctor")
 
 
+@pytest.mark.parametrize("words", ["what counts as a fever", "how high is a fever"])
+def test_asking_what_a_fever_is_at_the_fever_question_gets_the_threshold_and_the_question_again(
+        alexa: Alexa, words: str) -> None:
+    """At the fever question, "what counts as a fever?" got what mastitis is and an offer to go back to
+    the questions (QA audit 6: F11). She hears the threshold and the question, which still waits."""
+    alexa.say("check my symptoms")
+    alexa.say("no")
+    turn = alexa.say(words)
+    assert turn.has("a fever is") and "mastitis is" not in turn.speech.lower() and turn.stays_open, turn.speech
+    assert alexa.say("yes").leads_with("please contact your doctor")
+
+
 def test_pause_just_after_call_911_now_keeps_that_call(alexa: Alexa) -> None:
     alexa.intent("EmergencyIntent")
     turn = alexa.intent("AMAZON.PauseIntent")
