@@ -222,6 +222,35 @@ def test_weaning_mother_does_not_add_feeds(alexa: Alexa) -> None:
     assert "keep feeding" not in turn.speech
 
 
+def test_a_mother_who_makes_no_milk_hears_to_have_the_lump_examined_never_milk_care(alexa: Alexa) -> None:
+    """After "I've never breastfed and I have a lump", "how do I relieve it" heard "express only a little,
+    for comfort", "can I massage it" the strokes, and the milk steps were offered (QA audit 8: F1). A lump
+    when she makes no milk is examined (NHS breast lumps): each answer says so, and offers no milk care."""
+    assert alexa.intent("LumpNotFeedingIntent").has("book an appointment")
+    for words in ("how do I relieve it", "can I massage it", "should I pump", "should I keep feeding"):
+        turn = alexa.say(words)
+        assert turn.leads_with("not") and turn.has("examined") and turn.stays_open, (words, turn.speech)
+        assert not any(phrase in turn.speech.lower() for phrase in ("express only", "stroke", "through the steps",
+                                                                     "keep feeding", "pump only")), turn.speech
+    for answer in ("check my symptoms", "no", "no"):
+        alexa.say(answer)
+    none_found = alexa.say("no")
+    assert none_found.has("book an appointment", "examined") and none_found.speech.endswith("Anything else?"), \
+        none_found.speech
+
+
+@pytest.mark.parametrize("words, situation", [
+    ("not breastfeeding and i have a hard lump", "not_lactating"), ("never breastfed", "not_lactating"),
+    ("stopped breastfeeding two years ago", "not_lactating"), ("pregnant and i found a lump", "not_lactating"),
+    ("pregnant and still breastfeeding my toddler", "feeding"), ("not breastfeeding anymore", "weaning")])
+def test_her_words_say_whether_she_makes_milk(alexa: Alexa, words: str, situation: str) -> None:
+    """The words Alexa could not resolve still say it: never, long ago or pregnant is no milk; still feeding
+    is feeding; not any more is weaning (QA audit 8: F1, F2)."""
+    turn = alexa.intent("MassageIntent", {"situation": {"value": words, "id": None}})
+    said = {"not_lactating": "examined", "feeding": "keep feeding", "weaning": "only a little"}[situation]
+    assert turn.has(said), (words, turn.speech)
+
+
 @pytest.mark.parametrize("words, heard_as", [("gave up breastfeeding", "FEEDING"), ("quit breastfeeding", "FEEDING"),
                                              ("not breastfeeding anymore", "FEEDING"), ("no longer pumping", "PUMPING"),
                                              ("given up pumping", "PUMPING"), ("wean off the pump", "PUMPING")])
@@ -294,10 +323,12 @@ def test_a_weaning_mother_asking_how_to_wean_hears_how_never_a_lump_is_no_reason
                                   ("ReportSymptomIntent", {"symptom": {"value": "stopping feeding baby and breast is hard"}})])
 def test_she_said_she_has_stopped_so_later_answers_never_tell_her_to_keep_feeding(alexa: Alexa, said) -> None:
     """"I stopped breastfeeding two weeks ago", then "should I keep breastfeeding?": "Keep feeding from both
-    sides" (QA audit 3: F2.3, F3.2: only a situation slot was read)."""
+    sides" (QA audit 3: F2.3, F3.2: only a situation slot was read). A lump when she is not breastfeeding at
+    all (LumpNotFeedingIntent) hears that nothing needs starting (QA audit 8: F1)."""
     alexa.intent(*said)
     turn = alexa.intent("KeepFeedingIntent")
-    assert turn.has("don't add feeds") and not turn.has("keep feeding from both sides"), turn.speech
+    assert turn.has("don't add feeds") or turn.has("no need to start feeding"), turn.speech
+    assert not turn.has("keep feeding from both sides"), turn.speech
 
 
 def test_the_pain_stopped_is_not_her_feeding(alexa: Alexa) -> None:

@@ -48,7 +48,7 @@ from skill.web.alexa_turn import CODEC
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-STATE_BOUND = 2000
+STATE_BOUND = 3000
 USER_ID = "amzn1.ask.account.speech-lint"
 SERIALIZER = DefaultSerializer()
 AMAZON_NAMESPACE = "urn:lint:amazon-ssml"  # Alexa takes amazon:... tags without declaring the prefix

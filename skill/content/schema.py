@@ -13,7 +13,10 @@ STEP_KEYS = ("comfort", "rest", "milk", "checkup")
 CHECK_QUESTIONS = ("emergency", "today", "examine")
 CARE_ROUTES = ("emergency", "today", "appointment", "selfcare")
 # Her situation, kept for the session only (never stored): the ids of FeedingSituationType, lowered.
-SITUATIONS = ("feeding", "pumping", "weaning")
+# Not lactating: never breastfed, stopped months or years ago, or pregnant and not feeding. A lump then
+# is examined (NHS breast lumps), and milk care does not fit her (QA audit 8: F1).
+NOT_LACTATING = "not_lactating"
+SITUATIONS = ("feeding", "pumping", "weaning", NOT_LACTATING)
 # Entries whose advice differs by situation: each must say all three ([<entry>.feeding] ...), and its
 # base words, said until she has said which, must be safe for all three (never a question first).
 SITUATION_ENTRIES = (

@@ -9,6 +9,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Request
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from skill.content.schema import NOT_LACTATING
+
 SITUATION_SLOT = "situation"
 # Her words say she has stopped, whatever value Alexa resolved them to ("gave up breastfeeding" can
 # resolve to breastfeeding; "wean off the pump" to pumping): she is weaning, and is never told to keep
@@ -18,9 +20,18 @@ STOPPED = re.compile(r"\b(gave up|given up|giving up|quit|quitting|no longer|sto
 # ... and where she says so with no situation slot: "a lump and I'm not breastfeeding", or her words in
 # another slot ("stopped breastfeeding two weeks ago"). Only what she stopped, never "the pain stopped"
 # (QA audit 3: F2.3, a mother who had stopped kept hearing "feed or pump as usual").
-NOT_FEEDING_INTENTS = frozenset({"LumpNotFeedingIntent"})
 STOPPED_FEEDING = re.compile(r"\b(weaned|(gave up|given up|quit|stopped|stopping|finished|no longer|not) "
                              r"(breast ?feeding|nursing|feeding|pumping))\b")
+# ... and where her words say she makes no milk at all (never breastfed, stopped months or years ago, or
+# pregnant and not feeding): a lump then is examined, and milk care does not fit her (QA audit 8: F1,
+# "express only a little, for comfort" and the milk steps after "I've never breastfed"). Not while she
+# says she still feeds ("pregnant and still breastfeeding my toddler").
+NOT_LACTATING_INTENTS = frozenset({"LumpNotFeedingIntent"})
+NOT_LACTATING_WORDS = re.compile(
+    r"\b(never|didn't|did not|don't|do not|haven't|have not) (breast ?fe[ed]d?|breastfeed(ing)?|nurse[ds]?|nursing|fed)\b"
+    r"|(^|\bi'm |\bi am |\bam )not (breast ?feeding|nursing)\b(?! any ?more)"
+    r"|\bpregnant\b|\b(stopped|finished|weaned|gave up|given up|quit)\b.*\b(months|years?) ago\b")
+STILL_FEEDING = re.compile(r"\bstill (breast ?feeding|nursing|feeding|pumping|expressing)\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
@@ -51,14 +62,21 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
 
 
 def said_situation(handler_input: HandlerInput) -> str | None:
-    """Feeding, pumping or weaning, if she said it in this turn (FeedingSituationType id, lowered)."""
+    """Feeding, pumping or weaning (FeedingSituationType id, lowered), or not lactating at all, if she
+    said it in this turn."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
+    words = slot_words(handler_input).lower()
+    if (intent_of(handler_input) in NOT_LACTATING_INTENTS or NOT_LACTATING_WORDS.search(words)) \
+            and not STILL_FEEDING.search(words):
+        return NOT_LACTATING
     if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
         return "weaning"
     if situation:
         return situation.lower()
-    if intent_of(handler_input) in NOT_FEEDING_INTENTS or STOPPED_FEEDING.search(slot_words(handler_input).lower()):
+    if STOPPED_FEEDING.search(words):
         return "weaning"
+    if still := STILL_FEEDING.search(words):
+        return "pumping" if still.group(1) in ("pumping", "expressing") else "feeding"
     return None
 
 

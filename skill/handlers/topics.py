@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from skill.content import LocaleContent
+from skill.content.schema import NOT_LACTATING
 from skill.conversation.state import Conversation, Question
 from skill.handlers.intent_reply import IntentReply
 from skill.conversation.render import RESPONSE_WORD_LIMIT, Reply, heard_words, said_last
@@ -111,8 +112,8 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     conversation.heard_topic(topic)
     if offer_check:
         follow, question = content.text("prompts.offer_check"), Question.OFFER_CHECK
-    elif topic == OVERVIEW and conversation.question not in CHECKING:
-        follow, question = content.text("prompts.offer_walk"), Question.WALK
+    elif topic == OVERVIEW and conversation.question not in CHECKING and conversation.situation != NOT_LACTATING:
+        follow, question = content.text("prompts.offer_walk"), Question.WALK  # milk care: not when she makes none
     else:
         follow, question = way_back(content, conversation)
     if topic == DOCTOR and conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):

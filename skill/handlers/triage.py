@@ -91,7 +91,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         conversation.emergency_told = True
         return Reply(speech=[speech, outcome["misheard"]], reprompt=outcome["reprompt"], warns=True,
                      question=Question.AFTER_CARE, **card)
-    if route == "appointment":
+    if route == APPOINTMENT or (route == SELF_CARE and conversation.situation == schema.NOT_LACTATING):
+        # Not lactating, no warning signs: the answer is an appointment, and milk care is not offered (QA audit 8: F1)
         follow = content.text("prompts.anything_else")
         return Reply(speech=with_prompt(content, speech, follow), reprompt=follow, question=Question.OPEN,
                      **card)
