@@ -106,7 +106,7 @@ def allowed_base_key(key: str, required: set[str]) -> bool:
     parts = key.split(".")
     if key in required or key in {f"terms.{term}" for term in schema.OPTIONAL_TERMS}:
         return True
-    if len(parts) >= 3 and parts[-2] in schema.SITUATIONS and parts[-1] == "speech":
+    if len(parts) >= 3 and parts[-2] in schema.SITUATIONS and parts[-1] in schema.SITUATION_FIELDS:
         return True  # a situation variant; the loader checks it against schema.SITUATION_ENTRIES
     if parts[0] == "steps" and len(parts) == 3:
         return parts[2] in schema.STEP_FIELDS or parts[2] in DOCUMENTED_OPTIONAL_FIELDS

@@ -4,6 +4,8 @@ Each test is a transcript: she says X, Alexa answers Y, the session stays open o
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from skill.envelopes import ECHO_SHOW, SPEAKER
@@ -237,6 +239,20 @@ def test_a_mother_who_makes_no_milk_hears_to_have_the_lump_examined_never_milk_c
     none_found = alexa.say("no")
     assert none_found.has("book an appointment", "examined") and none_found.speech.endswith("Anything else?"), \
         none_found.speech
+
+
+@pytest.mark.parametrize("situation, shown_wrong", [(WEANING, "keep breastfeeding from both"),
+                                                     ({"situation": {"value": "never breastfed", "id": None}}, "express only")])
+def test_the_screen_and_card_say_what_she_heard_for_her_situation(make_alexa, situation, shown_wrong: str) -> None:
+    """A weaning mother heard "don't add feeds" while the Echo Show and the Alexa app card said "Keep
+    breastfeeding from both breasts", at "should I keep feeding" and at step 3 (QA audit 8: F8)."""
+    alexa = make_alexa(device=ECHO_SHOW)
+    alexa.intent("MassageIntent", situation)
+    for turn in (alexa.say("should I keep feeding"), alexa.intent("WalkStepsIntent"), alexa.say("next"),
+                 alexa.say("next")):
+        shown = json.dumps([turn.card, [directive.get("datasources") for directive in turn.directives]]).lower()
+        at = shown.find(shown_wrong)
+        assert turn.card and at < 0 and "keep breastfeeding" not in turn.card["title"].lower(), shown[max(0, at - 200):at + 100]
 
 
 @pytest.mark.parametrize("words, situation", [

@@ -130,8 +130,8 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         speech=[*lead, *with_prompt(content, answer, follow)],
         reprompt=follow if question else entry["reprompt"],
         question=question,
-        card_title=entry["title"],
-        card_text=entry["card"],
+        card_title=content.fitting(entry, conversation.situation, "title"),  # the screen says what she heard (QA audit 8: F8)
+        card_text=content.fitting(entry, conversation.situation, "card"),
         warns=entry.get("warns") is True,
         shows_strokes=topic in STROKES_TOPICS,
     )

@@ -84,7 +84,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         return beyond_reply(content, BABY_OTHER)
     outcome = content.get(f"check.outcomes.{route}")
     speech = content.fitting(outcome, conversation.situation)
-    card = {"card_title": outcome["title"], "card_text": outcome["card"]}
+    card = {"card_title": content.fitting(outcome, conversation.situation, "title"),
+            "card_text": content.fitting(outcome, conversation.situation, "card")}
     if route == EMERGENCY:
         if conversation.emergency_told:
             return Reply(speech=[speech], end_session=True, warns=True, **card)
