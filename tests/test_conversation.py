@@ -224,6 +224,16 @@ def test_weaning_mother_does_not_add_feeds(alexa: Alexa) -> None:
     assert "keep feeding" not in turn.speech
 
 
+@pytest.mark.parametrize("words", ["should I empty my breast completely", "should I feed more often to clear it"])
+def test_a_weaning_mother_asking_whether_to_empty_or_feed_more_hears_no(alexa: Alexa, words: str) -> None:
+    """A weaning mother's key questions: "should I empty my breast completely" got "Sorry, I missed that",
+    "should I feed more often to clear it" the bra-and-soap answer (QA audit 8: F3). She hears not to add
+    feeds, and to express only a little, for comfort."""
+    alexa.intent("RelieveLumpIntent", WEANING)
+    turn = alexa.say(words)
+    assert turn.has("don't add") and turn.has("for comfort") and "sorry" not in turn.speech.lower(), turn.speech
+
+
 def test_a_mother_who_makes_no_milk_hears_to_have_the_lump_examined_never_milk_care(alexa: Alexa) -> None:
     """After "I've never breastfed and I have a lump", "how do I relieve it" heard "express only a little,
     for comfort", "can I massage it" the strokes, and the milk steps were offered (QA audit 8: F1). A lump
