@@ -20,8 +20,8 @@ SITUATIONS = ("feeding", "pumping", "weaning", NOT_LACTATING)
 # What a situation variant may say in its own words: speech (required), and the card and screen that
 # show it, so the screen never contradicts what she heard (QA audit 8: F8). Read by LocaleContent.fitting.
 SITUATION_FIELDS = ("speech", "title", "card")
-# Entries whose advice differs by situation: each must say all three ([<entry>.feeding] ...), and its
-# base words, said until she has said which, must be safe for all three (never a question first).
+# Entries whose advice differs by situation: each must say every situation ([<entry>.feeding] ...), and
+# its base words, said until she has said which, must be safe for all (never a question first).
 SITUATION_ENTRIES = (
     "topics.relieve", "topics.massage", "topics.keepfeeding", "topics.pumping", "steps.milk",
     "check.questions.examine", "check.outcomes.today", "check.outcomes.selfcare",

@@ -71,7 +71,7 @@ class Conversation:
     topic: str | None = None         # the last topic she heard
     question: Question | None = None  # the question awaiting an answer
     check_position: int = 0          # which warning-sign question is awaiting an answer
-    situation: str | None = None     # feeding, pumping or weaning, once she has said (session only)
+    situation: str | None = None     # feeding, pumping, weaning or not_lactating, once she has said (session only)
     asked_for: str | None = None     # the topic she asked for while we ask her situation
     restated: bool = False           # the pending check question was restated after "not sure"
     hint_taught: bool = False        # she has heard the full "say next" hint this session
@@ -157,7 +157,7 @@ class Conversation:
         self.topic = topic
 
     def learn_situation(self, situation: str | None) -> None:
-        """She said whether she is feeding, pumping or weaning; kept for this session only."""
+        """She said whether she is feeding, pumping, weaning or making no milk; kept for this session only."""
         if situation in SITUATIONS:
             self.situation = situation
 
