@@ -277,6 +277,12 @@ def test_her_words_say_whether_she_makes_milk(alexa: Alexa, words: str, situatio
     assert turn.has(said), (words, turn.speech)
 
 
+def test_pregnant_and_breastfeeding_resolved_to_feeding_is_feeding(alexa: Alexa) -> None:
+    """"Pregnant" alone says no milk only when Alexa resolved no situation: she still feeds (own review)."""
+    turn = alexa.intent("MassageIntent", {"situation": {"value": "pregnant and breastfeeding", "id": "FEEDING"}})
+    assert turn.has("keep feeding") and "examined" not in turn.speech, turn.speech
+
+
 @pytest.mark.parametrize("words, heard_as", [("gave up breastfeeding", "FEEDING"), ("quit breastfeeding", "FEEDING"),
                                              ("not breastfeeding anymore", "FEEDING"), ("no longer pumping", "PUMPING"),
                                              ("given up pumping", "PUMPING"), ("wean off the pump", "PUMPING")])

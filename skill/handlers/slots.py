@@ -66,9 +66,10 @@ def said_situation(handler_input: HandlerInput) -> str | None:
     said it in this turn."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
     words = slot_words(handler_input).lower()
-    if (intent_of(handler_input) in NOT_LACTATING_INTENTS or NOT_LACTATING_WORDS.search(words)) \
-            and not STILL_FEEDING.search(words):
-        return NOT_LACTATING
+    said_no_milk = NOT_LACTATING_WORDS.search(words)
+    if (intent_of(handler_input) in NOT_LACTATING_INTENTS or said_no_milk) and not STILL_FEEDING.search(words) \
+            and not (situation in ("FEEDING", "PUMPING") and said_no_milk and said_no_milk.group(0) == "pregnant"):
+        return NOT_LACTATING  # "pregnant and breastfeeding", resolved to feeding, is feeding
     if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
         return "weaning"
     if situation:
