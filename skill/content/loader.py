@@ -58,6 +58,12 @@ class LocaleContent:
         variant = entry.get(situation) if situation else None
         return variant[field_name] if isinstance(variant, dict) and field_name in variant else entry[field_name]
 
+    @classmethod
+    def fitted_card(cls, entry: dict[str, Any], situation: str | None) -> tuple[str, str]:
+        """The entry's card title and text for her situation: what the Alexa app and the screen show says
+        what she heard (QA audit 8: F8: a weaning mother saw "Keep breastfeeding from both breasts")."""
+        return cls.fitting(entry, situation, "title"), cls.fitting(entry, situation, "card")
+
     def speaks_phone_number(self, text: str) -> bool:
         """True when the text says one of the market's lines to call, which must come last in its turn:
         a phone number, or a short non-emergency line (NHS 111, 811) she must remember too."""

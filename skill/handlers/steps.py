@@ -43,12 +43,13 @@ def step_reply(content: LocaleContent, conversation: Conversation, index: int,
     else:
         hint = content.text("prompts.step_hint")
         conversation.hint_taught = True
+    title, card = content.fitted_card(step, conversation.situation)
     return Reply(
         speech=[*(lead or []), heading, *spoken_warning, content.fitting(step, conversation.situation), hint],
         reprompt=offer.reprompt if offer else hint,
         question=offer.question if offer else None,
-        card_title=f"{heading} {content.fitting(step, conversation.situation, 'title')}",
-        card_text=content.fitting(step, conversation.situation, "card"),
+        card_title=f"{heading} {title}",
+        card_text=card,
         step_number=index + 1,
         step_count=count,
         step_label=heading,

@@ -119,6 +119,7 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
     if topic == DOCTOR and conversation.question is Question.WALK_TODAY and (today := said_last(conversation)):
         return today  # "do I really need to see someone?" just after "contact your GP today": yes, that (QA audit 5)
     answer = content.fitting(entry, conversation.situation)
+    card_title, card_text = content.fitted_card(entry, conversation.situation)
     if topic == CHANGES and conversation.question in CHECKING:
         conversation.note(APPOINTMENT)  # "my skin is dimpled" mid-check: the check ends on it (QA audit 4: F14)
     today_noted = told_today(conversation)
@@ -130,8 +131,8 @@ def topic_reply(content: LocaleContent, conversation: Conversation, topic: str, 
         speech=[*lead, *with_prompt(content, answer, follow)],
         reprompt=follow if question else entry["reprompt"],
         question=question,
-        card_title=content.fitting(entry, conversation.situation, "title"),  # the screen says what she heard (QA audit 8: F8)
-        card_text=content.fitting(entry, conversation.situation, "card"),
+        card_title=card_title,
+        card_text=card_text,
         warns=entry.get("warns") is True,
         shows_strokes=topic in STROKES_TOPICS,
     )

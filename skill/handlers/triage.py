@@ -84,8 +84,8 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
         return beyond_reply(content, BABY_OTHER)
     outcome = content.get(f"check.outcomes.{route}")
     speech = content.fitting(outcome, conversation.situation)
-    card = {"card_title": content.fitting(outcome, conversation.situation, "title"),
-            "card_text": content.fitting(outcome, conversation.situation, "card")}
+    card_title, card_text = content.fitted_card(outcome, conversation.situation)
+    card = {"card_title": card_title, "card_text": card_text}
     if route == EMERGENCY:
         if conversation.emergency_told:
             return Reply(speech=[speech], end_session=True, warns=True, **card)
@@ -102,7 +102,7 @@ def route_reply(content: LocaleContent, conversation: Conversation, route: str) 
     offer = content.text("prompts.offer_walk")
     walk = Question.WALK_TODAY if route == TODAY else Question.WALK  # "no" then asks if she reached them
     return Reply(speech=with_prompt(content, speech, offer), reprompt=offer, question=walk,
-                 warns=route == "today", **card)
+                 warns=route == TODAY, **card)
 
 
 def question_reply(content: LocaleContent, conversation: Conversation, position: int,
@@ -222,7 +222,7 @@ def examine_mid_check_reply(content: LocaleContent, conversation: Conversation) 
     then that question, not "Anything else?"."""
     outcome = content.get(f"check.outcomes.{APPOINTMENT}")
     reply = waiting_check_question(content, conversation, lead=[content.fitting(outcome, conversation.situation)])
-    reply.card_title, reply.card_text = outcome["title"], outcome["card"]
+    reply.card_title, reply.card_text = content.fitted_card(outcome, conversation.situation)
     conversation.note(APPOINTMENT)  # the question about signs to examine is answered: see check_answer_reply
     return reply
 
