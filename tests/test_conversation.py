@@ -692,6 +692,18 @@ def test_three_nos_after_call_911_now_never_end_on_no_warning_signs_alone(alexa:
     assert last.stays_open and alexa.say("okay").has("911")
 
 
+def test_three_nos_after_call_911_now_show_the_card_of_what_she_heard(alexa: Alexa) -> None:
+    """A mother who makes no milk hears "book an appointment" after three "no"s; the card showed "keep milk
+    moving gently" (own review of QA audit 8: F8, the one card not fitted to her situation)."""
+    alexa.intent("LumpNotFeedingIntent")
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "very unwell and confused", "id": "EMERGENCY"}})
+    alexa.say("check my symptoms")
+    for _ in range(3):
+        last = alexa.say("no")
+    assert last.has("book an appointment") and last.card, last.speech
+    assert "keep milk moving" not in last.card["content"] and last.card["title"] == "Book an appointment", last.card
+
+
 def test_silence_after_call_911_now_hears_the_call_as_an_instruction(alexa: Alexa) -> None:
     """The reprompt after "call 911 now" was "If you need help now, call 911": it sounded optional (QA
     audit 7: F3)."""

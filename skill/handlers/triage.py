@@ -172,8 +172,9 @@ def no_signs_after_an_emergency_reply(content: LocaleContent, conversation: Conv
     2026-12-07). The self-care words, then that call again, last; "okay" then hears the call's follow-up."""
     outcome = content.get(f"check.outcomes.{SELF_CARE}")
     again = content.text("prompts.emergency_said_before")
+    card_title, card_text = content.fitted_card(outcome, conversation.situation)
     return Reply(speech=[content.fitting(outcome, conversation.situation), again], reprompt=again,
-                 question=Question.AFTER_CARE, card_title=outcome["title"], card_text=outcome["card"])
+                 question=Question.AFTER_CARE, card_title=card_title, card_text=card_text)
 
 
 def not_sure_reply(content: LocaleContent, conversation: Conversation) -> Reply:
