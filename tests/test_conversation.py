@@ -278,9 +278,16 @@ def test_her_words_say_whether_she_makes_milk(alexa: Alexa, words: str, situatio
 
 
 def test_pregnant_and_breastfeeding_resolved_to_feeding_is_feeding(alexa: Alexa) -> None:
-    """"Pregnant" alone says no milk only when Alexa resolved no situation: she still feeds (own review)."""
+    """"Pregnant" alone says no milk only when Alexa resolved no feeding or pumping: she still feeds (own review)."""
     turn = alexa.intent("MassageIntent", {"situation": {"value": "pregnant and breastfeeding", "id": "FEEDING"}})
     assert turn.has("keep feeding") and "examined" not in turn.speech, turn.speech
+
+
+def test_never_breastfed_said_after_pregnant_is_no_milk_whatever_alexa_resolved(alexa: Alexa) -> None:
+    """Only the first no-milk phrase was weighed: "pregnant and never breastfed", resolved to breastfeeding,
+    was heard as feeding (own review)."""
+    turn = alexa.intent("MassageIntent", {"situation": {"value": "pregnant and never breastfed", "id": "FEEDING"}})
+    assert turn.has("examined") and "keep feeding" not in turn.speech.lower(), turn.speech
 
 
 @pytest.mark.parametrize("words, heard_as", [("gave up breastfeeding", "FEEDING"), ("quit breastfeeding", "FEEDING"),

@@ -30,7 +30,10 @@ NOT_LACTATING_INTENTS = frozenset({"LumpNotFeedingIntent"})
 NOT_LACTATING_WORDS = re.compile(
     r"\b(never|didn't|did not|don't|do not|haven't|have not) (breast ?fe[ed]d?|breastfeed(ing)?|nurse[ds]?|nursing|fed)\b"
     r"|(^|\bi'm |\bi am |\bam )not (breast ?feeding|nursing)\b(?! any ?more)"
-    r"|\bpregnant\b|\b(stopped|finished|weaned|gave up|given up|quit)\b.*\b(months|years?) ago\b")
+    r"|\b(stopped|finished|weaned|gave up|given up|quit)\b.*\b(months|years?) ago\b")
+# Pregnant: no milk, unless Alexa resolved what she said to feeding or pumping ("pregnant and breastfeeding").
+PREGNANT = re.compile(r"\bpregnant\b")
+FEEDS_NOW = frozenset({"FEEDING", "PUMPING"})
 STILL_FEEDING = re.compile(r"\bstill (breast ?feeding|nursing|feeding|pumping|expressing)\b")
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
@@ -66,10 +69,9 @@ def said_situation(handler_input: HandlerInput) -> str | None:
     said it in this turn."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
     words = slot_words(handler_input).lower()
-    said_no_milk = NOT_LACTATING_WORDS.search(words)
-    if (intent_of(handler_input) in NOT_LACTATING_INTENTS or said_no_milk) and not STILL_FEEDING.search(words) \
-            and not (situation in ("FEEDING", "PUMPING") and said_no_milk and said_no_milk.group(0) == "pregnant"):
-        return NOT_LACTATING  # "pregnant and breastfeeding", resolved to feeding, is feeding
+    said_no_milk = NOT_LACTATING_WORDS.search(words) or (situation not in FEEDS_NOW and PREGNANT.search(words))
+    if (intent_of(handler_input) in NOT_LACTATING_INTENTS or said_no_milk) and not STILL_FEEDING.search(words):
+        return NOT_LACTATING
     if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
         return "weaning"
     if situation:
