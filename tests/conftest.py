@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,6 +146,22 @@ def app_factory() -> Callable[..., Callable[[], Flask]]:
         return make
 
     return factory
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When the speech lint is among the tests to run, its explorations begin now, beside the rest of the
+    suite (tests/test_speech_lint.py: EarlyExplorations), on the core the rest leaves idle: three minutes of
+    a ten-minute suite became none (docs/performance.md)."""
+    linted = {item.path for item in session.items if "explorations" in getattr(item, "fixturenames", ())}
+    if linted and {item.path for item in session.items} - linted:  # alone, it explores on every core
+        from tests.test_speech_lint import EarlyExplorations
+        EarlyExplorations.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """No exploration outlives the run, even one the selected tests never waited for."""
+    if lint := sys.modules.get("tests.test_speech_lint"):
+        lint.EarlyExplorations.stop()
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ import multiprocessing
 import os
 import re
 import statistics
+import tempfile
 import tomllib
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,9 +253,38 @@ def explore_market(locale: str, directory: Path) -> Exploration:
     return Explorer(app, locale).explore()
 
 
+class EarlyExplorations:
+    """The markets' explorations begun as soon as this file is collected, in one worker process: the rest of
+    the suite runs one test at a time and leaves a core idle, so by the time these tests run their answer
+    is ready (tests/conftest.py starts and stops it). Run alone, the fixture below explores on every core."""
+
+    pool: ProcessPoolExecutor | None = None
+    futures: dict[str, Future[Exploration]] = {}
+    directory: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def start(cls) -> None:
+        cls.directory = tempfile.TemporaryDirectory(prefix="speech-lint-")
+        cls.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        cls.futures = {}
+        for locale in LOCALES:
+            (where := Path(cls.directory.name) / locale).mkdir()
+            cls.futures[locale] = cls.pool.submit(explore_market, locale, where)
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.pool is not None:
+            cls.pool.shutdown(wait=True, cancel_futures=True)
+        if cls.directory is not None:
+            cls.directory.cleanup()
+        cls.pool, cls.futures, cls.directory = None, {}, None
+
+
 @pytest.fixture(scope="module")
 def explorations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Exploration]:
-    """Every market explored at once, one process per core: tens of thousands of turns per market."""
+    """Every market explored: tens of thousands of turns per market."""
+    if EarlyExplorations.futures:
+        return {locale: future.result() for locale, future in EarlyExplorations.futures.items()}
     with ProcessPoolExecutor(max_workers=min(len(LOCALES), os.cpu_count() or 1),
                              mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {locale: pool.submit(explore_market, locale, tmp_path_factory.mktemp(f"lint-{locale}"))
