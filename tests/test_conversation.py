@@ -1406,3 +1406,16 @@ def test_pink_or_blood_stained_milk_is_answered_aloud_not_only_on_the_card(alexa
     turn = alexa.intent("MilkColourIntent")
     assert turn.has("pink or blood-stained", "book to see your doctor") and turn.card
     assert "blood-stained" in turn.card["content"]
+
+
+@pytest.mark.parametrize("words, key_phrase", [
+    ("gave up last week", "don't add feeds"), ("trying to dry up", "don't add feeds"),
+    ("i express for him at work", "usual pumping schedule"), ("a mix of breast and bottle", "keep feeding from both sides")])
+def test_her_answer_to_the_situation_question_in_words_alexa_could_not_resolve_is_still_heard(
+        alexa: Alexa, words: str, key_phrase: str) -> None:
+    """"Gave up last week" and "trying to dry up" reach the skill unresolved; she was asked "are you still
+    breastfeeding, pumping, or stopping?" again (QA audit 8: F4)."""
+    ask_her_situation(alexa)
+    turn = alexa.intent("SituationIntent", {"situation": {"value": words, "id": None}})
+    assert turn.leads_with("fever") and turn.has(key_phrase), turn.speech
+    assert "breastfeeding, pumping, or stopping" not in turn.speech and turn.stays_open

@@ -35,6 +35,16 @@ NOT_LACTATING_WORDS = re.compile(
 PREGNANT = re.compile(r"\bpregnant\b")
 FEEDS_NOW = frozenset({"FEEDING", "PUMPING"})
 STILL_FEEDING = re.compile(r"\bstill (breast ?feeding|nursing|feeding|pumping|expressing)\b")
+# Her situation said on its own ("I'm {situation}") in words Alexa could not resolve still says which,
+# first match wins: "gave up last week", "trying to dry up" (weaning), "I express for him" (pumping), "a mix
+# of breast and bottle" (feeding). Before, she was asked the same question again (QA audit 8: F4). Only
+# there: another intent's situation slot can catch a whole sentence ("this sore hard bit in my boob").
+SAYS_SITUATION_ALONE = frozenset({"SituationIntent"})
+UNRESOLVED_SITUATION = (
+    ("weaning", re.compile(STOPPED.pattern + r"|\b(dry|drying|dried) (up|off|my milk)\b|\bwean")),
+    ("pumping", re.compile(r"\b(pump|express)")),
+    ("feeding", re.compile(r"\b(breast ?feed|breast and bottle|breast milk|boob|nurs|feed|fed\b|latch)")),
+)
 PERSON_SLOT = "person"  # who her words are about (PersonType): read first, so "my aunt" frames the rest
 
 
@@ -68,14 +78,18 @@ def said_situation(handler_input: HandlerInput) -> str | None:
     """Feeding, pumping or weaning (FeedingSituationType id, lowered), or not lactating at all, if she
     said it in this turn."""
     situation = resolved_id(handler_input, SITUATION_SLOT)
+    situation_words = (said_value(handler_input, SITUATION_SLOT) or "").lower()
     words = slot_words(handler_input).lower()
     said_no_milk = NOT_LACTATING_WORDS.search(words) or (situation not in FEEDS_NOW and PREGNANT.search(words))
     if (intent_of(handler_input) in NOT_LACTATING_INTENTS or said_no_milk) and not STILL_FEEDING.search(words):
         return NOT_LACTATING
-    if situation and STOPPED.search((said_value(handler_input, SITUATION_SLOT) or "").lower()):
+    if situation and STOPPED.search(situation_words):
         return "weaning"
     if situation:
         return situation.lower()
+    if intent_of(handler_input) in SAYS_SITUATION_ALONE and (heard := next(
+            (name for name, said in UNRESOLVED_SITUATION if said.search(situation_words)), None)):
+        return heard
     if STOPPED_FEEDING.search(words):
         return "weaning"
     if still := STILL_FEEDING.search(words):
