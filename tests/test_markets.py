@@ -229,3 +229,24 @@ def test_in_canada_the_answer_about_her_safety_gives_a_number_that_finds_a_shelt
     2026-12-07). Canada has no national 24/7 abuse line; 211 finds her local shelter, and comes last."""
     turn = make_alexa(locale="en-CA").intent("AbuseIntent")
     assert turn.speech.rstrip(" .").endswith("call 211") and turn.card is None, turn.speech
+
+
+def test_the_doctor_card_says_where_to_go_when_her_clinician_cant_be_reached_as_the_speech_does(
+        her_echo: Alexa, market: Market) -> None:
+    """In India she heard "Can't reach them, or it's night? Go to a hospital emergency department", and
+    the card left it out (QA audit 8: F9)."""
+    turn = her_echo.intent("SeeDoctorIntent")
+    heard = turn.speech.replace(" .", ".")  # a number read as digits is followed by a space
+    if market.locale == "en-GB":  # "contact your GP or midwife today, or NHS 111": no sentence of its own
+        assert turn.has("NHS 111") and "NHS 111" in turn.card["content"]
+        return
+    where_else = re.search(r"Can't reach them[^?]*\? [^.]+\.", heard)
+    assert where_else and where_else.group(0) in turn.card["content"], (turn.speech, turn.card)
+
+
+def test_the_baby_fever_card_gives_the_emergency_number_in_one_line(her_echo: Alexa, market: Market) -> None:
+    """India's card said "Call 112, or 108 for an ambulance, if your baby is floppy" and then "Call 112 at
+    any age if your baby is floppy" (QA audit 8: F9): one emergency line, with every sign the speech names."""
+    turn = her_echo.intent("BabyFeverIntent")
+    emergency = re.escape({"triple zero": "000"}.get(market.emergency_number, market.emergency_number))
+    assert len(re.findall(rf"\bCall {emergency}\b", turn.card["content"])) == 1, turn.card["content"]
