@@ -67,6 +67,17 @@ def test_asking_for_the_steps_mid_walk_reads_the_step_she_is_on_not_step_one(ale
     assert alexa.say("next").has(step_heading(3))
 
 
+def test_asking_what_step_she_is_on_at_the_last_step_keeps_the_reminder_offer(alexa: Alexa) -> None:
+    """At Step 4, "shall I remind you...?" waiting, "what step am I on?" read the step again and dropped the
+    offer for "that's the last step", so her "yes" then set nothing (QA audit 7: F13)."""
+    alexa.intent("WalkStepsIntent", FEEDING)
+    for number in (2, 3, 4):
+        alexa.say("next")
+    turn = alexa.intent("WalkStepsIntent")
+    assert turn.has(step_heading(4), "remind you to check") and turn.stays_open, turn.speech
+    assert turn.body["sessionAttributes"]["conversation"]["question"] == "remind"  # her yes answers it
+
+
 def test_how_long_at_a_step_says_the_steps_own_time_then_how_long_lumps_last(alexa: Alexa) -> None:
     """At Step 1 (strokes and a cold pack), "how long do I do that for?" got "many lumps ease within a few
     days" (QA audit 6: F3); answered with the step's time alone, "how long will it last?", the same intent,

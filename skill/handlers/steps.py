@@ -62,9 +62,12 @@ def walk_reply(content: LocaleContent, conversation: Conversation) -> Reply:
     """The first step at once: the steps are written to be safe for every situation, and fit
     hers once she has said it (she is asked with the overview, which offers the steps). During the
     warning-sign check, as "next" does, it waits for her answer: the check is never dropped. Mid-walk
-    it is "what step am I on?": the step she is on ("start over" restarts; QA audit 6: F10)."""
+    it is "what step am I on?": the step she is on ("start over" restarts; QA audit 6: F10), with the
+    reminder offer if that step ended on it."""
     if conversation.question is Question.CHECK:
         return check_step_reply(content, conversation, back=False)
+    if conversation.walking and conversation.question is Question.REMIND and (offered := waiting_question(conversation)):
+        return offered  # the last step, its reminder offer still waiting (QA audit 7: F13, the offer was dropped)
     return step_reply(content, conversation, conversation.step if conversation.walking else 0)
 
 
