@@ -624,6 +624,26 @@ def test_a_sign_to_examine_said_mid_check_is_answered_and_the_question_she_is_on
     assert last.leads_with("please book an appointment") and not last.has("no warning signs"), last.speech
 
 
+@pytest.mark.parametrize("locale", ["en-GB", "en-CA", "en-AU"])
+def test_yes_to_a_question_she_has_not_heard_asks_it_before_anything_starts(make_alexa, locale: str) -> None:
+    """"Contact your GP today... call NHS 111" ends on the number, so "shall I take you through the steps?"
+    waits unheard in the reprompt; her "yes" (okay, I will) started the steps (QA audit 6: F4). She is asked,
+    and her next "yes" answers it."""
+    alexa = make_alexa(locale=locale)
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    assert not today.speech.endswith("?") and today.reprompt.endswith("through the steps?"), today.speech
+    asked = alexa.say("yes")
+    assert asked.speech == today.reprompt and asked.stays_open, asked.speech
+    assert alexa.say("yes").has(step_heading(1))
+
+
+def test_yes_to_a_question_she_heard_answers_it_at_once(alexa: Alexa) -> None:
+    """In the US the same answer ends on the question itself: her "yes" starts the steps."""
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    assert today.speech.endswith("through the steps?"), today.speech
+    assert alexa.say("yes").has(step_heading(1))
+
+
 @pytest.mark.parametrize("then", [[], ["AMAZON.NoIntent"]])  # the steps offered, or "have you reached them?"
 def test_a_milder_sign_just_after_contact_them_today_never_lowers_it(alexa: Alexa, then: list[str]) -> None:
     """"Contact your GP today", then "I stopped a month ago": "book an appointment soon" (QA audit 3: F2.2)."""

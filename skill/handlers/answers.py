@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 
 from skill.content import LocaleContent, content_of
 from skill.conversation.state import Question, conversation_of
+from skill.handlers.asking import ask_unheard, question_unheard
 from skill.handlers.beyond import (HELP_FOLLOW_UPS, after_care_reply, after_help_reply, help_just_given,
                                    lump_or_help_now_reply, medicine_after_help_reply,
                                    no_reminder_after_help_reply, reprompt_after)
@@ -206,6 +207,8 @@ class PendingAnswerHandler(AbstractRequestHandler):
             reply = check_step_reply(content, conversation, back=intent_of(handler_input) == "AMAZON.PreviousIntent")
         elif heard.answer is Answer.MEDICINE:
             reply = medicine_after_help_reply(content, help_just_given(conversation))
+        elif heard.answer is Answer.UNHEARD:
+            reply = ask_unheard(question_unheard(conversation))
         elif heard.answer is Answer.NO_REMINDER:
             reply = no_reminder_after_help_reply(content, help_just_given(conversation))
         else:

@@ -24,3 +24,15 @@ def asked_again(lead: str, asked: Reply) -> Reply:
     """`lead`, then the waiting question in its reprompt's words; the question stays waiting."""
     return Reply(speech=[lead, asked.reprompt], reprompt=asked.reprompt, question=asked.question,
                  remember_for_repeat=False)
+
+
+def question_unheard(conversation: Conversation) -> Reply | None:
+    """The waiting question when she has not heard it: the answer ended on a phone number, kept last, and
+    the question waits in the reprompt, said only if she stays silent."""
+    asked = waiting_question(conversation)
+    return asked if asked and not asked.speech[-1].rstrip().endswith("?") else None
+
+
+def ask_unheard(asked: Reply) -> Reply:
+    """The question itself, in its reprompt's words: now heard, so her next "yes" answers it."""
+    return Reply(speech=[asked.reprompt], reprompt=asked.reprompt, question=asked.question)

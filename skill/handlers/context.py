@@ -15,6 +15,7 @@ from enum import StrEnum
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.conversation.state import Conversation, Question, conversation_of
+from skill.handlers.asking import question_unheard
 from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS, help_just_given
 from skill.handlers.slots import intent_of, slot_words
 from skill.handlers.topics import TOPIC_INTENTS
@@ -31,6 +32,7 @@ class Answer(StrEnum):
     MEDICINE = "medicine"    # a medicine asked about just after a call for help: hers, or her baby's?
     CHECK_MOVE = "check_move"  # "next" or "go back" while a warning-sign question waits behind her safety
     NO_REMINDER = "no_reminder"  # "remind me" just after a call for help: none is set, and she hears why
+    UNHEARD = "unheard"      # "yes" to a question she has not heard yet: she is asked it
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,13 @@ NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Qu
                   Question.REMIND: Answer.NO}
 
 
+# The questions whose "yes" does something (starts the steps, sets a reminder, deletes her data). After an
+# answer that ends on a phone number the question waits in the reprompt, unheard: "yes" just then is "okay",
+# and she is asked it, never taken through the steps she was not offered (QA audit 6: F4).
+ACTS_ON_YES = frozenset({Question.WALK, Question.WALK_TODAY, Question.REACHED, Question.RETURN, Question.RETURN_CHECK,
+                         Question.RESUME, Question.OFFER_CHECK, Question.FORGET, Question.REMIND})
+
+
 # Questions that offer to go back: "go back" answers them yes.
 GO_BACK_QUESTIONS = frozenset({Question.RETURN, Question.RETURN_CHECK})
 # ... and "next" to "Back to the warning-sign questions?" is on with the check, never the steps.
@@ -147,6 +156,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if question in CARE_FOLLOW_UPS:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
+    if intent == "AMAZON.YesIntent" and question in ACTS_ON_YES and question_unheard(conversation):
+        return Heard(Answer.UNHEARD)
     if intent in YES_NO:
         return Heard(YES_NO[intent])
     if intent == "WalkStepsIntent" and question is Question.RESUME:
