@@ -695,3 +695,12 @@ def test_a_warning_sign_check_asked_after_the_feeling_low_answer_is_never_droppe
     alexa.intent("SymptomCheckIntent")
     assert "glad you told me" not in alexa.intent("AMAZON.FallbackIntent").speech
     assert alexa.intent("AMAZON.YesIntent").has("call 999 now")  # her yes still answers the check
+
+
+def test_the_crisis_card_puts_voices_and_acting_on_a_thought_before_any_word_that_thoughts_are_common(
+        alexa: Alexa) -> None:
+    """"Voices telling me to hurt the baby" reaches the crisis answer: its card said "Unwanted, frightening
+    thoughts about your baby are common" before the emergency line for voices (clinical read 2026-12-07: F3)."""
+    card = alexa.intent("CrisisIntent").card["content"]
+    assert card.index("voices") < card.index("911") < card.index("common"), card
+    assert "would never act on" in card

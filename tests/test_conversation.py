@@ -5,6 +5,7 @@ Each test is a transcript: she says X, Alexa answers Y, the session stays open o
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -1450,3 +1451,48 @@ def test_her_answer_to_the_situation_question_in_words_alexa_could_not_resolve_i
     turn = alexa.intent("SituationIntent", {"situation": {"value": words, "id": None}})
     assert turn.leads_with("fever") and turn.has(key_phrase), turn.speech
     assert "breastfeeding, pumping, or stopping" not in turn.speech and turn.stays_open
+
+
+@pytest.mark.parametrize("intent, heard_wrong", [
+    ("PainReliefIntent", "safe while breastfeeding"), ("ReassuranceIntent", "ease with gentle care"),
+    ("HowLongIntent", "ease within a few days"), ("WhyLumpsIntent", "milk builds up"),
+    ("BreastChangesIntent", "milk-related")])
+def test_a_mother_who_makes_no_milk_is_never_told_her_lump_is_milk_or_will_pass(
+        alexa: Alexa, intent: str, heard_wrong: str) -> None:
+    """After "I'm pregnant and not breastfeeding", pain relief was "generally safe while breastfeeding" (ibuprofen
+    is not advised in pregnancy unless prescribed), and "is this normal", "how long" and "why" said lumps ease
+    in days, against "have it examined soon" (clinical read 2026-12-07: F2)."""
+    alexa.intent("LumpNotFeedingIntent")
+    turn = alexa.intent(intent)
+    assert turn.has("examin") and heard_wrong not in turn.speech, turn.speech  # examined, an examination
+    assert heard_wrong not in turn.card["content"], turn.card
+
+
+def test_pain_relief_for_a_mother_who_makes_no_milk_names_pregnancy_and_still_no_dose(alexa: Alexa) -> None:
+    alexa.intent("LumpNotFeedingIntent")
+    turn = alexa.intent("PainReliefIntent")
+    assert turn.leads_with("i can't check amounts") and turn.has("pregnant", "ibuprofen usually isn't advised")
+    assert not re.search(r"\bmg\b|milligram|\d+ ?(ml|tablets?|times a day)\b", turn.speech + turn.card["content"])
+
+
+def test_should_i_stop_breastfeeding_from_a_feeding_mother_is_keep_feeding_not_how_to_wean(alexa: Alexa) -> None:
+    """A feeding mother heard "A lump is no reason to stop", then how to wean, which sounds like a nudge to stop
+    (clinical read 2026-12-07: F6; NHS mastitis, ABM Protocol #36: keep breastfeeding)."""
+    turn = alexa.intent("WeaningIntent", FEEDING)
+    assert turn.leads_with("no need to stop") and turn.has("keep feeding from both sides"), turn.speech
+    assert "wean slowly" not in turn.speech.lower() and turn.card["title"] == "Keep breastfeeding"
+
+
+def test_a_breast_change_she_names_is_answered_with_the_appointment_first(alexa: Alexa) -> None:
+    """"My nipple has started turning in" heard "It's natural to worry" first (clinical read 2026-12-07: F4)."""
+    turn = alexa.intent("BreastChangesIntent")
+    assert turn.leads_with("book an appointment") and turn.has("a nipple turning in"), turn.speech
+
+
+def test_the_appointment_card_gives_no_12_to_24_hour_rule_for_a_lasting_lump(alexa: Alexa) -> None:
+    """The card for a lump there for weeks, or a nipple turning in, said "contact them today if it isn't getting
+    better after 12 to 24 hours" (clinical read 2026-12-07: F7; ABM Protocol #36: a lump that does not resolve
+    is imaged, not seen the same day)."""
+    turn = alexa.intent("LumpNotFeedingIntent")
+    assert turn.has("book an appointment") and "12 to 24" not in turn.card["content"], turn.card
+    assert "fever" in turn.card["content"] and "bigger or more painful" in turn.card["content"]
