@@ -250,3 +250,28 @@ def test_the_baby_fever_card_gives_the_emergency_number_in_one_line(her_echo: Al
     turn = her_echo.intent("BabyFeverIntent")
     emergency = re.escape({"triple zero": "000"}.get(market.emergency_number, market.emergency_number))
     assert len(re.findall(rf"\bCall {emergency}\b", turn.card["content"])) == 1, turn.card["content"]
+
+
+def test_in_india_the_abuse_line_is_followed_by_112_where_181_does_not_connect(make_alexa: Callable[..., Alexa]) -> None:
+    """181 is not run in every state (clinical read 2026-12-07: F9): she is not left with a line that rings out."""
+    turn = make_alexa(locale="en-IN").intent("AbuseIntent")
+    assert turn.has("181") and turn.speech.replace(" .", ".").endswith("if it doesn't connect, call 112."), turn.speech
+
+
+def test_in_india_the_baby_emergency_card_names_the_ambulance_where_it_lists_the_signs(
+        make_alexa: Callable[..., Alexa]) -> None:
+    """The spoken answer gave "112, or 108 for an ambulance"; the card's list said "Call 112" alone (clinical read: F13)."""
+    card = make_alexa(locale="en-IN").intent("BabyEmergencyIntent").card["content"]
+    assert "Call 112, or 108 for an ambulance, for a baby who:" in card, card
+
+
+def test_in_australia_the_baby_fever_card_gives_the_spoken_rule_for_an_older_baby(make_alexa: Callable[..., Alexa]) -> None:
+    """Spoken "otherwise see your GP today"; the card said "today if your baby seems unwell" (clinical read: F11)."""
+    turn = make_alexa(locale="en-AU").intent("BabyFeverIntent")
+    assert turn.has("see your GP today") and "- Older: see your GP today." in turn.card["content"], turn.card
+
+
+def test_after_an_overdose_the_card_introduces_the_crisis_line_in_a_sentence(her_echo: Alexa) -> None:
+    """"Once help is on the way, 988 Suicide and Crisis Lifeline: call..." did not read as a sentence (clinical read: F14)."""
+    card = her_echo.intent("MotherEmergencyIntent").card["content"]
+    assert "once help is on the way you can also reach:\n" in card, card
