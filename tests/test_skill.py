@@ -17,7 +17,7 @@ TOPIC_KEY_PHRASES = {
     "why": "narrow",
     "risks": "12 to 24 hours",
     "reassurance": "common",
-    "weaning": "only for comfort",
+    "weaning": "no need to stop",  # asked by a feeding mother ("should I stop breastfeeding?"); weaning: tests/test_conversation.py
     "keepfeeding": "safe for your baby",
     "babyrefuses": "calm or sleepy",
     "painrelief": "pharmacist",
