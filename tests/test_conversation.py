@@ -638,6 +638,16 @@ def test_yes_to_a_question_she_has_not_heard_asks_it_before_anything_starts(make
     assert alexa.say("yes").has(step_heading(1))
 
 
+def test_yes_to_a_question_shown_on_her_screen_answers_it_at_once(make_alexa) -> None:
+    """On an Echo Show the question the speech left for the reprompt is shown at the foot of the answer
+    ("Say Yes or No"): her "yes" answers what she read (own review: she was asked it again)."""
+    alexa = make_alexa(locale="en-GB", device=ECHO_SHOW)
+    today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    shown = json.dumps(today.directives)
+    assert not today.speech.endswith("?") and "through the steps?" in shown, today.speech
+    assert alexa.say("yes").has(step_heading(1))
+
+
 def test_yes_to_a_question_she_heard_answers_it_at_once(alexa: Alexa) -> None:
     """In the US the same answer ends on the question itself: her "yes" starts the steps."""
     today = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})

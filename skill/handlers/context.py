@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.conversation.render import supports_apl
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.asking import question_unheard
 from skill.handlers.beyond import FOLLOW_UP_SPEECH, HELP_FOLLOW_UPS, help_just_given
@@ -111,7 +112,8 @@ NOT_SURE_MEANS = {Question.WALK: Answer.YES, Question.WALK_TODAY: Answer.YES, Qu
 
 # The questions whose "yes" does something (starts the steps, sets a reminder, deletes her data). After an
 # answer that ends on a phone number the question waits in the reprompt, unheard: "yes" just then is "okay",
-# and she is asked it, never taken through the steps she was not offered (QA audit 6: F4).
+# and she is asked it, never taken through the steps she was not offered (QA audit 6: F4). Not on a screen:
+# there the question stands at the foot of the answer, "Say Yes or No" (render.screen_asks).
 ACTS_ON_YES = frozenset({Question.WALK, Question.WALK_TODAY, Question.REACHED, Question.RETURN, Question.RETURN_CHECK,
                          Question.RESUME, Question.OFFER_CHECK, Question.FORGET, Question.REMIND})
 
@@ -156,7 +158,8 @@ def heard_in_context(handler_input: HandlerInput) -> Heard | None:
         return Heard(Answer.YES) if intent in AFTER_CRISIS_ANSWERS else None
     if question in CARE_FOLLOW_UPS:
         return Heard(Answer.YES) if intent in AFTER_CARE_ANSWERS else None
-    if intent == "AMAZON.YesIntent" and question in ACTS_ON_YES and question_unheard(conversation):
+    if intent == "AMAZON.YesIntent" and question in ACTS_ON_YES and question_unheard(conversation) and \
+            not supports_apl(handler_input):  # an Echo Show shows that question at the foot of the answer
         return Heard(Answer.UNHEARD)
     if intent in YES_NO:
         return Heard(YES_NO[intent])
