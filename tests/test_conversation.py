@@ -699,6 +699,17 @@ def test_a_lump_question_just_after_contact_them_today_ends_on_today(alexa: Alex
     assert turn.stays_open and "today" in turn.reprompt, turn.reprompt
 
 
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_an_answer_that_already_ends_on_contact_them_today_says_it_once(make_alexa, locale: str) -> None:
+    """"I have a fever", then "what is mastitis": "...Contact your GP or midwife today. Contact your GP
+    today. Anything else?", the same instruction twice in a row (QA audit 9: F16). She hears it once."""
+    alexa = make_alexa(locale=locale)
+    alexa.intent("ReportSymptomIntent", {"symptom": {"value": "fever", "id": "FEVER"}})
+    turn = alexa.intent("RisksIntent")
+    sentences = [sentence for sentence in re.split(r"(?<=[.?]) ", turn.speech) if "today" in sentence]
+    assert len(sentences) == 1 and turn.speech.endswith("today. Anything else?"), turn.speech
+
+
 def test_contact_them_today_mid_steps_is_never_lowered_by_the_answers_that_follow(alexa: Alexa) -> None:
     """Mid-steps, "I have a fever", then "can I massage it" and "is it serious": the second was pure
     reassurance, "not better in 12 to 24 hours?" (QA audit 7: F2). For the rest of the session an answer

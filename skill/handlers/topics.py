@@ -101,7 +101,10 @@ def today_last(content: LocaleContent, spoken: list[str], follow: str) -> str:
     """After "contact your doctor today", "Anything else?" after a lump answer comes after "Contact your
     doctor today.", so "today" is the last thing she hears (QA audit 5: F3), when that still fits one
     breath; the answers that would not fit say it in their own words. Mid-steps the way back to her step
-    is said alone: a variant per step kept the market's median answer over 30 heard words."""
+    is said alone: a variant per step kept the market's median answer over 30 heard words. An answer that
+    already ends on "today" (what mastitis is) is not told it twice (QA audit 9: F16)."""
+    if spoken and spoken[-1].rstrip().endswith("today."):
+        return follow
     with_today = f"{content.text('prompts.today_tail')} {follow}"
     return with_today if heard_words(" ".join([*spoken, with_today])) <= RESPONSE_WORD_LIMIT else follow
 
