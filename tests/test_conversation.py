@@ -1123,6 +1123,20 @@ def test_asking_for_the_steps_when_offered_to_carry_on_resumes_her_step_never_st
     assert alexa.intent("WalkStepsIntent").has(step_heading(3))
 
 
+def test_yes_to_take_you_through_the_steps_after_a_new_question_starts_at_step_1(alexa: Alexa) -> None:
+    """"Welcome back. You were at step 3 of 4… Carry on?" She asked about her lump instead, was offered
+    "Shall I take you through the steps?", said "yes", and heard "Step 3 of 4", skipping the gentle
+    strokes and the warning (QA audit 9: F11). The steps she was offered start at step 1."""
+    alexa.launch()
+    alexa.intent("WalkStepsIntent", FEEDING)
+    alexa.say("next")
+    alexa.say("next")
+    alexa.say("stop")
+    assert alexa.launch().has("step 3 of 4")
+    assert alexa.intent("RelieveLumpIntent").speech.endswith("Shall I take you through the steps?")
+    assert alexa.say("yes").has(step_heading(1))
+
+
 def test_go_back_to_go_back_to_step_2_is_a_yes_not_a_step_further_back(alexa: Alexa) -> None:
     """"Go back to step 2?" "Go back." landed on step 1 (screen and card audit 2026-12-07)."""
     alexa.intent("WalkStepsIntent", FEEDING)

@@ -24,7 +24,7 @@ from skill.handlers.launch import goodbye_reply, system_reply
 from skill.handlers.memory import forget_reply, kept_reply
 from skill.handlers.reminders import Reminders, offer_reminder
 from skill.handlers.situation import asked_for_reply
-from skill.handlers.steps import next_reply, step_hint_reply, step_reply, walk_reply
+from skill.handlers.steps import next_reply, step_hint_reply, step_reply
 from skill.handlers.topics import with_prompt
 from skill.handlers.triage import (APPOINTMENT, RELIEF, TODAY, check_answer_reply, check_step_reply, not_sure_reply,
                                    route_reply, start_check_reply, waiting_check_question)
@@ -92,7 +92,9 @@ def go_to_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 
 
 def first_step(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    return walk_reply(content, conversation_of(handler_input))
+    """"Shall I take you through the steps?": from step 1, as it says, even when a step is kept from an
+    earlier visit she did not carry on (QA audit 9: F11: "yes" began at step 3 of 4)."""
+    return step_reply(content, conversation_of(handler_input), 0)
 
 
 def start_check(handler_input: HandlerInput, content: LocaleContent) -> Reply:
