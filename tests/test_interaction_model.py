@@ -58,7 +58,7 @@ MIN_ROUTE_SAMPLES = 60
 # Our budget, well inside the limits documented in interaction_model/README.md ("Limits").
 MAX_SAMPLES_PER_INTENT = 300        # Lex V2 allows 1,500 per intent
 MAX_CHARACTERS_PER_SAMPLE = 120     # Lex V1 allows 200, Lex V2 500
-MAX_SAMPLE_CHARACTERS_PER_LOCALE = 190_000  # Lex V2 allows 200,000 outside en-US, en-GB, en-AU
+MAX_SAMPLE_CHARACTERS_PER_LOCALE = 192_000  # Lex V2 allows 200,000 outside en-US, en-GB, en-AU
 MAX_SLOT_VALUES_PER_LOCALE = 2_000  # Alexa allows 50,000 values and synonyms across all slot types
 MAX_INTENTS = 100                   # Lex V2 allows 250 outside en-US, en-GB, en-AU
 

@@ -87,6 +87,26 @@ def test_every_market_leads_an_emergency_with_its_number(make_alexa, locale: str
     assert hears_emergency(make_alexa(locale=locale).say(words).speech, locale)
 
 
+# The market's crisis line asked for by name, and the crisis line in words every market uses.
+ASKED_FOR_BY_NAME = {"en-US": "can I call nine eight eight", "en-GB": "what's the number for the samaritans",
+                     "en-CA": "what is the number for nine eight eight", "en-AU": "what's the number for lifeline",
+                     "en-IN": "give me the number of tele manas"}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("asked", ["what's the number for the crisis line", "I need a suicide hotline", "by name"])
+def test_asking_for_the_crisis_line_gets_it_last_from_the_launch_or_mid_steps(make_alexa, locale: str,
+                                                                              asked: str) -> None:
+    """"What's the number for the crisis line" got "Sorry, I missed that"; in the UK, "what's the number
+    for the samaritans" got the pain relief answer (QA audit 9: F1). Asking for the line may be the crisis."""
+    words = ASKED_FOR_BY_NAME[locale] if asked == "by name" else asked
+    for before in ("open", "take me through the steps"):
+        alexa = make_alexa(locale=locale)
+        alexa.say(before) if before == "open" else alexa.intent("WalkStepsIntent")
+        turn = alexa.say(words)
+        assert hears_crisis_help(turn.speech, locale) and turn.stays_open, (before, turn.speech)
+
+
 def test_a_name_free_request_for_a_crisis_is_not_answered_aloud(alexa: Alexa) -> None:
     envelope = alexa.session.intent("CrisisIntent")
     envelope["request"]["type"] = "CanFulfillIntentRequest"
