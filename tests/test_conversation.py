@@ -11,6 +11,7 @@ import pytest
 
 from skill.envelopes import ECHO_SHOW, SPEAKER
 from tests.conftest import Alexa
+from tests.test_safety_net import EMERGENCY_NUMBER
 
 FEEDING = {"situation": {"value": "breastfeeding", "id": "FEEDING"}}
 PUMPING = {"situation": {"value": "exclusively pumping", "id": "PUMPING"}}
@@ -674,6 +675,19 @@ def test_stop_just_after_contact_them_today_says_it_again_with_the_goodbye(alexa
     goodbye = alexa.intent("AMAZON.StopIntent")
     assert goodbye.has("contact your doctor today", "goodbye") and not goodbye.stays_open, goodbye.speech
     assert goodbye.speech.rstrip(" .").endswith("911"), goodbye.speech  # the number on her way out (clinical review)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_stop_while_a_warning_sign_question_waits_leaves_her_the_signs_and_the_number(make_alexa, locale: str) -> None:
+    """"Thanks" or "stop" mid-check ended on "Goodbye for now. Take good care of yourself.", a danger
+    question unanswered (QA audit 9: F9: the stand-in hears "thanks" as stop, as a device may). On her way
+    out she hears when to contact them today and the emergency number, last."""
+    alexa = make_alexa(locale=locale)
+    alexa.say("check my symptoms")
+    goodbye = alexa.intent("AMAZON.StopIntent")
+    number = EMERGENCY_NUMBER[locale]
+    assert not goodbye.stays_open and goodbye.has("goodbye", "today"), goodbye.speech
+    assert goodbye.speech.rstrip(" .").endswith(number), goodbye.speech
 
 
 @pytest.mark.parametrize("then", [("ReportSymptomIntent", {"symptom": {"value": "3 a m"}}),  # "it's 3 a.m."

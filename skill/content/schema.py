@@ -75,7 +75,7 @@ REQUIRED: tuple[str, ...] = (
     *(f"system.{name}.{field}" for name in (
         "welcome", "welcome_back", "welcome_back_resume", "home", "help", "fallback", "error",
         "no_question", "what_else", "nothing_to_repeat", "situation_noted", "reached", "not_reached") for field in ("speech", "reprompt")),
-    "system.goodbye.speech", "system.goodbye.today_speech", "system.fallback.pending_speech", "system.help.pending_speech",
+    "system.goodbye.speech", "system.goodbye.today_speech", "system.goodbye.check_speech", "system.fallback.pending_speech", "system.help.pending_speech",
     "check.thresholds_note",
     "check.intro.speech",
     *(f"check.questions.{name}.{field}" for name in CHECK_QUESTIONS for field in ("speech", "reprompt")),
