@@ -247,6 +247,17 @@ def test_a_weaning_mother_asking_whether_to_empty_or_feed_more_hears_no(alexa: A
     assert turn.has("don't add") and turn.has("for comfort") and "sorry" not in turn.speech.lower(), turn.speech
 
 
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+@pytest.mark.parametrize("words", ["I'm pumping and I have a hard painful lump", "both my breasts are rock hard and swollen",
+                                   "my breasts are so full and swollen since my milk came in"])
+def test_her_lump_or_full_breasts_said_plainly_get_the_relief_answer_first(make_alexa, locale: str, words: str) -> None:
+    """"I'm pumping and I have a hard painful lump" got "Sorry, I missed that... I can only help with breast
+    lumps" in every market; full, swollen breasts as her milk came in got "call your GP or midwife now" and
+    talk of headaches and chest pain (QA audit 9: F5, F6). She hears the relief answer, warning first."""
+    turn = make_alexa(locale=locale).say(words)
+    assert turn.leads_with("fever, or a red, hot breast?") and turn.has("cold pack") and turn.stays_open, turn.speech
+
+
 def test_a_mother_who_makes_no_milk_hears_to_have_the_lump_examined_never_milk_care(alexa: Alexa) -> None:
     """After "I've never breastfed and I have a lump", "how do I relieve it" heard "express only a little,
     for comfort", "can I massage it" the strokes, and the milk steps were offered (QA audit 8: F1). A lump
