@@ -833,6 +833,20 @@ def test_a_same_day_sign_said_at_the_first_question_still_asks_it(alexa: Alexa, 
     assert alexa.intent(then).leads_with(ends)
 
 
+@pytest.mark.parametrize("words", ["no but it's been there three days", "nope but i feel shivery"])
+def test_no_with_a_same_day_sign_at_the_first_question_answers_it_and_moves_on(alexa: Alexa, words: str) -> None:
+    """"Check my symptoms", then "no, but it's been there three days": "That needs your doctor today. First,
+    one question." and the question she had just said no to, word for word (QA audit 9: F10). Alexa sent
+    her words, "no" first: her no answers it, and the same-day sign is kept."""
+    first = alexa.say("check my symptoms")
+    turn = alexa.intent("ReportSymptomIntent", {"symptom": {"value": words}})
+    assert first.speech.split(". ")[-1] not in turn.speech, turn.speech
+    assert turn.has("today") and not turn.has("no warning signs"), turn.speech
+    alexa.say("check my symptoms")  # "no idea" is not a no: the question she is on is asked again
+    unsure = alexa.intent("ReportSymptomIntent", {"symptom": {"value": "no idea but i feel shivery"}})
+    assert unsure.speech.endswith(first.speech.split(". ")[-1]), unsure.speech
+
+
 def test_words_alexa_cannot_place_just_after_contact_them_today_hear_that_answer_again(alexa: Alexa) -> None:
     """"What number?" after the same-day answer got "Sorry, I missed that ... Shall I take you through the
     steps?", never the line she needed (QA audit 4: F22)."""

@@ -103,6 +103,15 @@ def said_value(handler_input: HandlerInput, slot_name: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+# Her words opening on a no ("no, but it's been there three days"), sent whole in a slot: the no answers
+# the yes/no question she was asked, and the rest is what she added (QA audit 9: F10).
+OPENS_ON_NO = re.compile(r"^(no|nope|nah|not really)\b(?! (idea|clue|one)\b)")  # "no idea" is not sure
+
+
+def opens_on_no(handler_input: HandlerInput, slot_name: str) -> bool:
+    return bool(OPENS_ON_NO.match((said_value(handler_input, slot_name) or "").strip().lower()))
+
+
 def slot_words(handler_input: HandlerInput) -> str:
     """Her words in every slot of the intent, resolved or not, who it is about first ("my aunt" +
     "fainted at the wedding"): all a device hands the danger reader, as one phrase."""

@@ -17,7 +17,7 @@ from skill.content import ContentError, LocaleContent, content_of, schema
 from skill.content.loader import read_toml
 from skill.conversation.state import Conversation, Question, conversation_of
 from skill.handlers.beyond import beyond_reply
-from skill.handlers.slots import resolved_id, slot_words
+from skill.handlers.slots import opens_on_no, resolved_id, slot_words
 from skill.handlers.topics import AFTER_TODAY, OVERVIEW, topic_reply, with_prompt
 from skill.conversation.render import Reply, render
 from skill.understanding.danger import APPOINTMENT, BEYOND_THE_BREAST, SCREEN, TODAY, read_words
@@ -236,24 +236,29 @@ def today_before_the_first_question_reply(content: LocaleContent, conversation: 
     return waiting_check_question(content, conversation, lead=[content.text("prompts.today_then_check")])
 
 
-def mid_check_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply | None:
+def mid_check_reply(content: LocaleContent, conversation: Conversation, route: str,
+                    said_no: bool = False) -> Reply | None:
     """While a warning-sign question waits, a route no more urgent than the check keeps that question
-    (see WAITS_FOR_THE_CHECK); None when nothing waits, or the route goes before the check."""
+    (see WAITS_FOR_THE_CHECK); None when nothing waits, or the route goes before the check. A same-day
+    sign said after "no" to the first question answers it: the sign is kept and the check goes on."""
     if conversation.question is not Question.CHECK:
         return None
     if route == APPOINTMENT:
         return examine_mid_check_reply(content, conversation)
     if route == TODAY and conversation.check_position == 0:
+        if said_no:
+            conversation.note(TODAY)
+            return check_answer_reply(content, conversation, yes=False)
         return today_before_the_first_question_reply(content, conversation)
     if route in WAITS_FOR_THE_CHECK:
         return waiting_check_question(content, conversation, lead=[content.text(WAITS_FOR_THE_CHECK[route])])
     return None
 
 
-def said_route_reply(content: LocaleContent, conversation: Conversation, route: str) -> Reply:
+def said_route_reply(content: LocaleContent, conversation: Conversation, route: str, said_no: bool = False) -> Reply:
     """A route said as an intent of its own ("a lump and I'm not breastfeeding"): mid-check it keeps the
     question she is on, as it does said in words (QA audit 5: it ended the check)."""
-    return mid_check_reply(content, conversation, route) or route_reply(content, conversation, route)
+    return mid_check_reply(content, conversation, route, said_no) or route_reply(content, conversation, route)
 
 
 class ReportSymptomHandler(AbstractRequestHandler):
@@ -268,4 +273,4 @@ class ReportSymptomHandler(AbstractRequestHandler):
         route = symptom_route(handler_input) or RELIEF
         if conversation.question in AFTER_TODAY and route in (APPOINTMENT, RELIEF, SCREEN):
             route = TODAY  # just told "contact them today": something milder, or unplaced ("it's 3 a.m."), never lowers it
-        return render(handler_input, said_route_reply(content, conversation, route))
+        return render(handler_input, said_route_reply(content, conversation, route, opens_on_no(handler_input, SYMPTOM_SLOT)))
