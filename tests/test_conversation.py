@@ -1150,15 +1150,20 @@ def test_after_a_restart_mid_walk_she_is_offered_to_continue_at_the_same_step(al
     assert alexa.say("yes").has(step_heading(2))
 
 
-def test_asking_for_the_steps_when_offered_to_carry_on_resumes_her_step_never_step_1(alexa: Alexa) -> None:
-    """"Welcome back. You were at step 3 of 4… Carry on?" "What step was I on?" reached the steps intent
-    and started again at step 1, losing her place (walkthrough, 2026-12-06)."""
+def back_after_stopping_at_step_3(alexa: Alexa) -> None:
+    """She walked to step 3 and stopped; on her next visit she is offered to carry on from there."""
     alexa.launch()
     alexa.intent("WalkStepsIntent", FEEDING)
     alexa.say("next")
     alexa.say("next")
     alexa.say("stop")
     assert alexa.launch().has("step 3 of 4")
+
+
+def test_asking_for_the_steps_when_offered_to_carry_on_resumes_her_step_never_step_1(alexa: Alexa) -> None:
+    """"Welcome back. You were at step 3 of 4… Carry on?" "What step was I on?" reached the steps intent
+    and started again at step 1, losing her place (walkthrough, 2026-12-06)."""
+    back_after_stopping_at_step_3(alexa)
     assert alexa.intent("WalkStepsIntent").has(step_heading(3))
 
 
@@ -1166,12 +1171,7 @@ def test_yes_to_take_you_through_the_steps_after_a_new_question_starts_at_step_1
     """"Welcome back. You were at step 3 of 4… Carry on?" She asked about her lump instead, was offered
     "Shall I take you through the steps?", said "yes", and heard "Step 3 of 4", skipping the gentle
     strokes and the warning (QA audit 9: F11). The steps she was offered start at step 1."""
-    alexa.launch()
-    alexa.intent("WalkStepsIntent", FEEDING)
-    alexa.say("next")
-    alexa.say("next")
-    alexa.say("stop")
-    assert alexa.launch().has("step 3 of 4")
+    back_after_stopping_at_step_3(alexa)
     assert alexa.intent("RelieveLumpIntent").speech.endswith("Shall I take you through the steps?")
     assert alexa.say("yes").has(step_heading(1))
 
