@@ -1450,6 +1450,25 @@ def test_not_sure_whether_she_reached_her_doctor_gets_the_line_for_when_they_can
     assert answers["NotSureIntent"] == answers["AMAZON.NoIntent"] and "keep trying" in answers["NotSureIntent"]
 
 
+@pytest.mark.parametrize("told, last", [("EmergencyIntent", "911"), ("CrisisIntent", "988")])  # after "no": its line
+@pytest.mark.parametrize("returning", [False, True])
+def test_forget_me_just_after_a_call_for_help_erases_her_record_and_keeps_the_number_last(
+        alexa: Alexa, told: str, last: str, returning: bool) -> None:
+    """"Call 911 now... If I misheard you, tell me what's happening." "You misheard me" reached forget-me,
+    and she heard "Shall I delete everything...?" or "I haven't stored anything for you... Anything else?"
+    with no number (QA audit 9: F4). Just after a call for help she is asked nothing: her record is erased,
+    the number stays last, and the call's follow-up still waits."""
+    if returning:
+        alexa.intent("WalkStepsIntent", FEEDING)
+        alexa.say("stop")
+    alexa.intent(told)
+    turn = alexa.intent("ForgetMeIntent")
+    assert turn.stays_open and turn.speech.rstrip(" .").endswith("911") and "?" not in turn.speech, turn.speech
+    assert not (alexa.stored or {}).get("step"), alexa.stored
+    follow_up = alexa.intent("AMAZON.NoIntent").speech
+    assert last in re.split(r"(?<=[.?]) ", follow_up)[-1], follow_up
+
+
 @pytest.mark.parametrize("told, call", [("EmergencyIntent", "please don't wait"),
                                         ("BabyFeverIntent", "please make that call now"),
                                         ("CrisisIntent", "988")])

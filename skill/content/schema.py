@@ -92,7 +92,7 @@ REQUIRED: tuple[str, ...] = (
       for field in ("title", "speech", "card", "source", "clinical_source")),
     "memory.confirm.speech", "memory.confirm.reprompt",
     "memory.done.speech", "memory.done.not_done",
-    "memory.kept.speech", "memory.kept.reprompt", "memory.kept.on_the_way", "memory.nothing.speech",
+    "memory.kept.speech", "memory.kept.reprompt", "memory.kept.on_the_way", "memory.nothing.speech", "memory.nothing.after_help",
     "reminders.text",
     *(f"reminders.{name}.{field}" for name in REMINDER_REPLIES for field in ("speech", "reprompt")),
 )

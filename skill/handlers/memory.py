@@ -16,6 +16,7 @@ from skill.conversation.state import Question, conversation_of
 from skill.conversation.memory import forget, memory_of
 from skill.conversation.render import Reply, render
 from skill.handlers.asking import asked_again, waiting_question
+from skill.handlers.beyond import after_help_reply, help_just_given
 from skill.handlers.topics import CHECKING, way_back
 from skill.handlers.triage import waiting_check_question
 from skill.persistence.guard import cause_of
@@ -75,12 +76,29 @@ def nothing_stored_reply(handler_input: HandlerInput, content: LocaleContent) ->
     return Reply(speech=[nothing, follow], reprompt=follow, question=Question.OPEN)
 
 
+def forgotten_after_help_reply(handler_input: HandlerInput, content: LocaleContent, told: Question) -> Reply:
+    """"Forget me" (or "you misheard me", which can reach it) just after a call for help: nothing is asked,
+    so the call is never displaced by "Shall I delete everything?"; her record is erased at once, the
+    number stays last and the call's follow-up still waits (QA audit 9: F4: she heard no number)."""
+    try:
+        forget(handler_input, memory_of(handler_input))
+        done = content.text("memory.nothing.after_help")
+    except (PersistenceException, AttributesManagerException) as error:
+        log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
+        done = content.text("memory.done.not_done")
+    conversation_of(handler_input).stop_walking()
+    follow = after_help_reply(content, told).reprompt
+    return Reply(speech=[done, follow], reprompt=follow, question=told, remember_for_repeat=False)
+
+
 class ForgetMeHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("ForgetMeIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         content, conversation, memory = content_of(handler_input), conversation_of(handler_input), memory_of(handler_input)
+        if told := help_just_given(conversation):
+            return render(handler_input, forgotten_after_help_reply(handler_input, content, told))
         conversation.check_waits = conversation.question in CHECKING
         if memory.forgotten or (memory.visits == 1 and memory.step is None and memory.record is not None):
             return render(handler_input, nothing_stored_reply(handler_input, content))
