@@ -34,12 +34,17 @@ class Console:
         self.device = ECHO_SHOW if screen else SPEAKER
         self.user_id = user_id
         self.session = self._fresh_session()
+        self.asked_for: dict[str, Any] | None = None  # Alexa's own permission question, while it waits
+        self.last_request: dict[str, Any] | None = None
 
     def _fresh_session(self) -> Session:
         return Session(user_id=self.user_id, locale=self.locale, device=self.device)
 
     def hear(self, words: str) -> dict[str, Any]:
-        """Send what she said; return the response body."""
+        """Send what she said; return the response body. While Alexa itself asks her for a permission,
+        her words answer Alexa, and Alexa sends the skill her choice, never an intent."""
+        if self.asked_for is not None:
+            return self.send(self.session.envelope(consent_answer(self.asked_for, words, self.locale)))
         if words.strip().lower() in OPENING_WORDS:
             return self.send(self.session.launch())
         pending = (self.session.attributes.get("conversation") or {}).get("question")
@@ -56,8 +61,11 @@ class Console:
         self.session = self._fresh_session()
 
     def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        self.last_request = envelope["request"]
         body = self.client.post("/", data=json.dumps(envelope), content_type="application/json").get_json()
         self.session.attributes = body.get("sessionAttributes") or {}
+        self.asked_for = next((directive for directive in body.get("response", {}).get("directives", [])
+                               if permission_request(directive)), None)
         if body.get("response", {}).get("shouldEndSession"):
             self.session = self._fresh_session()
         return body
@@ -116,6 +124,15 @@ def permission_request(directive: dict[str, Any]) -> str | None:
     scopes = [scope.get("permissionScope", "?") for scope in directive.get("payload", {}).get("permissionScopes", [])]
     kinds = "reminders" if any("reminders" in scope for scope in scopes) else "this"
     return f"(Alexa itself asks her for permission to use {kinds}: {', '.join(scopes)}; her yes or no comes back to the skill)"
+
+
+def consent_answer(asked_for: dict[str, Any], words: str, locale: str) -> dict[str, Any]:
+    """Alexa's Connections.Response to its AskFor: her yes or no to Alexa's own question, or not answered."""
+    said = understanding_for(locale).understand(words, None).intent
+    status = {"AMAZON.YesIntent": "ACCEPTED", "AMAZON.NoIntent": "DENIED"}.get(said, "NOT_ANSWERED")
+    scope = (asked_for.get("payload", {}).get("permissionScopes") or [{}])[0].get("permissionScope")
+    return {"type": "Connections.Response", "name": "AskFor", "status": {"code": "200", "message": "OK"},
+            "token": asked_for.get("token", ""), "payload": {"permissionScope": scope, "status": status}}
 
 
 def describe(body: dict[str, Any]) -> str:

@@ -92,6 +92,22 @@ def test_a_reminder_asks_her_permission_in_words() -> None:
     assert "alexa::alerts:reminders:skill:readwrite" in printed
 
 
+@pytest.mark.parametrize("answer, sent", [("no", "DENIED"), ("what was that", "NOT_ANSWERED")])
+def test_her_answer_to_alexas_permission_question_goes_back_as_alexas_answer(answer: str, sent: str) -> None:
+    """After the AskFor, her "no" was sent as the skill's own no-intent, a request no device sends while Alexa
+    asks ("I didn't ask a question just then", or the next step; QA audit 9). Alexa answers the skill with a
+    Connections.Response carrying her choice, and the skill tells her how to allow reminders in the app."""
+    her = console.Console(console.console_app(), "en-US")
+    her.hear("take me through the steps")
+    asked = her.hear("remind me in two hours")
+    assert asked["response"]["directives"][0]["name"] == "AskFor"
+    reply = her.hear(answer)
+    assert her.last_request["type"] == "Connections.Response" and her.last_request["payload"]["status"] == sent
+    assert her.last_request["token"] == asked["response"]["directives"][0]["token"]
+    assert "allow reminders" in console.describe(reply) and not reply["response"].get("shouldEndSession")
+    assert her.hear("next")["sessionAttributes"]["conversation"]["step"] == 1  # her place came back with it
+
+
 @pytest.mark.parametrize("said, slot, value", [
     ("remind me in 24 hours", "duration", "PT24H"),
     ("remind me in six hours", "duration", "PT6H"),
