@@ -25,15 +25,26 @@ log = logging.getLogger(__name__)
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 
 
-def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
-    """Erase, then say so and end the session, so nothing is written for her afterwards. A store that
-    cannot erase it now (or none) is one log line, and she hears that nothing was deleted."""
+def erased(handler_input: HandlerInput) -> bool:
+    """Erase her record; a store that cannot erase it now (or none) is one log line, and False, so she
+    hears that nothing was deleted."""
     try:
         forget(handler_input, memory_of(handler_input))
     except (PersistenceException, AttributesManagerException) as error:
         log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
-        return Reply(speech=[content.text("memory.done.not_done")], reprompt=content.text("memory.kept.reprompt"),
-                     remember_for_repeat=False)
+        return False
+    return True
+
+
+def not_erased_reply(content: LocaleContent) -> Reply:
+    return Reply(speech=[content.text("memory.done.not_done")], reprompt=content.text("memory.kept.reprompt"),
+                 remember_for_repeat=False)
+
+
+def forget_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
+    """Erase, then say so and end the session, so nothing is written for her afterwards."""
+    if not erased(handler_input):
+        return not_erased_reply(content)
     conversation = conversation_of(handler_input)
     conversation.stop_walking()
     conversation.topic = None
@@ -61,12 +72,8 @@ def kept_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
 def nothing_stored_reply(handler_input: HandlerInput, content: LocaleContent) -> Reply:
     """"Forget me" on her first visit: the record this visit made is all there is, so it is erased at
     once (nothing to confirm) and nothing more is written; then back where she was."""
-    try:
-        forget(handler_input, memory_of(handler_input))
-    except (PersistenceException, AttributesManagerException) as error:
-        log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
-        return Reply(speech=[content.text("memory.done.not_done")], reprompt=content.text("memory.kept.reprompt"),
-                     remember_for_repeat=False)
+    if not erased(handler_input):
+        return not_erased_reply(content)
     nothing = content.text("memory.nothing.speech")
     follow = content.text("prompts.anything_else")
     if reply := back_where_she_was(handler_input, content, nothing):
@@ -80,13 +87,11 @@ def forgotten_after_help_reply(handler_input: HandlerInput, content: LocaleConte
     """"Forget me" (or "you misheard me", which can reach it) just after a call for help: nothing is asked,
     so the call is never displaced by "Shall I delete everything?"; her record is erased at once, the
     number stays last and the call's follow-up still waits (QA audit 9: F4: she heard no number)."""
-    try:
-        forget(handler_input, memory_of(handler_input))
+    if erased(handler_input):
         done = content.text("memory.nothing.after_help")
-    except (PersistenceException, AttributesManagerException) as error:
-        log.warning("could not delete her record; told her so", extra={"outcome": "store failed", "cause": cause_of(error)})
+        conversation_of(handler_input).stop_walking()
+    else:
         done = content.text("memory.done.not_done")
-    conversation_of(handler_input).stop_walking()
     follow = after_help_reply(content, told).reprompt
     return Reply(speech=[done, follow], reprompt=follow, question=told, remember_for_repeat=False)
 
