@@ -430,7 +430,10 @@ def test_a_token_with_words_no_clock_could_show_is_never_said_back(her: Alexa, a
 
 
 def test_a_named_time_is_still_a_time_after_alexa_asks_her_permission(her: Alexa, amazon: AlexaApiStandIn) -> None:
-    """With the permission asked for first, "tonight at 9" was confirmed as "in 20 hours and 36 minutes"."""
+    """With the permission asked for first, "tonight at 9" was confirmed as "in 20 hours and 36 minutes".
+    Asked between 8 and 9 PM her time, 9 PM is under the hour and refused: this failed each evening in the
+    stand-in's New York (fresh clone, 2026-12-08), so her zone is one where it is not that hour."""
+    amazon.time_zone = next(zone for zone in ZONES if datetime.now(ZoneInfo(zone)).hour != 20)
     asked = ask(her, "RemindMeIntent", granted=False, time="21:00")
     [directive] = asked.directives
     turn = permission_answer(her, "ACCEPTED", token=directive["token"])
