@@ -17,9 +17,10 @@ def system_reply(content: LocaleContent, name: str, **values: int | str) -> Repl
                  reprompt=content.text(f"system.{name}.reprompt", **values))
 
 
-def goodbye_reply(content: LocaleContent) -> Reply:
-    """Stop, cancel, or "no" to "Anything else?": a short goodbye; her place is kept for next time."""
-    return Reply(speech=[content.text("system.goodbye.speech")], end_session=True, remember_for_repeat=False)
+def goodbye_reply(content: LocaleContent, field: str = "speech") -> Reply:
+    """Stop, cancel, or "no" to "Anything else?": a short goodbye (or, as `field`, one that keeps what she
+    still needs: "contact them today", the warning signs); her place is kept for next time."""
+    return Reply(speech=[content.text(f"system.goodbye.{field}")], end_session=True, remember_for_repeat=False)
 
 
 def welcome_reply(handler_input: HandlerInput, content: LocaleContent, memory: Memory) -> Reply:

@@ -103,11 +103,9 @@ class StopHandler(AbstractRequestHandler):
         if just_after_feeling_low(conversation):
             return render(handler_input, goodbye_after_low_reply(content))
         if told_today(conversation):  # "contact them today" is said again (QA audit 3: F4.5; QA audit 5: mid-check)
-            return render(handler_input, Reply(speech=[content.text("system.goodbye.today_speech")], end_session=True,
-                                               remember_for_repeat=False))
+            return render(handler_input, goodbye_reply(content, "today_speech"))
         if conversation.question is Question.CHECK:  # a warning sign unanswered: the signs go with her (QA audit 9: F9)
-            return render(handler_input, Reply(speech=[content.text("system.goodbye.check_speech")], end_session=True,
-                                               remember_for_repeat=False))
+            return render(handler_input, goodbye_reply(content, "check_speech"))
         return render(handler_input, goodbye_reply(content))
 
 
